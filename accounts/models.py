@@ -1,0 +1,239 @@
+"""Users, the organisations they belong to, their role in each, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .choices import NATIONAL_KINDS, ROLES_BY_ORGANISATION_KIND, OrganisationKind, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    is_staff = models.BooleanField(
+        default=False, help_text="Can sign in to the Django admin site."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def active_memberships(self) -> list[Membership]:
+        """The user's memberships with their organisations, read once per request."""
+        return list(
+            self.memberships.filter(organisation__is_active=True).select_related(
+                "organisation", "organisation__local_authority"
+            )
+        )
+
+    def has_role(self, *roles: str) -> bool:
+        return any(m.role in roles for m in self.active_memberships)
+
+    @property
+    def is_national_administrator(self) -> bool:
+        return self.is_superuser or self.has_role(Role.NATIONAL_ADMINISTRATOR)
+
+    def organisations_with_role(self, *roles: str) -> list[Organisation]:
+        return [m.organisation for m in self.active_memberships if m.role in roles]
+
+    @property
+    def scope_organisations(self) -> list[Organisation]:
+        return [m.organisation for m in self.active_memberships]
+
+
+class Organisation(models.Model):
+    """A body people work for: a local authority, diocese, trust, school, national body..."""
+
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    name = models.CharField(max_length=200)
+    local_authority = models.ForeignKey(
+        "schools.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations",
+        help_text="For a local authority: the authority it is. For others: where it is based.",
+    )
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations", help_text="For a school or teaching school: the school.",
+    )
+    trust = models.ForeignKey(
+        "schools.Trust", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations", help_text="For an academy trust: the trust.",
+    )
+    diocese = models.ForeignKey(
+        "schools.Diocese", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organisations", help_text="For a diocese: the diocese.",
+    )
+    email = models.EmailField(blank=True, help_text="A shared inbox for notifications.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="unique_organisation_kind_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.kind in NATIONAL_KINDS
+
+    def clean(self) -> None:
+        required = {
+            OrganisationKind.LOCAL_AUTHORITY: ("local_authority", "a local authority"),
+            OrganisationKind.SCHOOL: ("school", "a school"),
+            OrganisationKind.TEACHING_SCHOOL: ("school", "a school"),
+            OrganisationKind.ACADEMY_TRUST: ("trust", "a trust"),
+            OrganisationKind.DIOCESE: ("diocese", "a diocese"),
+        }.get(self.kind)
+        if required and not getattr(self, f"{required[0]}_id"):
+            raise ValidationError(
+                {required[0]: f"A {self.get_kind_display().lower()} must be linked to {required[1]}."}
+            )
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="unique_membership_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+
+    def clean(self) -> None:
+        if not self.organisation_id:
+            return
+        allowed = ROLES_BY_ORGANISATION_KIND.get(self.organisation.kind, set())
+        if self.role and self.role not in allowed:
+            raise ValidationError(
+                {"role": f"A {self.get_role_display().lower()} cannot belong to a "
+                 f"{self.organisation.get_kind_display().lower()}."}
+            )
+
+
+def hash_token_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, organisation__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A partner system's credential. It belongs to an organisation, never to a person.
+
+    Only a SHA-256 digest of the key is stored: the key is shown once, when it is created.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'LA MIS sync'.")
+    prefix = models.CharField(max_length=8, editable=False)
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…) for {self.organisation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @classmethod
+    def issue(cls, *, organisation: Organisation, name: str, created_by=None) -> tuple[ApiToken, str]:
+        """Create a token and return it with its plain key (which is not stored)."""
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            organisation=organisation, name=name, created_by=created_by,
+            prefix=key[:8], key_digest=hash_token_key(key),
+        )
+        return token, key
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

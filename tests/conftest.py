@@ -1,0 +1,130 @@
+"""Persona fixtures for every role, plus an outsider, shared by all tests."""
+
+import os
+
+import pytest
+
+from accounts.choices import OrganisationKind, Role
+
+from .factories import (
+    LocalAuthorityFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    SchoolFactory,
+    UserFactory,
+)
+
+# Live-server browser tests touch the database from Playwright's event loop thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Manifest storage needs collectstatic; tests render pages without it."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def home_la(db):
+    return LocalAuthorityFactory(code="926", name="Norfolk", region="East of England")
+
+
+@pytest.fixture
+def other_la(db):
+    return LocalAuthorityFactory(code="935", name="Suffolk", region="East of England")
+
+
+@pytest.fixture
+def home_la_org(home_la):
+    return OrganisationFactory(
+        kind=OrganisationKind.LOCAL_AUTHORITY, name="Norfolk County Council", local_authority=home_la
+    )
+
+
+@pytest.fixture
+def other_la_org(other_la):
+    return OrganisationFactory(
+        kind=OrganisationKind.LOCAL_AUTHORITY, name="Suffolk County Council", local_authority=other_la
+    )
+
+
+@pytest.fixture
+def national_body(db):
+    return OrganisationFactory(kind=OrganisationKind.NATIONAL_BODY, name="National College")
+
+
+@pytest.fixture
+def home_school(home_la):
+    return SchoolFactory(local_authority=home_la, name="Home Primary School")
+
+
+@pytest.fixture
+def other_school(other_la):
+    return SchoolFactory(local_authority=other_la, name="Other Primary School")
+
+
+@pytest.fixture
+def teaching_school_org(home_school):
+    return OrganisationFactory(
+        kind=OrganisationKind.TEACHING_SCHOOL, name="Home Teaching School", school=home_school,
+        local_authority=home_school.local_authority,
+    )
+
+
+def _member(organisation, role, email):
+    return MembershipFactory(
+        user=UserFactory(email=email), organisation=organisation, role=role
+    ).user
+
+
+@pytest.fixture
+def national_admin(national_body):
+    return _member(national_body, Role.NATIONAL_ADMINISTRATOR, "admin@example.org")
+
+
+@pytest.fixture
+def la_officer(home_la_org):
+    return _member(home_la_org, Role.LA_OFFICER, "officer@norfolk.example.org")
+
+
+@pytest.fixture
+def other_la_officer(other_la_org):
+    return _member(other_la_org, Role.LA_OFFICER, "officer@suffolk.example.org")
+
+
+@pytest.fixture
+def teaching_school_lead(teaching_school_org):
+    return _member(teaching_school_org, Role.TEACHING_SCHOOL_LEAD, "lead@teaching.example.org")
+
+
+@pytest.fixture
+def school_leader(home_school):
+    school_org = OrganisationFactory(
+        kind=OrganisationKind.SCHOOL, name=home_school.name, school=home_school,
+        local_authority=home_school.local_authority,
+    )
+    return _member(school_org, Role.SCHOOL_LEADER, "head@school.example.org")
+
+
+@pytest.fixture
+def commissioner(home_la_org):
+    return _member(home_la_org, Role.COMMISSIONER, "commissioner@norfolk.example.org")
+
+
+@pytest.fixture
+def associate(national_body):
+    return _member(national_body, Role.ASSOCIATE, "associate@example.org")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but a member of no organisation."""
+    return UserFactory(email="outsider@example.org")
