@@ -1,15 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("schools:school-list")
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
