@@ -1,10 +1,28 @@
 """One FilterSet per listable model, shared by the HTML list and the API."""
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import F, Q
 
 from .choices import Framework, Grade, Phase, SchoolStatus
+from .geography import outward_code, place_postcode
 from .models import LocalAuthority, School
+
+
+def clean_postcode_near(value: str) -> str:
+    value = " ".join(value.upper().split())
+    if value and outward_code(value) is None:
+        raise forms.ValidationError("Enter a real postcode, like NR1 3QU, or its first part, like NR1")
+    if value and place_postcode(value) is None:
+        raise forms.ValidationError(f"We do not know where the postcode area {outward_code(value)} is")
+    return value
+
+
+class SchoolFilterForm(forms.Form):
+    """Validates the postcode the same way for the HTML list and the API (400)."""
+
+    def clean_near(self):
+        return clean_postcode_near(self.cleaned_data.get("near") or "")
 
 
 class SchoolFilterSet(django_filters.FilterSet):
@@ -32,9 +50,41 @@ class SchoolFilterSet(django_filters.FilterSet):
         label="Latest inspection framework",
     )
 
+    near = django_filters.CharFilter(
+        method="filter_near", label="Near postcode",
+        help_text="A full postcode or its first part, for example NR1 3QU or NR1",
+    )
+    within_km = django_filters.NumberFilter(
+        method="filter_within", label="Within (km)", min_value=1, max_value=200,
+        help_text="Used with a postcode; 10 km unless you say otherwise",
+    )
+
     class Meta:
         model = School
         fields = ["q", "phase", "status", "local_authority", "type_name", "trust"]
+        form = SchoolFilterForm
+
+    DEFAULT_RADIUS_KM = 10
+
+    def filter_within(self, queryset, name, value):
+        return queryset  # applied by filter_near, which needs the radius
+
+    def filter_near(self, queryset, name, value):
+        if not value:
+            return queryset
+        point = place_postcode(value)
+        if point is None:
+            return queryset.none()
+        radius = int((self.form.cleaned_data.get("within_km") or self.DEFAULT_RADIUS_KM) * 1000)
+        # A bounding box first (indexable), then the exact circle on squared distances.
+        queryset = queryset.filter(
+            easting__range=(point.easting - radius, point.easting + radius),
+            northing__range=(point.northing - radius, point.northing + radius),
+        ).annotate(
+            distance_squared=(F("easting") - point.easting) * (F("easting") - point.easting)
+            + (F("northing") - point.northing) * (F("northing") - point.northing)
+        )
+        return queryset.filter(distance_squared__lte=radius * radius).order_by("distance_squared", "name")
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -55,3 +105,4 @@ class SchoolFilterSet(django_filters.FilterSet):
             latest_inspection__judgements__area="overall_effectiveness",
             latest_inspection__judgements__grade__in=value,
         ).distinct()
+
