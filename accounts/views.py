@@ -1,11 +1,55 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse_lazy
+
+from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("schools:school-list")
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have signed out.")
+        return response
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    subject_template_name = "emails/password-reset-subject.txt"
+    email_template_name = "emails/password-reset-body.txt"
+    html_email_template_name = "emails/password-reset-body.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+    extra_email_context = {"service_name": settings.SERVICE_NAME}
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
@@ -17,4 +61,6 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    # No request context: whatever failed (the database, a context processor) may fail again.
+    template = loader.get_template("errors/500.html")
+    return HttpResponseServerError(template.render({"service_name": settings.SERVICE_NAME}))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import rules
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from ..models import ApiToken, Organisation, hash_token_key
@@ -32,9 +34,14 @@ class ApiClient:
     def scope_organisations(self) -> list[Organisation]:
         return [self.organisation]
 
-    def has_perm(self, perm: str, obj=None) -> bool:
-        import rules
+    def has_role(self, *roles: str) -> bool:
+        # Roles belong to people; a partner system acts only through its organisation's scope.
+        return False
 
+    def organisations_with_role(self, *roles: str) -> list[Organisation]:
+        return []
+
+    def has_perm(self, perm: str, obj=None) -> bool:
         return rules.has_perm(perm, self, obj)
 
     def __str__(self) -> str:
@@ -70,3 +77,18 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+class OrganisationTokenScheme(OpenApiAuthenticationExtension):
+    """Describes the token header in the OpenAPI schema."""
+
+    target_class = OrganisationTokenAuthentication
+    name = "organisationToken"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "An organisation's API token, sent as `Authorization: Token <key>`.",
+        }

@@ -1,3 +1,5 @@
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -6,7 +8,16 @@ class OrganisationTokenRateThrottle(SimpleRateThrottle):
 
     scope = "token"
 
-    def get_cache_key(self, request, view):
+    def get_rate(self) -> str:
+        # Read at request time, not import time, so that a changed setting takes effect.
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        except KeyError as error:
+            raise ImproperlyConfigured(
+                f"REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'] has no rate for scope '{self.scope}'."
+            ) from error
+
+    def get_cache_key(self, request, view) -> str:
         token = getattr(request, "auth", None)
         if token is not None and hasattr(token, "key_digest"):
             ident = f"token-{token.pk}"

@@ -1,0 +1,68 @@
+"""Production settings refuse to start without their secrets and pass Django's deployment checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SETUP = "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup()"
+
+
+def _run(args: list[str], **environment: str) -> subprocess.CompletedProcess:
+    """Run Python in the project with only the given environment, as a fresh server would."""
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", **environment}
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, *args], cwd=PROJECT_DIR, env=clean, capture_output=True, text=True, timeout=120,
+    )
+
+
+def _production(**overrides: str) -> dict[str, str]:
+    return {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "syslead.example.org",
+        **overrides,
+    }
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    environment = _production()
+    del environment["DJANGO_SECRET_KEY"]
+
+    result = _run(["-c", SETUP], **environment)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    environment = _production()
+    del environment["DJANGO_ALLOWED_HOSTS"]
+
+    result = _run(["-c", SETUP], **environment)
+
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_an_unknown_environment_name_is_refused():
+    result = _run(["-c", SETUP], DJANGO_ENV="staging")
+
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be 'development' or 'production'" in result.stderr
+
+
+def test_production_passes_the_deployment_checks():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **_production())
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_starts_with_nothing_set():
+    result = _run(["-c", SETUP + "; from django.conf import settings; print(settings.DEBUG)"])
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
