@@ -351,8 +351,9 @@ def _save_inspections(school: School) -> None:
             _upsert(Judgement, {"inspection": inspection, "area": area}, {"grade": grade})
         latest = inspection
     if school.latest_inspection_id != latest.pk:
+        # A queryset update: latest_inspection is not part of the school's history.
+        School.objects.filter(pk=school.pk).update(latest_inspection=latest)
         school.latest_inspection = latest
-        school.save(update_fields=["latest_inspection"])
 
 
 def _trust_and_diocese(school: School, area: str) -> tuple[Trust | None, Diocese | None]:

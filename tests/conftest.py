@@ -128,3 +128,15 @@ def associate(national_body):
 def outsider(db):
     """Signed in, but a member of no organisation."""
     return UserFactory(email="outsider@example.org")
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in-process even in the pass that has a real broker (tests of the eager path)."""
+    from config import celery_app
+
+    saved = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield celery_app
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 URL = reverse("healthz")
 
 
-def test_embedded_default_is_healthy_without_signing_in(client):
+def test_embedded_default_is_healthy_without_signing_in(client, settings):
+    settings.CELERY_BROKER_URL = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     response = client.get(URL)
 
     assert response.status_code == 200
@@ -67,6 +69,17 @@ def test_unreachable_broker_is_503_and_the_url_is_not_leaked(client, settings):
 def test_reachable_broker_is_ok(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "memory://"
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.json()["broker"] == "ok"
+
+
+@pytest.mark.redis
+def test_a_reachable_redis_broker_is_reported_ok(client, settings):
+    assert settings.CELERY_BROKER_URL, "CELERY_BROKER_URL must point at Redis for this test"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
 
     response = client.get(URL)
 

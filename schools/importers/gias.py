@@ -24,7 +24,14 @@ from ..choices import (
 )
 from ..models import Diocese, LocalAuthority, School, Trust
 from .base import CsvRow, Importer, RowRejected, changed_fields
-from .inspections import CREATED, UPDATED, InspectionRecord, InspectionWriter, refresh_latest_inspections
+from .inspections import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    InspectionRecord,
+    InspectionWriter,
+    refresh_latest_inspections,
+)
 from .parsing import fit, is_blank, parse_date, parse_percentage, parse_urn, parse_whole_number
 
 GIAS_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y")
@@ -113,9 +120,9 @@ class GiasImporter(Importer):
         return record.urn
 
     def parse(self, row: CsvRow) -> SchoolRecord:
+        urn = parse_urn(row.get("urn"))
         values: dict[str, Any] = {}
-        name = row.get("establishmentname")
-        if not name:
+        if not row.get("establishmentname"):
             raise RowRejected("EstablishmentName is empty.")
         for field_name, column in TEXT_COLUMNS.items():
             if self._has(column):
@@ -133,7 +140,7 @@ class GiasImporter(Importer):
         values["phase"] = _lookup(PHASE_BY_GIAS_NAME, row, "PhaseOfEducation (name)")
         values["status"] = _lookup(STATUS_BY_GIAS_NAME, row, "EstablishmentStatus (name)")
         return SchoolRecord(
-            urn=parse_urn(row.get("urn")),
+            urn=urn,
             values=values,
             local_authority=self._local_authority(row),
             region=row.get("gor (name)"),
@@ -200,7 +207,9 @@ class GiasImporter(Importer):
             bulk_update_with_history(to_update, School, sorted(update_fields), **self.history_options())
         inspections = {r.urn: [r.inspection] for r in records if r.inspection}
         for urn, outcome in self.inspection_writer.write(inspections).items():
-            outcomes.setdefault(urn, UPDATED if outcome != "unchanged" else None)
+            if outcome != UNCHANGED:
+                # A school that gained or changed an inspection counts as updated.
+                outcomes.setdefault(urn, UPDATED)
         self.touched_urns.update(inspections)
         for record in records:
             outcome = outcomes.get(record.urn)

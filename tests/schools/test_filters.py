@@ -59,3 +59,8 @@ def test_a_postcode_that_cannot_be_placed_is_a_field_error(near, message):
     filterset = _filter(near=near)
     assert not filterset.is_valid()
     assert message in filterset.errors["near"][0]
+
+
+def test_search_with_non_ascii_digits_is_a_text_search_not_a_crash():
+    SchoolFactory(name="Blofield Primary School")
+    assert list(_filter(q="²").qs) == []

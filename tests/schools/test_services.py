@@ -32,7 +32,7 @@ def on_commit(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
 
 
-def test_start_import_stores_the_file_and_runs_it_after_commit(national_admin, on_commit):
+def test_start_import_stores_the_file_and_runs_it_after_commit(national_admin, on_commit, eager_celery):
     with on_commit(execute=True) as callbacks:
         run = start_import(
             kind=ImportKind.GIAS, uploaded_file=upload(FIXTURES / "gias" / "edubase_sample_cp1252.csv"),
@@ -50,7 +50,9 @@ def test_start_import_stores_the_file_and_runs_it_after_commit(national_admin, o
     assert School.history.filter(history_user=national_admin).count() == 4
 
 
-def test_start_import_of_a_wrong_file_ends_refused_with_the_reason(national_admin, on_commit):
+def test_start_import_of_a_wrong_file_ends_refused_with_the_reason(
+    national_admin, on_commit, eager_celery
+):
     with on_commit(execute=True):
         run = start_import(
             kind=ImportKind.OFSTED, uploaded_file=upload(FIXTURES / "crafted" / "not_a_csv.png"),

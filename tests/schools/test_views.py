@@ -400,7 +400,7 @@ def test_upload_refuses_a_file_over_the_size_limit(client, national_admin, setti
 
 
 def test_uploaded_gias_extract_is_imported_and_reported(
-    client, national_admin, django_capture_on_commit_callbacks
+    client, national_admin, django_capture_on_commit_callbacks, eager_celery
 ):
     content = (FIXTURES / "gias" / "edubase_sample_2018_header.csv").read_bytes()
     signed_in(client, national_admin)
