@@ -75,6 +75,12 @@ class ImportReport:
         if len(self.errors) < MAX_STORED_ERRORS:
             self.errors.append(RowError(row, reason))
 
+    def tally(self, outcome: str) -> None:
+        """Count one accepted row by its outcome: 'created', 'updated' or 'unchanged'."""
+        if outcome not in ("created", "updated", "unchanged"):
+            raise ValueError(f"Unknown import outcome {outcome!r}")
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
     def summary(self) -> str:
         if self.refused:
             return f"File refused: {self.refused}"

@@ -212,13 +212,7 @@ class GiasImporter(Importer):
                 outcomes.setdefault(urn, UPDATED)
         self.touched_urns.update(inspections)
         for record in records:
-            outcome = outcomes.get(record.urn)
-            if outcome == CREATED:
-                self.report.created += 1
-            elif outcome == UPDATED:
-                self.report.updated += 1
-            else:
-                self.report.unchanged += 1
+            self.report.tally(outcomes.get(record.urn, UNCHANGED))
 
     def finish(self) -> None:
         refresh_latest_inspections(self.touched_urns)

@@ -31,7 +31,12 @@ from ..choices import (
 )
 from ..models import Inspection, School
 from .base import CsvRow, Importer, ImportRefused, RowRejected, describe_missing, normalise_column
-from .inspections import CREATED, UPDATED, InspectionRecord, InspectionWriter, refresh_latest_inspections
+from .inspections import (
+    UNCHANGED,
+    InspectionRecord,
+    InspectionWriter,
+    refresh_latest_inspections,
+)
 from .parsing import fit, is_blank, parse_date, parse_urn
 
 OFSTED_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -302,13 +307,7 @@ class OfstedImporter(Importer):
         outcomes = self.writer.write({r.urn: r.inspections for r in accepted})
         self.touched_urns.update(outcomes)
         for record in accepted:
-            outcome = outcomes[record.urn]
-            if outcome == CREATED:
-                self.report.created += 1
-            elif outcome == UPDATED:
-                self.report.updated += 1
-            else:
-                self.report.unchanged += 1
+            self.report.tally(outcomes.get(record.urn, UNCHANGED))
 
     def finish(self) -> None:
         refresh_latest_inspections(self.touched_urns)
