@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView
 
+from . import services
 from .choices import Framework, JudgementArea
 from .filters import SchoolFilterSet
 from .forms import ImportUploadForm, prepare_school_filter_form
@@ -175,16 +176,13 @@ class ImportUploadView(ImportPermissionMixin, FormView):
     form_class = ImportUploadForm
 
     def form_valid(self, form: ImportUploadForm) -> HttpResponse:
-        # Imported here: the import service lives with the importers and loads them lazily.
-        from .services import ImportRefused, start_import
-
         try:
-            run = start_import(
+            run = services.start_import(
                 kind=form.cleaned_data["kind"],
                 uploaded_file=form.cleaned_data["file"],
                 user=self.request.user,
             )
-        except ImportRefused as refusal:
+        except services.ImportRefused as refusal:
             form.add_error(None, str(refusal))
             return self.form_invalid(form)
         messages.success(self.request, f"{run.original_filename or 'The file'} has been uploaded.")
@@ -192,13 +190,11 @@ class ImportUploadView(ImportPermissionMixin, FormView):
 
 
 def progress_payload(run: ImportRun) -> dict:
-    from .services import import_progress
-
     return {
         "status": run.status,
         "status_label": run.get_status_display(),
         "is_finished": run.is_finished,
-        "rows_read": run.rows_read if run.is_finished else import_progress(run),
+        "rows_read": run.rows_read if run.is_finished else services.import_progress(run),
     }
 
 

@@ -355,7 +355,7 @@ def test_upload_starts_an_import_and_shows_its_page(client, national_admin, monk
         calls.append((kind, uploaded_file.name, user))
         return ImportRun.objects.create(kind=kind, original_filename=uploaded_file.name, started_by=user)
 
-    monkeypatch.setattr("schools.services.start_import", fake_start_import, raising=False)
+    monkeypatch.setattr("schools.services.start_import", fake_start_import)
 
     response = signed_in(client, national_admin).post(
         UPLOAD_URL, {"kind": ImportKind.GIAS, "file": csv_upload()}, follow=True
@@ -447,7 +447,7 @@ def test_refused_import_page_shows_the_reason(client, national_admin):
 
 def test_running_import_reports_its_progress_as_json(client, national_admin, monkeypatch):
     run = ImportRun.objects.create(kind=ImportKind.GIAS, status=ImportStatus.RUNNING)
-    monkeypatch.setattr("schools.services.import_progress", lambda r: 1500, raising=False)
+    monkeypatch.setattr("schools.services.import_progress", lambda r: 1500)
     signed_in(client, national_admin)
 
     page = client.get(reverse("schools:import-detail", kwargs={"pk": run.pk})).content.decode()
