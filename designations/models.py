@@ -266,7 +266,7 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "round"],
-                condition=Q(state__in=list(LIVE_APPLICATION_STATES)),
+                condition=Q(state__in=sorted(LIVE_APPLICATION_STATES)),
                 name="one_live_application_per_round",
             ),
         ]
@@ -426,7 +426,7 @@ class Designation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["holder", "designation_type"],
-                condition=Q(status__in=list(CURRENT_DESIGNATION_STATUSES)) & Q(holder__isnull=False),
+                condition=Q(status__in=sorted(CURRENT_DESIGNATION_STATUSES)) & Q(holder__isnull=False),
                 name="one_current_designation_per_person_and_type",
             ),
         ]
