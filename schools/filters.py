@@ -2,10 +2,10 @@
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 
 from .choices import Framework, Grade, Phase, SchoolStatus
-from .geography import outward_code, place_postcode
+from .geography import outward_code, place_postcode, within_distance
 from .models import LocalAuthority, School
 
 
@@ -76,15 +76,8 @@ class SchoolFilterSet(django_filters.FilterSet):
         if point is None:
             return queryset.none()
         radius = int((self.form.cleaned_data.get("within_km") or self.DEFAULT_RADIUS_KM) * 1000)
-        # A bounding box first (indexable), then the exact circle on squared distances.
-        queryset = queryset.filter(
-            easting__range=(point.easting - radius, point.easting + radius),
-            northing__range=(point.northing - radius, point.northing + radius),
-        ).annotate(
-            distance_squared=(F("easting") - point.easting) * (F("easting") - point.easting)
-            + (F("northing") - point.northing) * (F("northing") - point.northing)
-        )
-        return queryset.filter(distance_squared__lte=radius * radius).order_by("distance_squared", "name")
+        nearby = within_distance(queryset, point, radius, "easting", "northing")
+        return nearby.order_by("distance_squared", "name")
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -10,6 +10,8 @@ import math
 import re
 from typing import NamedTuple
 
+from django.db.models import F
+
 from .models import OutwardCode
 
 # The outward code is the postcode minus its last three characters (the inward code).
@@ -37,3 +39,25 @@ def place_postcode(postcode: str) -> GridPoint | None:
 
 def distance_metres(a: GridPoint, b: GridPoint) -> float:
     return math.hypot(a.easting - b.easting, a.northing - b.northing)
+
+
+def within_distance(queryset, point: GridPoint, radius_m: int, easting_field: str, northing_field: str):
+    """Rows whose grid point lies within ``radius_m`` of ``point``, nearest first.
+
+    A bounding box first (indexable), then the exact circle on squared distances; the queryset
+    gains a ``distance_squared`` annotation (square metres).
+    """
+    easting, northing = F(easting_field), F(northing_field)
+    return (
+        queryset.filter(
+            **{
+                f"{easting_field}__range": (point.easting - radius_m, point.easting + radius_m),
+                f"{northing_field}__range": (point.northing - radius_m, point.northing + radius_m),
+            }
+        )
+        .annotate(
+            distance_squared=(easting - point.easting) * (easting - point.easting)
+            + (northing - point.northing) * (northing - point.northing)
+        )
+        .filter(distance_squared__lte=radius_m * radius_m)
+    )

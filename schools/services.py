@@ -23,6 +23,7 @@ from .choices import ImportKind, ImportStatus
 from .importers import IMPORTERS, ImportRefused, ImportReport
 from .importers.base import CsvSource, ProgressCallback
 from .models import ImportRun
+from .signals import schools_imported
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,12 @@ def import_file(
     )
     try:
         with transaction.atomic():
-            return importer.run(CsvSource(path_or_fileobj))
+            report = importer.run(CsvSource(path_or_fileobj))
     except ImportRefused as refusal:
         return ImportReport(kind=kind, refused=str(refusal))
+    # Bulk writes send no model signals: tell listeners (e.g. eligibility) which schools changed.
+    schools_imported.send(sender=importer_class, kind=kind, urns=importer.accepted_urns)
+    return report
 
 
 def perform_import_run(

@@ -282,6 +282,11 @@ class Importer:
             self.report.reject(row.number, str(rejection))
             return None
 
+    @property
+    def accepted_urns(self) -> list[int]:
+        """The URNs of the rows that were accepted (empty for files not keyed by URN)."""
+        return [key for key in self._seen_keys if isinstance(key, int)]
+
     def describe_key(self, key: Any) -> str:
         return f"URN {key}"
 

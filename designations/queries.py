@@ -1,0 +1,122 @@
+"""What each person or partner system may see of designations. Every list starts here."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+
+from .choices import DesignationStatus
+from .models import (
+    ApplicationRound,
+    Criterion,
+    Designation,
+    DesignationType,
+    LeadershipPost,
+    TrainingRequirement,
+)
+
+DIRECTORY_RELATIONS = (
+    "holder",
+    "school",
+    "school__local_authority",
+    "designation_type",
+    "designating_organisation",
+)
+
+
+def _designations() -> QuerySet[Designation]:
+    return Designation.objects.select_related(*DIRECTORY_RELATIONS).prefetch_related("specialisms")
+
+
+def designations_visible_to(principal) -> QuerySet[Designation]:
+    """The directory as a signed-in user or an API client may see it, ready for a list.
+
+    Everyone signed in (and every token) sees active designations; national administrators see
+    every status; an organisation sees every status of the designations it made; a holder sees
+    every status of their own.
+    """
+    designations = _designations()
+    if not getattr(principal, "is_authenticated", False):
+        return designations.none()
+    if principal.is_national_administrator:
+        return designations
+    visible = Q(status=DesignationStatus.ACTIVE) | Q(
+        designating_organisation__in=[organisation.pk for organisation in principal.scope_organisations]
+    )
+    if isinstance(principal, User):
+        visible |= Q(holder=principal)
+    return designations.filter(visible)
+
+
+def pool_for(teaching_school) -> QuerySet[Designation]:
+    """A teaching school's pool: the designations it made, with what training needs."""
+    return (
+        _designations()
+        .filter(designating_organisation=teaching_school)
+        .prefetch_related(
+            "training_records__requirement",
+            Prefetch(
+                "designation_type__training_requirements",
+                queryset=TrainingRequirement.objects.order_by("order", "name"),
+            ),
+        )
+        .order_by("holder__full_name", "designation_type__code")
+    )
+
+
+def rounds_visible_to(principal) -> QuerySet[ApplicationRound]:
+    """Rounds are public to everyone signed in and to every token."""
+    rounds = ApplicationRound.objects.select_related("designation_type", "local_authority", "teaching_school")
+    if not getattr(principal, "is_authenticated", False):
+        return rounds.none()
+    return rounds
+
+
+def open_on(day: datetime.date) -> Q:
+    """Rounds taking applications on ``day`` (a round closed early stops on that day)."""
+    return (
+        Q(opens_on__lte=day, closes_on__gte=day)
+        & (Q(closed_early_on__isnull=True) | Q(closed_early_on__gte=day))
+    )
+
+
+def schools_of(user, today: datetime.date) -> list:
+    """The schools a person leads or works at on ``today``: current posts and school memberships."""
+    posts = LeadershipPost.objects.filter(person=user, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    ).select_related("school__local_authority")
+    schools = {post.school_id: post.school for post in posts}
+    for membership in user.active_memberships:
+        school = membership.organisation.school
+        if school is not None:
+            schools.setdefault(school.pk, school)
+    return list(schools.values())
+
+
+def open_rounds_for(user, today: datetime.date) -> QuerySet[ApplicationRound]:
+    """Rounds open today that one of the user's schools may apply to (by LA or region scope)."""
+    rounds = rounds_visible_to(user).filter(open_on(today), designation_type__is_active=True)
+    if not getattr(user, "is_authenticated", False):
+        return rounds
+    schools = schools_of(user, today)
+    if not schools:
+        return rounds.none()
+    authority_ids = {school.local_authority_id for school in schools if school.local_authority_id}
+    regions = {school.region for school in schools if school.region}
+    regions |= {school.local_authority.region for school in schools if school.local_authority_id}
+    regions.discard("")
+    unscoped = Q(local_authority__isnull=True, region="")
+    in_authority = Q(local_authority_id__in=authority_ids)
+    in_region = Q(local_authority__isnull=True, region__in=regions)
+    return rounds.filter(unscoped | in_authority | in_region).order_by("closes_on", "name")
+
+
+def designation_types() -> QuerySet[DesignationType]:
+    """Every type with its active criteria and its training, as the API and the pages show them."""
+    return DesignationType.objects.prefetch_related(
+        Prefetch("criteria", queryset=Criterion.objects.filter(is_active=True), to_attr="active_criteria"),
+        Prefetch("training_requirements", queryset=TrainingRequirement.objects.order_by("order", "name")),
+    )

@@ -1,0 +1,110 @@
+"""Permission predicates for designations, used by views, the API and the services alike."""
+
+import rules
+
+from accounts.choices import Role
+from accounts.rules import is_national_administrator, is_teaching_school_lead
+
+from .choices import UNDECIDED_APPLICATION_STATES, ApplicationState, DesignatingBody
+
+
+@rules.predicate
+def is_applicant(user, application) -> bool:
+    return application is not None and user.is_authenticated and application.applicant_id == user.pk
+
+
+@rules.predicate
+def is_lead_of_rounds_teaching_school(user, application) -> bool:
+    """The application's round recruits to the pool of a teaching school this user leads."""
+    if application is None or not user.is_authenticated:
+        return False
+    if application.designation_type.designating_body != DesignatingBody.TEACHING_SCHOOL:
+        return False
+    teaching_school_id = application.round.teaching_school_id
+    return teaching_school_id is not None and any(
+        organisation.pk == teaching_school_id
+        for organisation in user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)
+    )
+
+
+@rules.predicate
+def is_draft(user, application) -> bool:
+    return application is not None and application.state == ApplicationState.DRAFT
+
+
+@rules.predicate
+def is_undecided(user, application) -> bool:
+    return application is not None and application.state in UNDECIDED_APPLICATION_STATES
+
+
+can_assess_application = is_national_administrator | is_lead_of_rounds_teaching_school
+can_view_application = is_applicant | can_assess_application
+can_change_application = is_applicant & is_draft
+can_withdraw_application = (is_applicant & is_undecided) | can_assess_application
+
+rules.add_perm("designations.view_application", can_view_application)
+rules.add_perm("designations.change_application", can_change_application)
+rules.add_perm("designations.submit_application", can_change_application)
+rules.add_perm("designations.assess_application", can_assess_application)
+rules.add_perm("designations.withdraw_application", can_withdraw_application)
+rules.add_perm("designations.view_evidence", can_view_application)
+
+
+# Directory, types, rounds, pools and a holder's own designations (the directory pages and API).
+@rules.predicate
+def is_designation_holder(user, designation) -> bool:
+    return designation is not None and user.is_authenticated and designation.holder_id == user.pk
+
+
+@rules.predicate
+def is_current_designation(user, designation) -> bool:
+    from .choices import CURRENT_DESIGNATION_STATUSES
+
+    return designation is not None and designation.status in CURRENT_DESIGNATION_STATUSES
+
+
+@rules.predicate
+def designation_in_directory(user, designation) -> bool:
+    """Mirrors queries.designations_visible_to for a single designation."""
+    from .choices import DesignationStatus
+
+    if designation is None or designation.status == DesignationStatus.ACTIVE:
+        return True
+    if designation.holder_id is not None and designation.holder_id == getattr(user, "pk", None):
+        return True
+    return any(
+        organisation.pk == designation.designating_organisation_id
+        for organisation in getattr(user, "scope_organisations", [])
+    )
+
+
+rules.add_perm("designations.manage_types", is_national_administrator)
+rules.add_perm("designations.manage_rounds", is_national_administrator)
+rules.add_perm("designations.view_pool", is_teaching_school_lead)
+rules.add_perm(
+    "designations.view_designation",
+    rules.is_authenticated & (is_national_administrator | designation_in_directory),
+)
+rules.add_perm("designations.change_own_designation", is_designation_holder & is_current_designation)
+
+
+# A designation's lifecycle: training, status changes, reviews and de-designation cases.
+@rules.predicate
+def is_lead_of_designating_teaching_school(user, designation) -> bool:
+    """The designation was made by a teaching school (an SLE of its pool) this user leads."""
+    if designation is None or not user.is_authenticated:
+        return False
+    if designation.designation_type.designating_body != DesignatingBody.TEACHING_SCHOOL:
+        return False
+    return any(
+        organisation.pk == designation.designating_organisation_id
+        for organisation in user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)
+    )
+
+
+can_manage_designation = is_national_administrator | is_lead_of_designating_teaching_school
+
+rules.add_perm("designations.change_designation_status", can_manage_designation)
+rules.add_perm("designations.lapse_designation", is_national_administrator)
+rules.add_perm("designations.record_training", can_manage_designation)
+rules.add_perm("designations.manage_reviews", can_manage_designation)
