@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts.choices import OrganisationKind, Role
 
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 def site_url() -> str:
     """The address people open links in emails at, without a trailing slash."""
     return settings.SITE_URL
+
+
+def absolute_url(url_name: str, *args: Any) -> str:
+    return f"{site_url()}{reverse(url_name, args=args)}"
 
 
 def send_email(kind: str, *, to: list[str], context: dict[str, Any]) -> None:
@@ -92,7 +97,8 @@ def designation_made(designation) -> None:
     still needed before they can be deployed."""
     to = _holder_recipients(designation) or designating_body_recipients(designation.designating_organisation)
     if to:
-        send_email("designation-made", to=to, context={"designation": designation})
+        link = absolute_url("designations:mine")
+        send_email("designation-made", to=to, context={"designation": designation, "link": link})
 
 
 def designation_status_changed(designation, from_status: str, reason: str) -> None:
@@ -117,6 +123,7 @@ def review_reminder(review, kind: str, *, today) -> None:
             "kind": kind,
             "overdue": kind == "overdue",
             "days_left": (review.due_on - today).days,
+            "link": absolute_url("designations-manage:review-record", review.designation_id, review.pk),
         },
     )
 
@@ -125,7 +132,9 @@ def case_opened(case) -> None:
     """To the designating body: a de-designation case awaits their decision."""
     to = designating_body_recipients(case.designation.designating_organisation)
     if to:
-        send_email("case-opened", to=to, context={"case": case, "designation": case.designation})
+        link = absolute_url("designations-manage:case-decide", case.pk)
+        context = {"case": case, "designation": case.designation, "link": link}
+        send_email("case-opened", to=to, context=context)
 
 
 def case_decided(case) -> None:

@@ -108,3 +108,7 @@ rules.add_perm("designations.change_designation_status", can_manage_designation)
 rules.add_perm("designations.lapse_designation", is_national_administrator)
 rules.add_perm("designations.record_training", can_manage_designation)
 rules.add_perm("designations.manage_reviews", can_manage_designation)
+
+# Whether to offer the lifecycle lists ("Cases to decide", "Reviews due") at all; each page and
+# action still checks the object-level permission.
+rules.add_perm("designations.manage_lifecycle", is_national_administrator | is_teaching_school_lead)

@@ -27,6 +27,7 @@ from .forms import (
 )
 from .models import ApplicationRound, Criterion, Designation, DesignationType, TrainingRequirement
 from .queries import designation_types, designations_visible_to, open_on, pool_for, rounds_visible_to
+from .views_lifecycle import manage_links_for
 
 
 def sees_every_status(user) -> bool:
@@ -80,6 +81,7 @@ class DesignationDetailView(LoginRequiredMixin, DetailView):
         context["can_change_own"] = self.request.user.has_perm(
             "designations.change_own_designation", designation
         )
+        context["manage_links"] = manage_links_for(self.request.user, designation)
         return context
 
 
