@@ -139,9 +139,28 @@ if GOVUK_FRONTEND_DIST.exists():
     # assets folder at the root of STATIC_URL and its CSS/JS under "govuk/".
     STATICFILES_DIRS += [GOVUK_FRONTEND_DIST / "assets", ("govuk", GOVUK_FRONTEND_DIST)]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploaded files (import files, evidence) are private: never served from a public URL, only
+# through views that check who may see them. FILE_STORAGE=s3 keeps them in an S3-compatible
+# bucket instead of MEDIA_ROOT (credentials from the standard AWS_* environment variables).
+FILE_STORAGE = env.str("FILE_STORAGE", default="filesystem")
+if FILE_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("FILE_STORAGE must be 'filesystem' or 's3'.")
+if FILE_STORAGE == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    # Uploaded files (import files, later evidence) are private: never served from a URL.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",

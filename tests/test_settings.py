@@ -66,3 +66,31 @@ def test_development_starts_with_nothing_set():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_s3_storage_keeps_uploads_in_a_private_bucket():
+    show = (
+        SETUP + "; from django.core.files.storage import default_storage as s; "
+        "s._setup(); print(type(s._wrapped).__name__, s.bucket_name, s.default_acl, s.querystring_auth, s.endpoint_url)"
+    )
+    result = _run(
+        ["-c", show], FILE_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="syslead-evidence",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "syslead-evidence", "private", "True", "http://127.0.0.1:9000"]
+
+
+def test_s3_storage_needs_a_bucket():
+    result = _run(["-c", SETUP], FILE_STORAGE="s3")
+
+    assert result.returncode != 0
+    assert "AWS_STORAGE_BUCKET_NAME" in result.stderr
+
+
+def test_an_unknown_file_storage_is_refused():
+    result = _run(["-c", SETUP], FILE_STORAGE="ftp")
+
+    assert result.returncode != 0
+    assert "FILE_STORAGE must be 'filesystem' or 's3'" in result.stderr
