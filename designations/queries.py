@@ -6,10 +6,12 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.choices import Role
 from accounts.models import User
 
-from .choices import DesignationStatus
+from .choices import DesignatingBody, DesignationStatus
 from .models import (
+    Application,
     ApplicationRound,
     Criterion,
     Designation,
@@ -120,3 +122,33 @@ def designation_types() -> QuerySet[DesignationType]:
         Prefetch("criteria", queryset=Criterion.objects.filter(is_active=True), to_attr="active_criteria"),
         Prefetch("training_requirements", queryset=TrainingRequirement.objects.order_by("order", "name")),
     )
+
+
+def applications_assessable_by(
+    user, applications: QuerySet[Application] | None = None
+) -> QuerySet[Application]:
+    """Applications a person may assess: every one for a national administrator, otherwise those in
+    rounds recruiting to a teaching school they lead (mirrors rules.can_assess_application)."""
+    applications = Application.objects.all() if applications is None else applications
+    if user.is_national_administrator:
+        return applications
+    led_teaching_schools = [
+        organisation.pk for organisation in user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)
+    ]
+    return applications.filter(
+        round__teaching_school_id__in=led_teaching_schools,
+        designation_type__designating_body=DesignatingBody.TEACHING_SCHOOL,
+    )
+
+
+def applications_visible_to(principal) -> QuerySet[Application]:
+    """Applications a person may see: their own, and those they may assess (mirrors
+    rules.can_view_application). API tokens see none: applicants' details are not for partners."""
+    applications = Application.objects.select_related(
+        "round__teaching_school", "designation_type", "school"
+    )
+    if not isinstance(principal, User) or not principal.is_authenticated:
+        return applications.none()
+    if principal.is_national_administrator:
+        return applications
+    return applications.filter(applicant=principal) | applications_assessable_by(principal, applications)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 
 from . import services
-from .choices import ApplicationState, BrokeringRule, CriterionCheck, DesignatingBody, HolderKind
+from .choices import ApplicationState, BrokeringRule, CriterionCheck, HolderKind
 from .errors import DesignationError
 from .forms_applications import (
     DECISIONS,
@@ -35,7 +35,7 @@ from .forms_applications import (
     WithdrawForm,
 )
 from .models import Application, ApplicationRound, CriterionResult, EvidenceFile
-from .queries import open_rounds_for, schools_of
+from .queries import applications_assessable_by, open_rounds_for, schools_of
 from .services.applications import INVALID_LINK
 
 ANSWERABLE = (CriterionCheck.EVIDENCE, CriterionCheck.DECLARATION)
@@ -77,16 +77,7 @@ def is_assessor(user) -> bool:
 
 
 def assessable_by(user) -> QuerySet[Application]:
-    """Applications this user may assess: every one for a national administrator, otherwise those in
-    rounds recruiting to a teaching school they lead."""
-    applications = _applications()
-    if user.is_national_administrator:
-        return applications
-    teaching_schools = [org.pk for org in user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)]
-    return applications.filter(
-        round__teaching_school_id__in=teaching_schools,
-        designation_type__designating_body=DesignatingBody.TEACHING_SCHOOL,
-    )
+    return applications_assessable_by(user, _applications())
 
 
 def _open_round(user, pk: int) -> ApplicationRound:
