@@ -71,7 +71,8 @@ def test_development_starts_with_nothing_set():
 def test_s3_storage_keeps_uploads_in_a_private_bucket():
     show = (
         SETUP + "; from django.core.files.storage import default_storage as s; "
-        "s._setup(); print(type(s._wrapped).__name__, s.bucket_name, s.default_acl, s.querystring_auth, s.endpoint_url)"
+        "s._setup(); "
+        "print(type(s._wrapped).__name__, s.bucket_name, s.default_acl, s.querystring_auth, s.endpoint_url)"
     )
     result = _run(
         ["-c", show], FILE_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="syslead-evidence",
