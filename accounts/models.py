@@ -227,6 +227,9 @@ class ApiToken(models.Model):
     def issue(cls, *, organisation: Organisation, name: str, created_by=None) -> tuple[ApiToken, str]:
         """Create a token and return it with its plain key (which is not stored)."""
         key = secrets.token_urlsafe(32)
+        while key.startswith("-"):
+            # A prefix starting with "-" would read as an option to revoke_api_token.
+            key = secrets.token_urlsafe(32)
         token = cls.objects.create(
             organisation=organisation, name=name, created_by=created_by,
             prefix=key[:8], key_digest=hash_token_key(key),

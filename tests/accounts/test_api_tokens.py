@@ -159,3 +159,15 @@ def test_commands_explain_themselves(command):
     help_text = load_command_class("accounts", command).help
 
     assert len(help_text) > 80
+
+
+def test_issued_keys_never_start_with_a_dash_so_their_prefix_works_on_the_command_line(
+    home_la_org, monkeypatch
+):
+    keys = iter(["-starts-with-a-dash", "Abcdefgh-rest-of-key"])
+    monkeypatch.setattr("accounts.models.secrets.token_urlsafe", lambda n: next(keys))
+
+    token, key = ApiTokenFactory.create(home_la_org)
+
+    assert key == "Abcdefgh-rest-of-key"
+    assert token.prefix == "Abcdefgh"
