@@ -201,17 +201,21 @@ class ApplicationRoundForm(GovukFormMixin, forms.ModelForm):
             "name": {"required": "Enter a name for the round"},
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, led_teaching_schools: QuerySet[Organisation] | None = None, **kwargs) -> None:
+        """led_teaching_schools limits a teaching-school lead to recruiting into their own pools."""
         super().__init__(*args, **kwargs)
         types = DesignationType.objects.filter(is_active=True)
         if self.instance.pk:
             types = DesignationType.objects.filter(pk=self.instance.designation_type_id) | types
-        self.fields["designation_type"].queryset = types
-        self.fields["designation_type"].empty_label = "Select a type"
         self.fields["local_authority"].queryset = LocalAuthority.objects.order_by("name")
         self.fields["local_authority"].empty_label = "Anywhere"
         self.fields["teaching_school"].queryset = teaching_schools()
         self.fields["teaching_school"].empty_label = "None"
+        if led_teaching_schools is not None:
+            types = types.filter(designating_body=DesignatingBody.TEACHING_SCHOOL)
+            self.fields["teaching_school"].queryset = led_teaching_schools
+        self.fields["designation_type"].queryset = types
+        self.fields["designation_type"].empty_label = "Select a type"
 
     def clean(self) -> dict:
         cleaned = super().clean()

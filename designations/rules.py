@@ -79,7 +79,25 @@ def designation_in_directory(user, designation) -> bool:
 
 
 rules.add_perm("designations.manage_types", is_national_administrator)
-rules.add_perm("designations.manage_rounds", is_national_administrator)
+# A teaching-school lead may open rounds too, but only to recruit into their own pool (the form offers
+# only their teaching schools and teaching-school types); each existing round is checked per object.
+rules.add_perm("designations.manage_rounds", is_national_administrator | is_teaching_school_lead)
+
+
+@rules.predicate
+def is_lead_of_recruiting_teaching_school(user, application_round) -> bool:
+    """The round recruits to the pool of a teaching school this user leads."""
+    if application_round is None or not user.is_authenticated:
+        return False
+    if application_round.designation_type.designating_body != DesignatingBody.TEACHING_SCHOOL:
+        return False
+    return application_round.teaching_school_id is not None and any(
+        organisation.pk == application_round.teaching_school_id
+        for organisation in user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)
+    )
+
+
+rules.add_perm("designations.change_round", is_national_administrator | is_lead_of_recruiting_teaching_school)
 rules.add_perm("designations.view_pool", is_teaching_school_lead)
 rules.add_perm(
     "designations.view_designation",

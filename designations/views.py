@@ -12,6 +12,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequiredMixin
 
 from accounts.choices import Role
+from accounts.models import Organisation
 from schools.views import GovukPaginationMixin
 
 from .choices import DesignationStatus
@@ -248,7 +249,28 @@ class ManageRoundsMixin(PermissionRequiredMixin):
     context_object_name = "application_round"
 
 
-class ApplicationRoundCreateView(ManageRoundsMixin, CreateView):
+class RoundFormKwargsMixin:
+    """National administrators choose any teaching school; a lead only the ones they lead."""
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        user = self.request.user
+        if not user.is_national_administrator:
+            led = user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)
+            kwargs["led_teaching_schools"] = Organisation.objects.filter(
+                pk__in=[organisation.pk for organisation in led]
+            ).order_by("name")
+        return kwargs
+
+
+class ChangeRoundMixin(ObjectPermissionRequiredMixin):
+    permission_required = "designations.change_round"
+    extra_context = {"active_nav": "designations"}
+    model = ApplicationRound
+    context_object_name = "application_round"
+
+
+class ApplicationRoundCreateView(RoundFormKwargsMixin, ManageRoundsMixin, CreateView):
     template_name = "designations/round_form.html"
     form_class = ApplicationRoundForm
 
@@ -260,7 +282,7 @@ class ApplicationRoundCreateView(ManageRoundsMixin, CreateView):
         return redirect("designations:round-list")
 
 
-class ApplicationRoundUpdateView(ManageRoundsMixin, UpdateView):
+class ApplicationRoundUpdateView(RoundFormKwargsMixin, ChangeRoundMixin, UpdateView):
     template_name = "designations/round_form.html"
     form_class = ApplicationRoundForm
 
@@ -270,13 +292,16 @@ class ApplicationRoundUpdateView(ManageRoundsMixin, UpdateView):
         return redirect("designations:round-list")
 
 
-class ApplicationRoundCloseView(ManageRoundsMixin, FormView):
+class ApplicationRoundCloseView(ChangeRoundMixin, FormView):
     template_name = "designations/round_close.html"
     form_class = CloseRoundForm
 
     def dispatch(self, request, *args, **kwargs):
         self.application_round = get_object_or_404(ApplicationRound.objects, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self) -> ApplicationRound:
+        return self.application_round
 
     def get_form_kwargs(self) -> dict:
         return {
