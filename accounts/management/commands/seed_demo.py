@@ -28,6 +28,8 @@ class Command(BaseCommand):
             f"Demo data ready: {summary.local_authorities} local authorities, {summary.schools} schools, "
             f"{summary.inspections} inspections."
         ))
+        # Designations live downstream of accounts: reached by name, not imported.
+        call_command("seed_demo_designations", stdout=self.stdout)
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         width = max(len(user.email) for user in summary.users)
         for user in summary.users:
