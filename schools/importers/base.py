@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,7 +217,7 @@ class _Unclosable(io.RawIOBase):
         """Leave the caller's file open."""
 
 
-class Importer:
+class Importer(ABC):
     """Reads rows, parses each into a record, and writes records in batches.
 
     Subclasses set ``kind`` and ``required_columns`` and implement ``parse`` (one row to a record
@@ -258,17 +259,20 @@ class Importer:
         if missing:
             raise ImportRefused(f"The file is not {self.description}: {describe_missing(missing)}.")
 
-    def finish(self) -> None:
+    def finish(self) -> None:  # noqa: B027 - an optional hook: most importers need nothing here
         """Work that needs every row written (e.g. each school's latest inspection)."""
 
+    @abstractmethod
     def parse(self, row: CsvRow) -> Any:
-        raise NotImplementedError
+        """The row as a record ready to write, or RowRejected with the reason."""
 
+    @abstractmethod
     def key(self, record: Any) -> Any:
-        raise NotImplementedError
+        """What makes a record unique within one file (usually its URN)."""
 
+    @abstractmethod
     def write_batch(self, records: list[Any]) -> None:
-        raise NotImplementedError
+        """Upsert a batch of parsed records, counting each in the report."""
 
     def _parse_or_reject(self, row: CsvRow) -> Any:
         try:
