@@ -13,7 +13,7 @@ from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequi
 
 from accounts.choices import Role
 from accounts.models import Organisation
-from schools.views import GovukPaginationMixin
+from schools.views import FilteredListMixin, GovukPaginationMixin
 
 from .choices import DesignationStatus
 from .filters import DesignationFilterSet
@@ -37,30 +37,20 @@ def sees_every_status(user) -> bool:
     )
 
 
-class DesignationListView(LoginRequiredMixin, GovukPaginationMixin, ListView):
+class DesignationListView(LoginRequiredMixin, FilteredListMixin, GovukPaginationMixin, ListView):
     template_name = "designations/designation_list.html"
     context_object_name = "designations"
     paginate_by = 25
     extra_context = {"active_nav": "designations"}
+    filterset_class = DesignationFilterSet
 
-    def get_queryset(self) -> QuerySet[Designation]:
-        visible = designations_visible_to(self.request.user).order_by(
+    def visible_queryset(self) -> QuerySet[Designation]:
+        return designations_visible_to(self.request.user).order_by(
             "designation_type__code", "holder__full_name", "pk"
         )
-        self.filterset = DesignationFilterSet(
-            self.request.GET or None, queryset=visible, request=self.request
-        )
-        prepare_directory_filter_form(self.filterset.form, show_status=sees_every_status(self.request.user))
-        return self.filterset.qs
 
-    def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        context["filterset"] = self.filterset
-        context["form"] = self.filterset.form
-        context["is_filtered"] = any(
-            value for name, value in self.request.GET.lists() if name != "page" and any(value)
-        )
-        return context
+    def prepare_filter_form(self, form, visible: QuerySet[Designation]) -> None:
+        prepare_directory_filter_form(form, show_status=sees_every_status(self.request.user))
 
 
 class DesignationDetailView(LoginRequiredMixin, DetailView):

@@ -60,24 +60,25 @@ class GovukPaginationMixin:
         return context
 
 
-def local_authorities_to_offer(visible_schools: QuerySet[School]) -> QuerySet[LocalAuthority] | None:
-    """The authorities a user can filter by, or None when they only see one."""
-    authority_ids = visible_schools.order_by().values("local_authority").distinct()
-    if authority_ids[:2].count() < 2:
-        return None
-    return LocalAuthority.objects.filter(pk__in=authority_ids)
+class FilteredListMixin:
+    """A list narrowed by ``filterset_class`` (the same FilterSet as the API) over what the user
+    may see, with the filter form and whether any filter is applied, for the page."""
 
+    filterset_class: type
 
-class SchoolListView(LoginRequiredMixin, GovukPaginationMixin, ListView):
-    template_name = "schools/school_list.html"
-    context_object_name = "schools"
-    paginate_by = 25
-    extra_context = {"active_nav": "schools"}
+    def visible_queryset(self) -> QuerySet:
+        """What this user may see; nothing unless a view says otherwise."""
+        return self.filterset_class._meta.model._default_manager.none()
 
-    def get_queryset(self) -> QuerySet[School]:
-        visible = schools_visible_to(self.request.user)
-        self.filterset = SchoolFilterSet(self.request.GET or None, queryset=visible, request=self.request)
-        prepare_school_filter_form(self.filterset.form, local_authorities=local_authorities_to_offer(visible))
+    def prepare_filter_form(self, form, visible: QuerySet) -> None:
+        """Adjust the form for this user (e.g. hide a filter that cannot narrow their list)."""
+
+    def get_queryset(self) -> QuerySet:
+        visible = self.visible_queryset()
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=visible, request=self.request
+        )
+        self.prepare_filter_form(self.filterset.form, visible)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs) -> dict:
@@ -88,6 +89,28 @@ class SchoolListView(LoginRequiredMixin, GovukPaginationMixin, ListView):
             value for name, value in self.request.GET.lists() if name != "page" and any(value)
         )
         return context
+
+
+def local_authorities_to_offer(visible_schools: QuerySet[School]) -> QuerySet[LocalAuthority] | None:
+    """The authorities a user can filter by, or None when they only see one."""
+    authority_ids = visible_schools.order_by().values("local_authority").distinct()
+    if authority_ids[:2].count() < 2:
+        return None
+    return LocalAuthority.objects.filter(pk__in=authority_ids)
+
+
+class SchoolListView(LoginRequiredMixin, FilteredListMixin, GovukPaginationMixin, ListView):
+    template_name = "schools/school_list.html"
+    context_object_name = "schools"
+    paginate_by = 25
+    extra_context = {"active_nav": "schools"}
+    filterset_class = SchoolFilterSet
+
+    def visible_queryset(self) -> QuerySet[School]:
+        return schools_visible_to(self.request.user)
+
+    def prepare_filter_form(self, form, visible: QuerySet[School]) -> None:
+        prepare_school_filter_form(form, local_authorities=local_authorities_to_offer(visible))
 
 
 def inspections_for(school: School) -> list[Inspection]:
