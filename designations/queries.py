@@ -9,14 +9,16 @@ from django.db.models import Prefetch, Q, QuerySet
 from accounts.choices import Role
 from accounts.models import User
 
-from .choices import DesignatingBody, DesignationStatus
+from .choices import CURRENT_DESIGNATION_STATUSES, CaseStatus, DesignatingBody, DesignationStatus
 from .models import (
     Application,
     ApplicationRound,
     Criterion,
+    DeDesignationCase,
     Designation,
     DesignationType,
     LeadershipPost,
+    Review,
     TrainingRequirement,
 )
 
@@ -152,3 +154,52 @@ def applications_visible_to(principal) -> QuerySet[Application]:
     if principal.is_national_administrator:
         return applications
     return applications.filter(applicant=principal) | applications_assessable_by(principal, applications)
+
+
+# Lifecycle lists: "Cases to decide" and "Reviews due".
+REVIEWS_DUE_WITHIN_DAYS = 30
+LIFECYCLE_LIST_RELATIONS = (
+    "designation__holder",
+    "designation__school",
+    "designation__designation_type",
+    "designation__designating_organisation",
+)
+
+
+def _on_designations_managed_by(user) -> Q | None:
+    """Matches rows whose designation `user` may manage (mirrors rules.can_manage_designation).
+
+    None when they manage every designation."""
+    if user.is_national_administrator:
+        return None
+    teaching_schools = [
+        organisation.pk for organisation in user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)
+    ]
+    return Q(
+        designation__designating_organisation__in=teaching_schools,
+        designation__designation_type__designating_body=DesignatingBody.TEACHING_SCHOOL,
+    )
+
+
+def cases_for(user) -> QuerySet[DeDesignationCase]:
+    """Open de-designation cases on the designations the user may manage, oldest first."""
+    if not (user.is_authenticated and user.has_perm("designations.manage_lifecycle")):
+        return DeDesignationCase.objects.none()
+    cases = DeDesignationCase.objects.filter(status=CaseStatus.OPEN).select_related(
+        *LIFECYCLE_LIST_RELATIONS
+    )
+    scope = _on_designations_managed_by(user)
+    return (cases if scope is None else cases.filter(scope)).order_by("opened_at", "pk")
+
+
+def reviews_due_for(user, today: datetime.date) -> QuerySet[Review]:
+    """Reviews still to do, overdue or due within 30 days, of current designations the user manages."""
+    if not (user.is_authenticated and user.has_perm("designations.manage_lifecycle")):
+        return Review.objects.none()
+    reviews = Review.objects.filter(
+        completed_on__isnull=True,
+        due_on__lte=today + datetime.timedelta(days=REVIEWS_DUE_WITHIN_DAYS),
+        designation__status__in=CURRENT_DESIGNATION_STATUSES,
+    ).select_related(*LIFECYCLE_LIST_RELATIONS)
+    scope = _on_designations_managed_by(user)
+    return (reviews if scope is None else reviews.filter(scope)).order_by("due_on", "pk")

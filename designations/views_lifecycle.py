@@ -6,12 +6,10 @@ changed meanwhile, an invalid status change) is shown as a form error."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,13 +19,11 @@ from django.views import View
 from django.views.generic import FormView, ListView
 from django.views.generic.base import ContextMixin
 
-from accounts.choices import Role
 from schools.views import GovukPaginationMixin
 
+from . import queries
 from .choices import (
     CURRENT_DESIGNATION_STATUSES,
-    CaseStatus,
-    DesignatingBody,
     DesignationStatus,
     ReviewOutcome,
 )
@@ -40,15 +36,9 @@ from .forms_lifecycle import (
     TrainingRecordForm,
 )
 from .models import DeDesignationCase, Designation, Review
+from .queries import cases_for, reviews_due_for
 from .services import lifecycle
 
-REVIEWS_DUE_WITHIN_DAYS = 30
-LIST_RELATIONS = (
-    "designation__holder",
-    "designation__school",
-    "designation__designation_type",
-    "designation__designating_organisation",
-)
 # The status pages, by the action in their URL.
 STATUS_ACTIONS: dict[str, dict] = {
     "suspend": {"to": DesignationStatus.SUSPENDED, "verb": "Suspend", "past": "suspended"},
@@ -56,51 +46,6 @@ STATUS_ACTIONS: dict[str, dict] = {
     "de-designate": {"to": DesignationStatus.DE_DESIGNATED, "verb": "De-designate", "past": "de-designated"},
     "lapse": {"to": DesignationStatus.LAPSED, "verb": "Lapse", "past": "lapsed"},
 }
-
-
-# --- what a user may list ----------------------------------------------------------------------
-
-
-def may_manage_designations(user) -> bool:
-    """National administrators manage every designation; teaching-school leads their pool's."""
-    return user.is_national_administrator or user.has_role(Role.TEACHING_SCHOOL_LEAD)
-
-
-def _on_designations_managed_by(user) -> Q | None:
-    """Matches rows whose designation `user` may manage (mirrors rules.can_manage_designation).
-
-    None when they manage every designation."""
-    if user.is_national_administrator:
-        return None
-    teaching_schools = [
-        organisation.pk for organisation in user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)
-    ]
-    return Q(
-        designation__designating_organisation__in=teaching_schools,
-        designation__designation_type__designating_body=DesignatingBody.TEACHING_SCHOOL,
-    )
-
-
-def cases_for(user) -> QuerySet[DeDesignationCase]:
-    """Open de-designation cases on the designations the user may manage, oldest first."""
-    if not (user.is_authenticated and may_manage_designations(user)):
-        return DeDesignationCase.objects.none()
-    cases = DeDesignationCase.objects.filter(status=CaseStatus.OPEN).select_related(*LIST_RELATIONS)
-    scope = _on_designations_managed_by(user)
-    return (cases if scope is None else cases.filter(scope)).order_by("opened_at", "pk")
-
-
-def reviews_due_for(user, today: datetime.date) -> QuerySet[Review]:
-    """Reviews still to do, overdue or due within 30 days, of current designations the user manages."""
-    if not (user.is_authenticated and may_manage_designations(user)):
-        return Review.objects.none()
-    reviews = Review.objects.filter(
-        completed_on__isnull=True,
-        due_on__lte=today + datetime.timedelta(days=REVIEWS_DUE_WITHIN_DAYS),
-        designation__status__in=CURRENT_DESIGNATION_STATUSES,
-    ).select_related(*LIST_RELATIONS)
-    scope = _on_designations_managed_by(user)
-    return (reviews if scope is None else reviews.filter(scope)).order_by("due_on", "pk")
 
 
 def manage_links_for(user, designation: Designation) -> list[dict]:
@@ -369,7 +314,7 @@ class ManagerListMixin(LoginRequiredMixin, GovukPaginationMixin):
     paginate_by = 25
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated and not may_manage_designations(request.user):
+        if request.user.is_authenticated and not request.user.has_perm("designations.manage_lifecycle"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -393,7 +338,7 @@ class ReviewsDueListView(ManagerListMixin, ListView):
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(
-            today=timezone.localdate(), within_days=REVIEWS_DUE_WITHIN_DAYS, **kwargs
+            today=timezone.localdate(), within_days=queries.REVIEWS_DUE_WITHIN_DAYS, **kwargs
         )
 
 
@@ -408,7 +353,8 @@ class CaseDecideView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.case = get_object_or_404(
-            DeDesignationCase.objects.select_related(*LIST_RELATIONS, "opened_by"), pk=kwargs["case_pk"]
+            DeDesignationCase.objects.select_related(*queries.LIFECYCLE_LIST_RELATIONS, "opened_by"),
+            pk=kwargs["case_pk"],
         )
         if not request.user.has_perm("designations.change_designation_status", self.case.designation):
             raise PermissionDenied
