@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "designations",
+    "brokerage",
+    "deployments",
 ]
 
 MIDDLEWARE = [

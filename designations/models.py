@@ -104,6 +104,16 @@ class DesignationType(models.Model):
         default=False, help_text="The holder's school becomes a national support school (NLEs)."
     )
     is_active = models.BooleanField(default=True, help_text="Inactive types take no new rounds.")
+    requires_priority_reason = models.BooleanField(
+        default=False,
+        help_text="Support requests may name this type only for a school that is a priority for support "
+        "(NLEs).",
+    )
+    fits_needs = models.ManyToManyField(
+        Specialism, blank=True, related_name="+",
+        help_text="Requests may name this type only when they include one of these needs; none means any "
+        "(NLGs: governance).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -416,6 +426,9 @@ class Designation(models.Model):
         help_text="Days a week the leader can give to support, e.g. 1.5.",
     )
     availability_notes = models.TextField(blank=True)
+    offers_professional_partnership = models.BooleanField(
+        default=False, help_text="Offers 20-30 hours of coaching to a new head (LLEs)."
+    )
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
 

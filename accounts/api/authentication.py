@@ -25,6 +25,8 @@ class ApiClient:
     is_staff = False
     is_superuser = False
     is_national_administrator = False
+    is_api_client = True
+    active_memberships: list = []
 
     @property
     def pk(self) -> str:

@@ -1,0 +1,2 @@
+app_name = "brokerage-api"
+urlpatterns: list = []

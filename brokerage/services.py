@@ -1,0 +1,278 @@
+"""Raising and handling support requests, risk assessments and the broker's shortlist.
+
+Every change checks the actor's permission here, whichever page or endpoint asked for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.choices import OrganisationKind
+from designations.models import Designation, DesignationType, Specialism
+from schools.choices import OPEN_STATUSES
+from schools.models import School
+from schools.queries import school_scope_filter
+
+from .choices import PriorityReason, RequestStatus, ShortlistStatus
+from .errors import BrokerageError, InvalidTransition
+from .models import AlliancePartner, RequestTransition, RiskAssessment, ShortlistEntry, SupportRequest
+from .rules import COMMISSIONING_KINDS, commissioning_organisations_of, may_broker_designation, may_broker_type
+
+Status = RequestStatus
+
+ALLOWED_REQUEST_CHANGES: dict[str, set[str]] = {
+    Status.OPEN: {Status.SHORTLISTING, Status.PROPOSED, Status.WITHDRAWN, Status.CLOSED},
+    Status.SHORTLISTING: {Status.PROPOSED, Status.WITHDRAWN, Status.CLOSED},
+    Status.PROPOSED: {Status.SHORTLISTING, Status.AGREED, Status.WITHDRAWN, Status.CLOSED},
+    Status.AGREED: {Status.CLOSED},
+    Status.WITHDRAWN: set(),
+    Status.CLOSED: set(),
+}
+
+
+# --- who may commission what ---------------------------------------------------------------------
+
+
+def may_commission_for(organisation, school: School) -> bool:
+    """A local authority for its schools, a trust or diocese for theirs, a school for itself, a
+    teaching school for itself and its alliance, the national body for any school."""
+    if organisation.kind == OrganisationKind.NATIONAL_BODY:
+        return True
+    if organisation.kind == OrganisationKind.TEACHING_SCHOOL and AlliancePartner.objects.filter(
+        teaching_school=organisation, school=school
+    ).exists():
+        return True
+    scope = school_scope_filter([organisation])
+    return scope is None or School.objects.filter(scope, pk=school.pk).exists()
+
+
+def commissionable_schools(user):
+    """Open schools this user may raise a request for, through any of their organisations."""
+    from django.db.models import Q
+
+    scope = Q(pk__in=[])
+    for organisation in commissioning_organisations_of(user):
+        if organisation.kind == OrganisationKind.NATIONAL_BODY:
+            return School.objects.filter(status__in=sorted(OPEN_STATUSES))
+        organisation_scope = school_scope_filter([organisation])
+        scope |= organisation_scope if organisation_scope is not None else Q()
+        if organisation.kind == OrganisationKind.TEACHING_SCHOOL:
+            scope |= Q(alliances__teaching_school=organisation)
+    return School.objects.filter(scope, status__in=sorted(OPEN_STATUSES)).distinct()
+
+
+def broker_choices(designation_types) -> list:
+    """Organisations that may broker every one of these types."""
+    from accounts.models import Organisation
+
+    organisations = Organisation.objects.filter(is_active=True).select_related("local_authority", "school")
+    return [o for o in organisations if designation_types and all(may_broker_type(o, t) for t in designation_types)]
+
+
+# --- raising a request ---------------------------------------------------------------------------
+
+
+def type_fit_errors(designation_types, needs, priority_reasons) -> list[str]:
+    """Why any of these types does not fit a request with these needs and priority reasons."""
+    errors = []
+    need_ids = {n.pk for n in needs}
+    for designation_type in designation_types:
+        if not designation_type.is_active or designation_type.holder_kind != "person" or (
+            designation_type.brokering_rule == "not_brokered"
+        ):
+            errors.append(f"{designation_type.name}s are not deployed through brokerage.")
+            continue
+        if designation_type.requires_priority_reason and not priority_reasons:
+            errors.append(
+                f"{designation_type.name}s support schools that are a priority for support: "
+                "give at least one priority reason."
+            )
+        fits = {n.pk: n.name for n in designation_type.fits_needs.all()}
+        if fits and not need_ids & set(fits):
+            errors.append(
+                f"{designation_type.name}s support {', '.join(sorted(fits.values())).lower()}: "
+                "add that to the needs or choose another type."
+            )
+    return errors
+
+
+def _may_act_for(actor, commissioner) -> bool:
+    if getattr(actor, "is_api_client", False):
+        return actor.organisation.pk == commissioner.pk and commissioner.kind in COMMISSIONING_KINDS
+    return commissioner in commissioning_organisations_of(actor)
+
+
+def _validate_request(*, school, commissioner, broker, designation_types, needs, priority_reasons, actor):
+    if not _may_act_for(actor, commissioner):
+        raise BrokerageError("You cannot raise requests for this organisation.", field="commissioner")
+    if not may_commission_for(commissioner, school):
+        raise BrokerageError(
+            f"{commissioner} cannot commission support for {school.name}.", field="school"
+        )
+    if school.status not in OPEN_STATUSES:
+        raise BrokerageError(f"{school.name} is closed.", field="school")
+    if not designation_types:
+        raise BrokerageError("Choose at least one kind of system leader.", field="designation_types")
+    unknown = set(priority_reasons) - set(PriorityReason.values)
+    if unknown:
+        raise BrokerageError(f"Unknown priority reason: {', '.join(sorted(unknown))}.", field="priority_reasons")
+    fit_errors = type_fit_errors(designation_types, needs, priority_reasons)
+    if fit_errors:
+        raise BrokerageError(" ".join(fit_errors), field="designation_types")
+    refused = [t.code for t in designation_types if not may_broker_type(broker, t)]
+    if refused:
+        raise BrokerageError(
+            f"{broker} cannot broker {', '.join(refused)} deployments: choose a broker the rules allow.",
+            field="broker",
+        )
+
+
+@transaction.atomic
+def raise_request(
+    *,
+    actor,
+    school: School,
+    commissioner,
+    broker,
+    title: str,
+    needs_description: str,
+    designation_types: list[DesignationType],
+    needs: list[Specialism] = (),
+    priority_reasons: list[str] = (),
+    preferred_start_on: datetime.date | None = None,
+    budget: Decimal | None = None,
+    funded_by: str = "commissioner",
+    funder_name: str = "",
+) -> SupportRequest:
+    """Raise a support request (a person with a commissioner role, or a commissioner's API token)."""
+    designation_types, needs = list(designation_types), list(needs)
+    _validate_request(
+        school=school, commissioner=commissioner, broker=broker, designation_types=designation_types,
+        needs=needs, priority_reasons=list(priority_reasons), actor=actor,
+    )
+    request = SupportRequest.objects.create(
+        school=school, commissioner=commissioner, broker=broker,
+        raised_by=_person(actor),
+        title=title, needs_description=needs_description, priority_reasons=sorted(set(priority_reasons)),
+        preferred_start_on=preferred_start_on, budget=budget, funded_by=funded_by, funder_name=funder_name,
+    )
+    request.designation_types.set(designation_types)
+    request.needs.set(needs)
+    from . import emails
+
+    transaction.on_commit(lambda: emails.request_raised(request))
+    return request
+
+
+def change_status(request: SupportRequest, to_status: str, *, actor, reason: str = "") -> SupportRequest:
+    """The one door for a request's status; recorded with who and when."""
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        if to_status not in ALLOWED_REQUEST_CHANGES[request.status]:
+            raise InvalidTransition(
+                f"This request is {request.get_status_display().lower()}: it cannot be moved to "
+                f"“{Status(to_status).label.lower()}”."
+            )
+        RequestTransition.objects.create(
+            request=request, from_status=request.status, to_status=to_status, actor=_person(actor), reason=reason
+        )
+        request.status, request.status_reason = to_status, reason
+        request.save(update_fields=["status", "status_reason", "updated_at"])
+    return request
+
+
+def withdraw(request: SupportRequest, *, actor, reason: str) -> SupportRequest:
+    if not actor.has_perm("brokerage.change_request", request):
+        raise BrokerageError("Only the commissioner can withdraw this request.")
+    if not reason.strip():
+        raise BrokerageError("Say why the request is withdrawn.", field="reason")
+    return change_status(request, Status.WITHDRAWN, actor=actor, reason=reason)
+
+
+def close(request: SupportRequest, *, actor, reason: str) -> SupportRequest:
+    if not actor.has_perm("brokerage.broker_request", request):
+        raise BrokerageError("Only the broker can close this request.")
+    if not reason.strip():
+        raise BrokerageError("Say why the request is closed without support.", field="reason")
+    return change_status(request, Status.CLOSED, actor=actor, reason=reason)
+
+
+def _person(actor):
+    return actor if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_client", False) else None
+
+
+# --- the broker's shortlist -----------------------------------------------------------------------
+
+
+def _require_broker(actor, request: SupportRequest) -> None:
+    if not actor.has_perm("brokerage.broker_request", request):
+        raise BrokerageError("Only the request's broker can do this.")
+
+
+def _require_brokerable(request: SupportRequest, designation: Designation) -> None:
+    if not may_broker_designation(request.broker, designation):
+        raise BrokerageError(
+            f"{request.broker} cannot broker this {designation.designation_type.code}: "
+            + ("they are not in its pool." if designation.designation_type.brokering_rule == "teaching_school_pool"
+               else "the brokering rules do not allow it.")
+        )
+    if not request.designation_types.filter(pk=designation.designation_type_id).exists():
+        raise BrokerageError(f"The request does not ask for a {designation.designation_type.name}.")
+
+
+def shortlist(request: SupportRequest, designation: Designation, *, actor, notes: str = "") -> ShortlistEntry:
+    _require_broker(actor, request)
+    _require_brokerable(request, designation)
+    if request.status not in {Status.OPEN, Status.SHORTLISTING, Status.PROPOSED}:
+        raise InvalidTransition(f"This request is {request.get_status_display().lower()}.")
+    try:
+        with transaction.atomic():
+            entry = ShortlistEntry.objects.create(request=request, designation=designation, added_by=actor, notes=notes)
+    except IntegrityError as error:
+        raise BrokerageError(f"{designation.holder} is already on the shortlist.") from error
+    if request.status == Status.OPEN:
+        change_status(request, Status.SHORTLISTING, actor=actor)
+    return entry
+
+
+def mark_contacted(entry: ShortlistEntry, *, actor, notes: str = "") -> ShortlistEntry:
+    _require_broker(actor, entry.request)
+    entry.status, entry.contacted_at = ShortlistStatus.CONTACTED, timezone.now()
+    if notes:
+        entry.notes = notes
+    entry.save(update_fields=["status", "contacted_at", "notes"])
+    return entry
+
+
+def mark_declined(entry: ShortlistEntry, *, actor, notes: str = "") -> ShortlistEntry:
+    _require_broker(actor, entry.request)
+    entry.status = ShortlistStatus.DECLINED
+    if notes:
+        entry.notes = notes
+    entry.save(update_fields=["status", "notes"])
+    return entry
+
+
+# --- risk assessments ----------------------------------------------------------------------------
+
+
+def record_risk_assessment(
+    school: School, *, actor, likely_good_outcomes: bool, effective_leadership: bool,
+    good_next_inspection: bool, notes: str = "", assessed_on: datetime.date | None = None,
+) -> RiskAssessment:
+    """A local authority officer assesses one of their own schools."""
+    authorities = {
+        o.local_authority_id for o in actor.organisations_with_role("la_officer")
+        if o.kind == OrganisationKind.LOCAL_AUTHORITY
+    }
+    if school.local_authority_id not in authorities:
+        raise BrokerageError("You can only assess schools in your own local authority.")
+    return RiskAssessment.objects.create(
+        school=school, assessed_by=actor, assessed_on=assessed_on or timezone.localdate(),
+        likely_good_outcomes=likely_good_outcomes, effective_leadership=effective_leadership,
+        good_next_inspection=good_next_inspection, notes=notes,
+    )

@@ -1,0 +1,2 @@
+app_name = "deployments-api"
+urlpatterns: list = []

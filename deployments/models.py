@@ -1,0 +1,393 @@
+"""Deployments of system leaders: the versioned three-party agreement, state changes, time
+logged, progress reviews against objectives, the final evaluation, leaders' unavailability and
+the records that keep the daily jobs from telling anyone twice."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    AgreementStatus,
+    DeploymentState,
+    NoticeKind,
+    ObjectiveOutcome,
+    Party,
+    Rag,
+    RateBasis,
+    ReminderKind,
+    StateReason,
+    TimeBasis,
+)
+
+DAYS_PER_WEEK_MAX = Decimal("5")
+
+
+class Deployment(models.Model):
+    """A leader working with a supported school, brokered for a support request."""
+
+    support_request = models.ForeignKey(
+        "brokerage.SupportRequest", on_delete=models.PROTECT, related_name="deployments"
+    )
+    designation = models.ForeignKey(
+        "designations.Designation", on_delete=models.PROTECT, related_name="deployments"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deployments_led",
+        help_text="The designation's holder when the deployment was proposed.",
+    )
+    leader_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="deployments_given",
+        help_text="The leader's school: it is paid, never the person.",
+    )
+    supported_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="deployments_received"
+    )
+    commissioner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    broker = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=30, choices=DeploymentState.choices, default=DeploymentState.PROPOSED)
+    state_reason = models.CharField(max_length=30, choices=StateReason.choices, blank=True)
+    state_note = models.TextField(blank=True)
+    # Copied from the agreed agreement, so lists, capacity and the jobs need no join.
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    days_per_week = models.DecimalField(max_digits=3, decimal_places=1, default=0)
+    days_agreed = models.DecimalField(max_digits=6, decimal_places=1, default=0)
+    next_review_on = models.DateField(null=True, blank=True)
+    last_time_logged_on = models.DateField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    state_changed_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "ends_on"]),
+            models.Index(fields=["state", "next_review_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.designation.designation_type.code} {self.leader} at {self.supported_school.name}"
+
+
+class DeploymentTransition(models.Model):
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=30, choices=DeploymentState.choices)
+    to_state = models.CharField(max_length=30, choices=DeploymentState.choices)
+    reason = models.CharField(max_length=30, choices=StateReason.choices, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class Agreement(models.Model):
+    """One version of the brokerage agreement. A change after agreement is a new version,
+    agreed again by all three parties."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="agreements")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
+    expected_impact = models.TextField()
+    support_approach = models.TextField()
+    school_participants = models.TextField(
+        help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'."
+    )
+    time_basis = models.CharField(max_length=20, choices=TimeBasis.choices, default=TimeBasis.DAYS_PER_WEEK)
+    days_per_week = models.DecimalField(
+        max_digits=3, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(Decimal("0.1"))]
+    )
+    total_days = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    rate_basis = models.CharField(max_length=20, choices=RateBasis.choices, default=RateBasis.DAY_RATE)
+    day_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    total_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    payer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", help_text="Who pays."
+    )
+    payee_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="+",
+        help_text="Always the leader's school (or its national support school): never a person.",
+    )
+    backfill_note = models.TextField(blank=True, help_text="Backfill or supply cover reimbursed, if any.")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deployment", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "version"], name="one_agreement_per_version"),
+            models.UniqueConstraint(
+                fields=["deployment"],
+                condition=Q(status__in=["awaiting_agreement", "draft"]),
+                name="one_open_agreement_per_deployment",
+            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="agreement_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement v{self.version} for deployment {self.deployment_id}"
+
+    @property
+    def weeks(self) -> Decimal:
+        return Decimal((self.ends_on - self.starts_on).days + 1) / 7
+
+    @property
+    def committed_days_per_week(self) -> Decimal:
+        """The leader's time this agreement takes each week, whichever way it was stated."""
+        if self.time_basis == TimeBasis.DAYS_PER_WEEK:
+            return self.days_per_week or Decimal(0)
+        return ((self.total_days or Decimal(0)) / max(self.weeks, Decimal(1))).quantize(Decimal("0.1"))
+
+    @property
+    def agreed_days(self) -> Decimal:
+        if self.time_basis == TimeBasis.TOTAL_DAYS:
+            return self.total_days or Decimal(0)
+        return ((self.days_per_week or Decimal(0)) * self.weeks).quantize(Decimal("0.1"))
+
+    @property
+    def cost(self) -> Decimal | None:
+        if self.rate_basis == RateBasis.TOTAL:
+            return self.total_amount
+        return None if self.day_rate is None else (self.day_rate * self.agreed_days).quantize(Decimal("0.01"))
+
+
+class Objective(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="objectives")
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField()
+    success_measure = models.TextField(help_text="How everyone will know it has been met.")
+    target_on = models.DateField()
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The same objective in the previous version of the agreement.",
+    )
+
+    class Meta:
+        ordering = ["agreement", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class AgreementStaff(models.Model):
+    """Staff of the leader's school who also take part (an NLE's NSS staff, an LLE's deputy)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="staff")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Their account, if they log their own time.",
+    )
+    days = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "name"]
+        verbose_name_plural = "agreement staff"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+class Signoff(models.Model):
+    """One party's agreement to one version."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signoffs")
+    party = models.CharField(max_length=20, choices=Party.choices)
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "agreed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "party"], name="one_signoff_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} agreed v{self.agreement_id}"
+
+
+class TimeEntry(models.Model):
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="time_entries")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    worked_on = models.DateField()
+    days = models.DecimalField(max_digits=3, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))])
+    note = models.TextField(blank=True)
+    logged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deployment", "-worked_on", "-pk"]
+        verbose_name_plural = "time entries"
+
+    def __str__(self) -> str:
+        return f"{self.days} days on {self.worked_on}"
+
+
+class Variation(models.Model):
+    """Extra days agreed beyond the agreement, which lets more time be logged."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="variations")
+    extra_days = models.DecimalField(max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))])
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deployment", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"+{self.extra_days} days"
+
+
+class ProgressReview(models.Model):
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    summary = models.TextField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deployment", "-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review on {self.reviewed_on}"
+
+
+class ObjectiveProgress(models.Model):
+    review = models.ForeignKey(ProgressReview, on_delete=models.CASCADE, related_name="progress")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="progress")
+    rag = models.CharField(max_length=10, choices=Rag.choices)
+    evidence = models.TextField()
+
+    class Meta:
+        ordering = ["review", "objective__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "objective"], name="one_rating_per_objective_and_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rag_display()}"
+
+
+class FinalEvaluation(models.Model):
+    deployment = models.OneToOneField(Deployment, on_delete=models.CASCADE, related_name="final_evaluation")
+    impact = models.TextField(help_text="The impact of the support, with evidence.")
+    capacity_built = models.TextField(blank=True, help_text="How the school's own leadership grew.")
+    evaluated_on = models.DateField()
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Final evaluation of deployment {self.deployment_id}"
+
+
+class ObjectiveOutcomeRecord(models.Model):
+    evaluation = models.ForeignKey(FinalEvaluation, on_delete=models.CASCADE, related_name="outcomes")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=20, choices=ObjectiveOutcome.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "objective"], name="one_outcome_per_objective"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_outcome_display()
+
+
+class Unavailability(models.Model):
+    """A period a leader cannot give (all or some of) their usual time."""
+
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailability")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    days_per_week_available = models.DecimalField(
+        max_digits=3, decimal_places=1, default=0,
+        help_text="Days a week they can still give in this period (0 for none).",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["leader", "starts_on"]
+        verbose_name_plural = "unavailability"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="unavailability_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} unavailable {self.starts_on}–{self.ends_on}"
+
+
+class ReviewReminder(models.Model):
+    """A reminder sent about a deployment's review due on a day: unique, so the job never resends."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="review_reminders")
+    due_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "due_on", "kind"], name="one_reminder_per_due_date_and_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for deployment {self.deployment_id}"
+
+
+class Notice(models.Model):
+    """Something a daily job told people once: a stalled deployment (per stall, keyed by the last
+    day time was logged), one closed at its end date, or an SLE not deployed in three months."""
+
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    deployment = models.ForeignKey(Deployment, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
+    designation = models.ForeignKey(
+        "designations.Designation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=40, help_text="What makes this notice distinct, e.g. a date.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "deployment", "key"], condition=Q(deployment__isnull=False),
+                name="one_notice_per_deployment_and_key",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "designation", "key"], condition=Q(designation__isnull=False),
+                name="one_notice_per_designation_and_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.key})"
+

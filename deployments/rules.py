@@ -1,0 +1,84 @@
+"""Who may see and do what on a deployment."""
+
+from __future__ import annotations
+
+import rules
+
+from accounts.rules import is_national_administrator
+from brokerage.rules import (
+    COMMISSIONER_ROLES,
+    broker_organisations_of,
+    school_organisations_of,
+)
+
+from .choices import Party
+
+
+def _member_of(user, organisation_id: int, roles: set[str]) -> bool:
+    return any(
+        m.organisation_id == organisation_id and m.role in roles for m in getattr(user, "active_memberships", [])
+    )
+
+
+@rules.predicate
+def is_deployment_broker(user, deployment) -> bool:
+    return deployment is not None and any(o.pk == deployment.broker_id for o in broker_organisations_of(user))
+
+
+@rules.predicate
+def is_deployment_commissioner(user, deployment) -> bool:
+    return deployment is not None and _member_of(user, deployment.commissioner_id, COMMISSIONER_ROLES)
+
+
+@rules.predicate
+def is_of_supported_school(user, deployment) -> bool:
+    return deployment is not None and bool(school_organisations_of(user, deployment.supported_school_id))
+
+
+@rules.predicate
+def is_of_leader_school(user, deployment) -> bool:
+    return deployment is not None and bool(school_organisations_of(user, deployment.leader_school_id))
+
+
+@rules.predicate
+def is_deployment_leader(user, deployment) -> bool:
+    return deployment is not None and user.is_authenticated and deployment.leader_id == user.pk
+
+
+@rules.predicate
+def is_named_staff(user, deployment) -> bool:
+    """Named as staff of the leader's school on the deployment's current agreement."""
+    if deployment is None or not user.is_authenticated:
+        return False
+    from .models import AgreementStaff
+
+    return AgreementStaff.objects.filter(agreement__deployment=deployment, user=user).exists()
+
+
+def parties_of(user, deployment) -> set[str]:
+    """The parties to the agreement this user may agree for."""
+    parties = set()
+    if is_of_supported_school(user, deployment):
+        parties.add(Party.SUPPORTED_SCHOOL)
+    if is_of_leader_school(user, deployment) or is_deployment_leader(user, deployment):
+        parties.add(Party.LEADER_SCHOOL)
+    if is_deployment_commissioner(user, deployment):
+        parties.add(Party.COMMISSIONER)
+    return parties
+
+
+@rules.predicate
+def is_party(user, deployment) -> bool:
+    return bool(parties_of(user, deployment))
+
+
+can_view = (
+    is_national_administrator | is_deployment_broker | is_deployment_commissioner | is_of_supported_school
+    | is_of_leader_school | is_deployment_leader | is_named_staff
+)
+rules.add_perm("deployments.view_deployment", can_view)
+rules.add_perm("deployments.manage_deployment", is_deployment_broker)
+rules.add_perm("deployments.agree", is_party)
+rules.add_perm("deployments.log_time", is_deployment_leader | is_named_staff)
+rules.add_perm("deployments.record_variation", is_deployment_broker)
+rules.add_perm("deployments.review", is_deployment_broker)

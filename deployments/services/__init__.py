@@ -1,0 +1,28 @@
+"""Deployment services: capacity, the agreement, the state machine and the work itself."""
+
+from .agreements import (
+    ObjectiveData,
+    StaffData,
+    agree,
+    current_agreement,
+    open_agreement,
+    payee_schools,
+    propose,
+    request_changes,
+    save_draft,
+    send_for_agreement,
+    start_if_due,
+    start_new_version,
+)
+from .capacity import check_capacity, spare_capacity
+from .transitions import ALLOWED_TRANSITIONS, end_early, escalate, pause, resume, transition
+from .work import (
+    Rating,
+    current_objectives,
+    days_allowed,
+    days_used,
+    log_time,
+    record_final_evaluation,
+    record_review,
+    record_variation,
+)

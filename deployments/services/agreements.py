@@ -1,0 +1,308 @@
+"""Proposing a leader and the three-party brokerage agreement.
+
+The broker proposes a leader (a deployment in state "proposed") and drafts the agreement. Sent
+for agreement, it is agreed by the supported school, the leader's school and the commissioner;
+when the last of them agrees, the leader's time is committed (checked against their capacity
+under a lock on the leader's row) and the deployment is agreed, or active if it has started. A
+change after agreement is a new version, agreed again by all three.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from brokerage import services as brokerage_services
+from brokerage.choices import RequestStatus, ShortlistStatus
+from brokerage.errors import BrokerageError, InvalidTransition
+from brokerage.matching import match
+from brokerage.models import ShortlistEntry, SupportRequest
+from brokerage.rules import may_broker_designation
+from designations.models import Designation
+
+from ..choices import AgreementStatus, DeploymentState, Party, RateBasis, TimeBasis
+from ..models import Agreement, AgreementStaff, Deployment, Objective, Signoff
+from ..rules import parties_of
+from . import capacity
+from .transitions import transition
+
+State = DeploymentState
+
+
+@dataclass
+class ObjectiveData:
+    description: str
+    success_measure: str
+    target_on: datetime.date
+    carried_from_id: int | None = None
+
+
+@dataclass
+class StaffData:
+    name: str
+    role: str
+    user_id: int | None = None
+    days: Decimal | None = None
+
+
+# --- proposing a leader --------------------------------------------------------------------------
+
+
+def propose(request: SupportRequest, designation: Designation, *, actor, today: datetime.date | None = None) -> Deployment:
+    """The broker puts a leader forward: refused if the broker may not broker them or the matching
+    excludes them (suspended, untrained, conflict of interest, no time)."""
+    today = today or timezone.localdate()
+    if not actor.has_perm("brokerage.broker_request", request):
+        raise BrokerageError("Only the request's broker can propose a leader.")
+    if not may_broker_designation(request.broker, designation):
+        raise BrokerageError(f"{request.broker} cannot broker this {designation.designation_type.code}.")
+    if request.status not in {RequestStatus.OPEN, RequestStatus.SHORTLISTING, RequestStatus.PROPOSED}:
+        raise InvalidTransition(f"This request is {request.get_status_display().lower()}.")
+    found = next((c for c in _matching(request, today) if c.designation.pk == designation.pk), None)
+    if found is None:
+        raise BrokerageError(f"{designation.holder} is not a candidate for this request.")
+    if found.exclusions:
+        raise BrokerageError(" ".join(found.exclusions))
+    with transaction.atomic():
+        deployment = Deployment.objects.create(
+            support_request=request, designation=designation, leader=designation.holder,
+            leader_school=designation.school, supported_school=request.school,
+            commissioner=request.commissioner, broker=request.broker, created_by=actor,
+        )
+        entry, _ = ShortlistEntry.objects.get_or_create(
+            request=request, designation=designation, defaults={"added_by": actor}
+        )
+        entry.status = ShortlistStatus.PROPOSED
+        entry.save(update_fields=["status"])
+        if request.status != RequestStatus.PROPOSED:
+            brokerage_services.change_status(request, RequestStatus.PROPOSED, actor=actor)
+    return deployment
+
+
+def _matching(request: SupportRequest, today: datetime.date):
+    result = match(request, today=today)
+    return [*result.ranked, *result.excluded]
+
+
+# --- drafting ------------------------------------------------------------------------------------
+
+
+def payee_schools(deployment: Deployment) -> list:
+    """Schools the money may go to: the leader's school, or its national support school."""
+    schools = [deployment.leader_school]
+    for period in deployment.designation.support_school_periods.filter(ended_on__isnull=True).select_related("school"):
+        if period.school_id != deployment.leader_school_id:
+            schools.append(period.school)
+    return schools
+
+
+def _validate_terms(deployment: Deployment, terms: dict, objectives: list[ObjectiveData]) -> None:
+    if terms["ends_on"] < terms["starts_on"]:
+        raise BrokerageError("The end date must be on or after the start date.", field="ends_on")
+    if terms["time_basis"] == TimeBasis.DAYS_PER_WEEK:
+        if not terms.get("days_per_week"):
+            raise BrokerageError("Enter the days a week.", field="days_per_week")
+        if terms["days_per_week"] > 5:
+            raise BrokerageError("Days a week must be 5 or fewer.", field="days_per_week")
+    elif not terms.get("total_days"):
+        raise BrokerageError("Enter the total days.", field="total_days")
+    if terms["rate_basis"] == RateBasis.DAY_RATE and terms.get("day_rate") is None:
+        raise BrokerageError("Enter the day rate.", field="day_rate")
+    if terms["rate_basis"] == RateBasis.TOTAL and terms.get("total_amount") is None:
+        raise BrokerageError("Enter the total amount.", field="total_amount")
+    payee = terms.get("payee_school")
+    if payee is None or payee.pk not in {s.pk for s in payee_schools(deployment)}:
+        raise BrokerageError(
+            "Money is paid to the leader's school (or its national support school), never to a person.",
+            field="payee_school",
+        )
+    if not objectives:
+        raise BrokerageError("Add at least one objective.", field="objectives")
+    for number, objective in enumerate(objectives, start=1):
+        if not (objective.description.strip() and objective.success_measure.strip() and objective.target_on):
+            raise BrokerageError(
+                f"Objective {number} needs a description, a success measure and a target date.", field="objectives"
+            )
+
+
+def _require_broker(actor, deployment: Deployment) -> None:
+    if not actor.has_perm("deployments.manage_deployment", deployment):
+        raise BrokerageError("Only the deployment's broker can change its agreement.")
+
+
+def open_agreement(deployment: Deployment) -> Agreement | None:
+    return deployment.agreements.filter(
+        status__in=[AgreementStatus.DRAFT, AgreementStatus.AWAITING_AGREEMENT]
+    ).first()
+
+
+def current_agreement(deployment: Deployment) -> Agreement | None:
+    return deployment.agreements.filter(status=AgreementStatus.AGREED).order_by("-version").first()
+
+
+@transaction.atomic
+def save_draft(
+    deployment: Deployment, *, actor, terms: dict, objectives: list[ObjectiveData], staff: list[StaffData] = (),
+) -> Agreement:
+    """Create or replace the draft agreement (the next version when one is already agreed).
+
+    ``terms``: expected_impact, support_approach, school_participants, time_basis, days_per_week,
+    total_days, starts_on, ends_on, rate_basis, day_rate, total_amount, payer, payee_school,
+    backfill_note.
+    """
+    _require_broker(actor, deployment)
+    if deployment.state in {State.COMPLETED, State.ENDED_EARLY, State.AWAITING_FINAL_EVALUATION}:
+        raise InvalidTransition(f"This deployment is {deployment.get_state_display().lower()}.")
+    _validate_terms(deployment, terms, objectives)
+    draft = open_agreement(deployment)
+    if draft is not None and draft.status == AgreementStatus.AWAITING_AGREEMENT:
+        raise InvalidTransition("This version is with the parties: ask for changes before editing it.")
+    if draft is None:
+        latest = deployment.agreements.order_by("-version").first()
+        draft = Agreement(deployment=deployment, version=(latest.version + 1) if latest else 1)
+    for name, value in terms.items():
+        setattr(draft, name, value)
+    draft.drafted_by = actor
+    draft.save()
+    draft.objectives.all().delete()
+    Objective.objects.bulk_create(
+        Objective(
+            agreement=draft, order=number, description=o.description, success_measure=o.success_measure,
+            target_on=o.target_on, carried_from_id=o.carried_from_id,
+        )
+        for number, o in enumerate(objectives, start=1)
+    )
+    draft.staff.all().delete()
+    AgreementStaff.objects.bulk_create(
+        AgreementStaff(agreement=draft, name=s.name, role=s.role, user_id=s.user_id, days=s.days) for s in staff
+    )
+    return draft
+
+
+def start_new_version(deployment: Deployment, *, actor) -> Agreement:
+    """Copy the agreed version into a new draft to change it."""
+    _require_broker(actor, deployment)
+    if open_agreement(deployment) is not None:
+        raise InvalidTransition("A new version is already being drafted.")
+    agreed = current_agreement(deployment)
+    if agreed is None:
+        raise InvalidTransition("Nothing has been agreed yet: change the draft instead.")
+    with transaction.atomic():
+        objectives, staff = list(agreed.objectives.all()), list(agreed.staff.all())
+        agreed.pk, agreed.id = None, None
+        agreed._state.adding = True
+        agreed.version += 1
+        agreed.status, agreed.agreed_at, agreed.drafted_by = AgreementStatus.DRAFT, None, actor
+        agreed.save()
+        Objective.objects.bulk_create(
+            Objective(
+                agreement=agreed, order=o.order, description=o.description, success_measure=o.success_measure,
+                target_on=o.target_on, carried_from=o,
+            )
+            for o in objectives
+        )
+        AgreementStaff.objects.bulk_create(
+            AgreementStaff(agreement=agreed, name=s.name, role=s.role, user_id=s.user_id, days=s.days) for s in staff
+        )
+    return agreed
+
+
+def send_for_agreement(agreement: Agreement, *, actor) -> Agreement:
+    """The broker sends the draft to the three parties. Refused now if the leader lacks the time."""
+    _require_broker(actor, agreement.deployment)
+    if agreement.status != AgreementStatus.DRAFT:
+        raise InvalidTransition("Only a draft can be sent for agreement.")
+    deployment = agreement.deployment
+    capacity.check_capacity(
+        deployment.leader, starts_on=agreement.starts_on, ends_on=agreement.ends_on,
+        days_per_week=agreement.committed_days_per_week, exclude=deployment,
+    )
+    agreement.status = AgreementStatus.AWAITING_AGREEMENT
+    agreement.save(update_fields=["status"])
+    from .. import emails
+
+    transaction.on_commit(lambda: emails.agreement_sent(agreement))
+    return agreement
+
+
+def request_changes(agreement: Agreement, *, actor, reason: str) -> Agreement:
+    """A party (or the broker) sends the version back to draft; any agreement given so far lapses."""
+    deployment = agreement.deployment
+    if not (parties_of(actor, deployment) or actor.has_perm("deployments.manage_deployment", deployment)):
+        raise BrokerageError("Only the parties or the broker can ask for changes.")
+    if agreement.status != AgreementStatus.AWAITING_AGREEMENT:
+        raise InvalidTransition("This version is not waiting for agreement.")
+    if not reason.strip():
+        raise BrokerageError("Say what needs to change.", field="reason")
+    with transaction.atomic():
+        agreement.signoffs.all().delete()
+        agreement.status = AgreementStatus.DRAFT
+        agreement.save(update_fields=["status"])
+    from .. import emails
+
+    transaction.on_commit(lambda: emails.changes_requested(agreement, actor, reason))
+    return agreement
+
+
+def agree(agreement: Agreement, *, actor, party: str, today: datetime.date | None = None) -> Agreement:
+    """One party agrees. When all three have, the leader's time is committed (under a row lock on
+    the leader, so two brokers cannot both take their last day) and the deployment starts."""
+    today = today or timezone.localdate()
+    deployment = agreement.deployment
+    if party not in Party.values:
+        raise BrokerageError("Choose who you are agreeing for.", field="party")
+    if party not in parties_of(actor, deployment):
+        raise BrokerageError(f"You cannot agree for {Party(party).label.lower()}.", field="party")
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().get(pk=deployment.leader_id)
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if agreement.status != AgreementStatus.AWAITING_AGREEMENT:
+            raise InvalidTransition("This version is not waiting for agreement.")
+        if agreement.signoffs.filter(party=party).exists():
+            raise InvalidTransition(f"{Party(party).label} has already agreed this version.")
+        agreed_parties = {*agreement.signoffs.values_list("party", flat=True), party}
+        if agreed_parties == set(Party.values):
+            _commit(agreement, today)
+        Signoff.objects.create(agreement=agreement, party=party, agreed_by=actor)
+    from .. import emails
+
+    if agreement.status == AgreementStatus.AGREED:
+        transaction.on_commit(lambda: emails.agreement_agreed(agreement))
+    return agreement
+
+
+def _commit(agreement: Agreement, today: datetime.date) -> None:
+    deployment = Deployment.objects.select_for_update().get(pk=agreement.deployment_id)
+    capacity.check_capacity(
+        deployment.leader, starts_on=agreement.starts_on, ends_on=agreement.ends_on,
+        days_per_week=agreement.committed_days_per_week, exclude=deployment,
+    )
+    deployment.agreements.filter(status=AgreementStatus.AGREED).update(status=AgreementStatus.SUPERSEDED)
+    agreement.status, agreement.agreed_at = AgreementStatus.AGREED, timezone.now()
+    agreement.save(update_fields=["status", "agreed_at"])
+    deployment.starts_on, deployment.ends_on = agreement.starts_on, agreement.ends_on
+    deployment.days_per_week = agreement.committed_days_per_week
+    deployment.days_agreed = agreement.agreed_days
+    if deployment.next_review_on is None:
+        deployment.next_review_on = min(agreement.starts_on + datetime.timedelta(weeks=6), agreement.ends_on)
+    deployment.save(update_fields=["starts_on", "ends_on", "days_per_week", "days_agreed", "next_review_on"])
+    if deployment.state == State.PROPOSED:
+        transition(deployment, State.AGREED, check_permission=False)
+        request = deployment.support_request
+        if request.status == RequestStatus.PROPOSED:
+            brokerage_services.change_status(request, RequestStatus.AGREED, actor=None)
+    if deployment.state == State.AGREED and agreement.starts_on <= today:
+        transition(deployment, State.ACTIVE, check_permission=False)
+
+
+def start_if_due(deployment: Deployment, today: datetime.date) -> bool:
+    """Agreed deployments become active on their start date (the daily job calls this)."""
+    if deployment.state == State.AGREED and deployment.starts_on and deployment.starts_on <= today:
+        transition(deployment, State.ACTIVE, check_permission=False)
+        return True
+    return False

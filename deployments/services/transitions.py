@@ -1,0 +1,97 @@
+"""A deployment's state machine: the one door for every state change, permission-checked and
+recorded with who, when and why."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from brokerage.errors import BrokerageError, InvalidTransition
+
+from ..choices import DeploymentState, StateReason
+from ..models import Deployment, DeploymentTransition
+
+State = DeploymentState
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    State.PROPOSED: {State.AGREED, State.ENDED_EARLY},
+    State.AGREED: {State.ACTIVE, State.ENDED_EARLY},
+    State.ACTIVE: {State.PAUSED, State.AWAITING_FINAL_EVALUATION, State.ENDED_EARLY},
+    State.PAUSED: {State.ACTIVE, State.ENDED_EARLY},
+    State.AWAITING_FINAL_EVALUATION: {State.COMPLETED},
+    State.COMPLETED: set(),
+    State.ENDED_EARLY: set(),
+}
+# Moves a broker makes by hand; the rest follow from agreement, the calendar or the final evaluation.
+MANUAL_TARGETS = {State.PAUSED, State.ACTIVE, State.ENDED_EARLY, State.AWAITING_FINAL_EVALUATION}
+NEEDS_REASON = {State.PAUSED, State.ENDED_EARLY}
+
+
+def transition(
+    deployment: Deployment, to_state: str, *, actor=None, reason: str = "", note: str = "",
+    check_permission: bool = True,
+) -> Deployment:
+    """Move the deployment to ``to_state``. ``actor`` None is the service itself (a daily job).
+
+    Refused: InvalidTransition when the current state does not allow it (409 in the API);
+    BrokerageError when the actor may not, or a pause or early end has no reason.
+    """
+    if check_permission and actor is not None and not actor.has_perm("deployments.manage_deployment", deployment):
+        raise BrokerageError("Only the deployment's broker can change its state.")
+    if to_state in NEEDS_REASON and reason not in StateReason.values:
+        raise BrokerageError("Choose the reason.", field="reason")
+    with transaction.atomic():
+        locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
+        if to_state not in ALLOWED_TRANSITIONS[locked.state]:
+            raise InvalidTransition(
+                f"This deployment is {locked.get_state_display().lower()}: it cannot become "
+                f"{State(to_state).label.lower()}."
+            )
+        DeploymentTransition.objects.create(
+            deployment=locked, from_state=locked.state, to_state=to_state, reason=reason, note=note,
+            actor=_person(actor),
+        )
+        locked.state, locked.state_changed_at = to_state, timezone.now()
+        if to_state in NEEDS_REASON:
+            locked.state_reason, locked.state_note = reason, note
+        elif to_state == State.ACTIVE:
+            locked.state_reason, locked.state_note = "", ""
+        locked.save(update_fields=["state", "state_changed_at", "state_reason", "state_note"])
+    from .. import emails
+
+    previous = deployment.state
+    transaction.on_commit(lambda: emails.state_changed(locked, previous))
+    deployment.refresh_from_db()
+    return deployment
+
+
+def pause(deployment: Deployment, *, actor, reason: str, note: str = "") -> Deployment:
+    return transition(deployment, State.PAUSED, actor=actor, reason=reason, note=note)
+
+
+def resume(deployment: Deployment, *, actor, note: str = "") -> Deployment:
+    if deployment.state != State.PAUSED:
+        raise InvalidTransition("Only a paused deployment can be resumed.")
+    return transition(deployment, State.ACTIVE, actor=actor, note=note)
+
+
+def end_early(deployment: Deployment, *, actor, reason: str, note: str = "") -> Deployment:
+    return transition(deployment, State.ENDED_EARLY, actor=actor, reason=reason, note=note)
+
+
+def escalate(deployment: Deployment, *, actor, note: str) -> Deployment:
+    """The broker tells the commissioner of a problem (e.g. the school will not engage)."""
+    if not actor.has_perm("deployments.manage_deployment", deployment):
+        raise BrokerageError("Only the deployment's broker can escalate it.")
+    if not note.strip():
+        raise BrokerageError("Say what the commissioner needs to know.", field="note")
+    deployment.escalated_at = timezone.now()
+    deployment.save(update_fields=["escalated_at"])
+    from .. import emails
+
+    transaction.on_commit(lambda: emails.escalated(deployment, note, actor))
+    return deployment
+
+
+def _person(actor):
+    return actor if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_client", False) else None

@@ -1,0 +1,170 @@
+"""The work of a deployment: time logged against the agreed days, variations, progress reviews
+against each objective and the final evaluation of impact."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from brokerage.errors import BrokerageError, InvalidTransition
+
+from ..choices import DeploymentState, ObjectiveOutcome, Rag
+from ..models import (
+    Deployment,
+    FinalEvaluation,
+    Objective,
+    ObjectiveOutcomeRecord,
+    ObjectiveProgress,
+    ProgressReview,
+    TimeEntry,
+    Variation,
+)
+from .agreements import current_agreement
+from .transitions import transition
+
+State = DeploymentState
+REVIEWABLE_STATES = {State.ACTIVE, State.PAUSED, State.AWAITING_FINAL_EVALUATION}
+
+
+def days_used(deployment: Deployment) -> Decimal:
+    return deployment.time_entries.aggregate(total=Sum("days"))["total"] or Decimal(0)
+
+
+def days_allowed(deployment: Deployment) -> Decimal:
+    """The days agreed plus every recorded variation."""
+    extra = deployment.variations.aggregate(total=Sum("extra_days"))["total"] or Decimal(0)
+    return deployment.days_agreed + extra
+
+
+def _days(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text} day" if value == 1 else f"{text} days"
+
+
+def log_time(
+    deployment: Deployment, *, actor, worked_on: datetime.date, days: Decimal, note: str = "",
+    today: datetime.date | None = None,
+) -> TimeEntry:
+    """The leader (or named staff) logs time: only while active, never beyond the agreed days
+    without a variation."""
+    today = today or timezone.localdate()
+    if not actor.has_perm("deployments.log_time", deployment):
+        raise BrokerageError("Only the leader and the staff named on the agreement can log time.")
+    if days <= 0:
+        raise BrokerageError("Enter days greater than 0.", field="days")
+    if worked_on > today:
+        raise BrokerageError("The date cannot be in the future.", field="worked_on")
+    with transaction.atomic():
+        locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
+        if locked.state != State.ACTIVE:
+            raise InvalidTransition(
+                f"Time can only be logged on an active deployment; this one is {locked.get_state_display().lower()}."
+            )
+        if locked.starts_on and worked_on < locked.starts_on:
+            raise BrokerageError(
+                f"The deployment started on {locked.starts_on:%-d %B %Y}: log time from then.", field="worked_on"
+            )
+        used, allowed = days_used(locked), days_allowed(locked)
+        if used + days > allowed:
+            raise BrokerageError(
+                f"This would take the time logged to {_days(used + days)}, {_days(used + days - allowed)} more "
+                f"than the {_days(allowed)} agreed. Ask the broker to record a variation first.",
+                field="days",
+            )
+        entry = TimeEntry.objects.create(deployment=locked, person=actor, worked_on=worked_on, days=days, note=note)
+        if locked.last_time_logged_on is None or worked_on > locked.last_time_logged_on:
+            locked.last_time_logged_on = worked_on
+            locked.save(update_fields=["last_time_logged_on"])
+    return entry
+
+
+def record_variation(deployment: Deployment, *, actor, extra_days: Decimal, reason: str) -> Variation:
+    if not actor.has_perm("deployments.record_variation", deployment):
+        raise BrokerageError("Only the broker can record a variation.")
+    if deployment.state not in {State.AGREED, State.ACTIVE, State.PAUSED}:
+        raise InvalidTransition(f"This deployment is {deployment.get_state_display().lower()}.")
+    if extra_days <= 0:
+        raise BrokerageError("Enter extra days greater than 0.", field="extra_days")
+    if not reason.strip():
+        raise BrokerageError("Say why more days are needed.", field="reason")
+    return Variation.objects.create(deployment=deployment, extra_days=extra_days, reason=reason, recorded_by=actor)
+
+
+@dataclass
+class Rating:
+    objective_id: int
+    rag: str
+    evidence: str
+
+
+def current_objectives(deployment: Deployment) -> list[Objective]:
+    agreement = current_agreement(deployment)
+    return list(agreement.objectives.all()) if agreement else []
+
+
+def record_review(
+    deployment: Deployment, *, actor, reviewed_on: datetime.date, ratings: list[Rating], summary: str = "",
+    next_review_on: datetime.date | None = None,
+) -> ProgressReview:
+    """The broker rates progress on every objective of the agreed version (RAG with evidence)."""
+    if not actor.has_perm("deployments.review", deployment):
+        raise BrokerageError("Only the broker can record a progress review.")
+    if deployment.state not in REVIEWABLE_STATES:
+        raise InvalidTransition(
+            f"Progress is reviewed once support has started; this deployment is {deployment.get_state_display().lower()}."
+        )
+    objectives = {o.pk: o for o in current_objectives(deployment)}
+    rated = {r.objective_id: r for r in ratings}
+    missing = [o for pk, o in objectives.items() if pk not in rated]
+    if missing or set(rated) - set(objectives):
+        raise BrokerageError("Rate every objective of the agreement.", field="ratings")
+    for rating in ratings:
+        if rating.rag not in Rag.values or not rating.evidence.strip():
+            raise BrokerageError("Give each objective a rating and the evidence for it.", field="ratings")
+    if next_review_on is not None and next_review_on <= reviewed_on:
+        raise BrokerageError("The next review must be after this one.", field="next_review_on")
+    with transaction.atomic():
+        review = ProgressReview.objects.create(
+            deployment=deployment, reviewed_on=reviewed_on, summary=summary, next_review_on=next_review_on,
+            reviewed_by=actor,
+        )
+        ObjectiveProgress.objects.bulk_create(
+            ObjectiveProgress(review=review, objective_id=r.objective_id, rag=r.rag, evidence=r.evidence)
+            for r in ratings
+        )
+        deployment.next_review_on = next_review_on
+        deployment.save(update_fields=["next_review_on"])
+    return review
+
+
+def record_final_evaluation(
+    deployment: Deployment, *, actor, impact: str, outcomes: dict[int, str], capacity_built: str = "",
+    evaluated_on: datetime.date | None = None,
+) -> FinalEvaluation:
+    """The broker evaluates impact against each objective; the deployment is then completed."""
+    if not actor.has_perm("deployments.review", deployment):
+        raise BrokerageError("Only the broker can record the final evaluation.")
+    if deployment.state != State.AWAITING_FINAL_EVALUATION:
+        raise InvalidTransition(
+            f"The final evaluation follows the end of support; this deployment is {deployment.get_state_display().lower()}."
+        )
+    if not impact.strip():
+        raise BrokerageError("Describe the impact of the support.", field="impact")
+    objectives = {o.pk for o in current_objectives(deployment)}
+    if set(outcomes) != objectives or any(v not in ObjectiveOutcome.values for v in outcomes.values()):
+        raise BrokerageError("Say whether each objective was met.", field="outcomes")
+    with transaction.atomic():
+        evaluation = FinalEvaluation.objects.create(
+            deployment=deployment, impact=impact, capacity_built=capacity_built,
+            evaluated_on=evaluated_on or timezone.localdate(), evaluated_by=actor,
+        )
+        ObjectiveOutcomeRecord.objects.bulk_create(
+            ObjectiveOutcomeRecord(evaluation=evaluation, objective_id=pk, outcome=value) for pk, value in outcomes.items()
+        )
+        transition(deployment, State.COMPLETED, actor=actor, check_permission=False)
+    return evaluation
