@@ -26,7 +26,10 @@ class ApiClient:
     is_superuser = False
     is_national_administrator = False
     is_api_client = True
-    active_memberships: list = []
+
+    @property
+    def active_memberships(self) -> list:
+        return []
 
     @property
     def pk(self) -> str:
