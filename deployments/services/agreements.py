@@ -20,7 +20,7 @@ from django.utils import timezone
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
 from brokerage.errors import BrokerageError, InvalidTransition
-from brokerage.matching import match
+from brokerage import matching
 from brokerage.models import ShortlistEntry, SupportRequest
 from brokerage.rules import may_broker_designation
 from designations.models import Designation
@@ -85,7 +85,7 @@ def propose(request: SupportRequest, designation: Designation, *, actor, today: 
 
 
 def _matching(request: SupportRequest, today: datetime.date):
-    result = match(request, today=today)
+    result = matching.match(request, today=today)
     return [*result.ranked, *result.excluded]
 
 

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from brokerage.demo import seed_brokerage_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Adds demo commissioning, brokerage and deployments (run seed_demo first; seed_demo calls this): "
+        "risk assessments of Norfolk schools, a teaching-school alliance, requests waiting for the LA and "
+        "the teaching school, deployments active (one with a red objective, one with a review overdue), "
+        "awaiting final evaluation and completed, and an agreement waiting for the demo head. "
+        "Running it again creates nothing new."
+    )
+
+    def handle(self, *args, **options) -> None:
+        summary = seed_brokerage_demo()
+        self.stdout.write(
+            f"Demo brokerage ready: {summary.requests} support requests, {summary.deployments} deployments, "
+            f"{summary.risk_assessments} risk assessments."
+        )

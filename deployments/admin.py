@@ -1,0 +1,114 @@
+"""The admin site for deployments: for looking things up and correcting data.
+
+States are read-only here: they change only through the services, which record who changed them
+and why, and check the leader's capacity.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Agreement,
+    AgreementStaff,
+    Deployment,
+    DeploymentTransition,
+    FinalEvaluation,
+    Notice,
+    Objective,
+    ProgressReview,
+    ReviewReminder,
+    Signoff,
+    TimeEntry,
+    Unavailability,
+    Variation,
+)
+
+
+class TransitionInline(admin.TabularInline):
+    model = DeploymentTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_state", "to_state", "reason", "note", "actor", "at"]
+
+
+class TimeEntryInline(admin.TabularInline):
+    model = TimeEntry
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "state", "starts_on", "ends_on", "days_per_week", "next_review_on"]
+    list_filter = ["state", "designation__designation_type"]
+    search_fields = ["supported_school__name", "supported_school__urn", "leader__full_name", "leader__email"]
+    raw_id_fields = ["support_request", "designation", "leader", "leader_school", "supported_school", "created_by"]
+    readonly_fields = ["state", "state_reason", "state_note", "days_per_week", "days_agreed"]
+    inlines = [TransitionInline, TimeEntryInline]
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+    raw_id_fields = ["carried_from"]
+
+
+class StaffInline(admin.TabularInline):
+    model = AgreementStaff
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+class SignoffInline(admin.TabularInline):
+    model = Signoff
+    extra = 0
+    readonly_fields = ["party", "agreed_by", "agreed_at"]
+    can_delete = False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "status", "starts_on", "ends_on", "payee_school"]
+    list_filter = ["status", "time_basis", "rate_basis"]
+    raw_id_fields = ["deployment", "payee_school", "drafted_by"]
+    readonly_fields = ["status", "agreed_at"]
+    inlines = [ObjectiveInline, StaffInline, SignoffInline]
+
+
+@admin.register(ProgressReview)
+class ProgressReviewAdmin(admin.ModelAdmin):
+    list_display = ["deployment", "reviewed_on", "next_review_on"]
+    raw_id_fields = ["deployment", "reviewed_by"]
+
+
+@admin.register(FinalEvaluation)
+class FinalEvaluationAdmin(admin.ModelAdmin):
+    list_display = ["deployment", "evaluated_on"]
+    raw_id_fields = ["deployment", "evaluated_by"]
+
+
+@admin.register(Variation)
+class VariationAdmin(admin.ModelAdmin):
+    list_display = ["deployment", "extra_days", "recorded_at"]
+    raw_id_fields = ["deployment", "recorded_by"]
+
+
+@admin.register(Unavailability)
+class UnavailabilityAdmin(admin.ModelAdmin):
+    list_display = ["leader", "starts_on", "ends_on", "days_per_week_available", "reason"]
+    search_fields = ["leader__full_name", "leader__email"]
+    raw_id_fields = ["leader"]
+
+
+@admin.register(ReviewReminder)
+class ReviewReminderAdmin(admin.ModelAdmin):
+    list_display = ["deployment", "due_on", "kind", "sent_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["deployment"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["kind", "deployment", "designation", "key", "sent_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["deployment", "designation"]
