@@ -219,6 +219,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "designations.send_review_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    "deployments-send-deployment-review-reminders": {
+        "task": "deployments.send_deployment_review_reminders",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    "deployments-flag-stalled-deployments": {
+        "task": "deployments.flag_stalled_deployments",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "deployments-close-ended-deployments": {
+        "task": "deployments.close_ended_deployments",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "deployments-flag-undeployed-sles": {
+        "task": "deployments.flag_undeployed_sles",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -1,2 +1,8 @@
+from rest_framework.routers import DefaultRouter
+
+from .views import SupportRequestViewSet
+
 app_name = "brokerage-api"
-urlpatterns: list = []
+router = DefaultRouter()
+router.register("support-requests", SupportRequestViewSet, basename="support-request")
+urlpatterns = router.urls

@@ -17,7 +17,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     State.PROPOSED: {State.AGREED, State.ENDED_EARLY},
     State.AGREED: {State.ACTIVE, State.ENDED_EARLY},
     State.ACTIVE: {State.PAUSED, State.AWAITING_FINAL_EVALUATION, State.ENDED_EARLY},
-    State.PAUSED: {State.ACTIVE, State.ENDED_EARLY},
+    State.PAUSED: {State.ACTIVE, State.AWAITING_FINAL_EVALUATION, State.ENDED_EARLY},
     State.AWAITING_FINAL_EVALUATION: {State.COMPLETED},
     State.COMPLETED: set(),
     State.ENDED_EARLY: set(),

@@ -105,7 +105,7 @@ def test_only_the_broker_changes_state(deployment, commissioner, school_leader, 
 @pytest.mark.parametrize(
     "start, target",
     [(State.COMPLETED, State.ACTIVE), (State.ENDED_EARLY, State.PAUSED), (State.PROPOSED, State.PAUSED),
-     (State.AWAITING_FINAL_EVALUATION, State.ACTIVE), (State.PAUSED, State.AWAITING_FINAL_EVALUATION)],
+     (State.AWAITING_FINAL_EVALUATION, State.ACTIVE), (State.PAUSED, State.AGREED)],
 )
 def test_invalid_moves_are_refused_clearly(deployment, la_officer, start, target):
     deployment.state = start
