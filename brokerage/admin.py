@@ -28,7 +28,13 @@ class AlliancePartnerAdmin(admin.ModelAdmin):
 
 @admin.register(RiskAssessment)
 class RiskAssessmentAdmin(SimpleHistoryAdmin):
-    list_display = ["school", "assessed_on", "likely_good_outcomes", "effective_leadership", "good_next_inspection"]
+    list_display = [
+        "school",
+        "assessed_on",
+        "likely_good_outcomes",
+        "effective_leadership",
+        "good_next_inspection",
+    ]
     list_filter = ["assessed_on", "likely_good_outcomes", "effective_leadership", "good_next_inspection"]
     search_fields = ["school__name", "school__urn"]
     raw_id_fields = ["school", "assessed_by"]

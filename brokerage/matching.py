@@ -32,7 +32,15 @@ from .rules import may_broker_type
 LOOKAHEAD = datetime.timedelta(weeks=12)
 # Distance scores fall to nothing at this many kilometres.
 FAR_KM = 50
-WEIGHTS = {"specialism": 20, "specialism_cap": 60, "phase": 15, "near": 30, "capacity": 5, "completed": 2, "met": 10}
+WEIGHTS = {
+    "specialism": 20,
+    "specialism_cap": 60,
+    "phase": 15,
+    "near": 30,
+    "capacity": 5,
+    "completed": 2,
+    "met": 10,
+}
 
 
 @dataclass
@@ -67,7 +75,9 @@ def considered_designations(request: SupportRequest) -> QuerySet[Designation]:
         designation_type_id__in=pool_types, designating_organisation_id=request.broker_id
     )
     return (
-        Designation.objects.filter(scope, status__in=sorted(CURRENT_DESIGNATION_STATUSES), holder__isnull=False)
+        Designation.objects.filter(
+            scope, status__in=sorted(CURRENT_DESIGNATION_STATUSES), holder__isnull=False
+        )
         .select_related("holder", "school", "school__trust", "designation_type")
         .prefetch_related("specialisms")
     )
@@ -96,7 +106,8 @@ def _track_records(holder_ids: list[int]) -> dict[int, dict[str, int]]:
     records: dict[int, dict[str, int]] = defaultdict(lambda: {"completed": 0, "met": 0, "evaluated": 0})
     completed = (
         Deployment.objects.filter(leader_id__in=holder_ids, state=DeploymentState.COMPLETED)
-        .values("leader_id").annotate(n=Count("pk"))
+        .values("leader_id")
+        .annotate(n=Count("pk"))
     )
     for row in completed:
         records[row["leader_id"]]["completed"] = row["n"]
@@ -126,7 +137,9 @@ def _exclusions(designation: Designation, request: SupportRequest, spare: Decima
     if designation.status == DesignationStatus.SUSPENDED:
         reasons.append("Suspended: the designation is suspended.")
     if not designation.is_trained:
-        reasons.append(f"Not yet trained: the {designation.designation_type.code} training is not all recorded.")
+        reasons.append(
+            f"Not yet trained: the {designation.designation_type.code} training is not all recorded."
+        )
     school, their_school = request.school, designation.school
     if their_school.pk == school.pk:
         reasons.append(f"Conflict of interest: they work at {school.name}, the school to be supported.")
@@ -139,7 +152,9 @@ def _exclusions(designation: Designation, request: SupportRequest, spare: Decima
     return reasons
 
 
-def _score(candidate: Candidate, request: SupportRequest, needs: dict[int, str], record: dict[str, int]) -> None:
+def _score(
+    candidate: Candidate, request: SupportRequest, needs: dict[int, str], record: dict[str, int]
+) -> None:
     designation, reasons = candidate.designation, candidate.reasons
     trained = f", trained {designation.training_completed_on:%-d %B %Y}" if designation.is_trained else ""
     reasons.append(f"{designation.designation_type.name}{trained}.")
@@ -175,7 +190,8 @@ def _score(candidate: Candidate, request: SupportRequest, needs: dict[int, str],
         candidate.score += WEIGHTS["met"] * record["met"] / record["evaluated"]
     if record["completed"]:
         reasons.append(
-            f"Track record: {record['completed']} deployment{'s' if record['completed'] != 1 else ''} completed"
+            f"Track record: {record['completed']} "
+            f"deployment{'s' if record['completed'] != 1 else ''} completed"
             f"; {record['met']} of {record['evaluated']} objectives met."
         )
     else:
@@ -189,13 +205,17 @@ def match(request: SupportRequest, *, today: datetime.date) -> Matching:
     holder_ids = sorted({d.holder_id for d in designations})
     committed = _by_holder(
         Deployment.objects.filter(
-            leader_id__in=holder_ids, state__in=sorted(COMMITTED_STATES),
-            starts_on__lte=window[1], ends_on__gte=window[0],
+            leader_id__in=holder_ids,
+            state__in=sorted(COMMITTED_STATES),
+            starts_on__lte=window[1],
+            ends_on__gte=window[0],
         ).only("leader_id", "starts_on", "ends_on", "days_per_week"),
         key=lambda d: d.leader_id,
     )
     unavailable = _by_holder(
-        Unavailability.objects.filter(leader_id__in=holder_ids, starts_on__lte=window[1], ends_on__gte=window[0]),
+        Unavailability.objects.filter(
+            leader_id__in=holder_ids, starts_on__lte=window[1], ends_on__gte=window[0]
+        ),
         key=lambda u: u.leader_id,
     )
     availability = _availability(holder_ids)
@@ -206,14 +226,20 @@ def match(request: SupportRequest, *, today: datetime.date) -> Matching:
         holder_id = designation.holder_id
         commitments = [Commitment(d.starts_on, d.ends_on, d.days_per_week) for d in committed[holder_id]]
         spare = headroom(
-            available=availability[holder_id], committed=commitments, unavailable=unavailable[holder_id],
-            starts_on=window[0], ends_on=window[1],
+            available=availability[holder_id],
+            committed=commitments,
+            unavailable=unavailable[holder_id],
+            starts_on=window[0],
+            ends_on=window[1],
         )
-        candidate = Candidate(designation, distance_km=_distance_km(designation.school, request.school), spare_days=spare)
+        candidate = Candidate(
+            designation, distance_km=_distance_km(designation.school, request.school), spare_days=spare
+        )
         candidate.exclusions = _exclusions(designation, request, spare, window)
         _score(candidate, request, needs, records[holder_id])
         (excluded if candidate.is_excluded else ranked).append(candidate)
-    ranked.sort(key=lambda c: (-c.score, c.distance_km if c.distance_km is not None else math.inf, c.designation.pk))
+    ranked.sort(
+        key=lambda c: (-c.score, c.distance_km if c.distance_km is not None else math.inf, c.designation.pk)
+    )
     excluded.sort(key=lambda c: (str(c.designation.holder), c.designation.pk))
     return Matching(ranked, excluded, window)
-

@@ -16,7 +16,9 @@ class AlliancePartner(models.Model):
     """A school in a teaching school's alliance: the teaching school may commission support for it."""
 
     teaching_school = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="alliance_partners",
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="alliance_partners",
         limit_choices_to={"kind": "teaching_school"},
     )
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="alliances")
@@ -66,11 +68,15 @@ class SupportRequest(models.Model):
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="support_requests")
     commissioner = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="support_requests_commissioned",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="support_requests_commissioned",
         help_text="The organisation asking for (and usually funding) the support.",
     )
     broker = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="support_requests_to_broker",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="support_requests_to_broker",
         help_text="The organisation that finds the leader: one the brokering rules allow for every type.",
     )
     raised_by = models.ForeignKey(
@@ -78,12 +84,14 @@ class SupportRequest(models.Model):
     )
     title = models.CharField(max_length=200, help_text="A short summary, e.g. 'Maths leadership in KS2'.")
     needs = models.ManyToManyField(
-        "designations.Specialism", related_name="support_requests",
+        "designations.Specialism",
+        related_name="support_requests",
         help_text="Areas the school needs support in.",
     )
     needs_description = models.TextField(help_text="What the school needs, in the commissioner's words.")
     designation_types = models.ManyToManyField(
-        "designations.DesignationType", related_name="support_requests",
+        "designations.DesignationType",
+        related_name="support_requests",
         help_text="The kinds of system leader wanted.",
     )
     priority_reasons = models.JSONField(default=list, blank=True)
@@ -130,7 +138,9 @@ class ShortlistEntry(models.Model):
     designation = models.ForeignKey(
         "designations.Designation", on_delete=models.PROTECT, related_name="shortlist_entries"
     )
-    status = models.CharField(max_length=20, choices=ShortlistStatus.choices, default=ShortlistStatus.SHORTLISTED)
+    status = models.CharField(
+        max_length=20, choices=ShortlistStatus.choices, default=ShortlistStatus.SHORTLISTED
+    )
     notes = models.TextField(blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -144,7 +154,9 @@ class ShortlistEntry(models.Model):
         ordering = ["request", "added_at", "pk"]
         verbose_name_plural = "shortlist entries"
         constraints = [
-            models.UniqueConstraint(fields=["request", "designation"], name="one_entry_per_leader_and_request"),
+            models.UniqueConstraint(
+                fields=["request", "designation"], name="one_entry_per_leader_and_request"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,14 +171,18 @@ class ProfessionalPartnership(models.Model):
     )
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
     partner = models.ForeignKey(
-        "designations.Designation", on_delete=models.PROTECT, related_name="partnerships",
+        "designations.Designation",
+        on_delete=models.PROTECT,
+        related_name="partnerships",
         help_text="The LLE's designation.",
     )
     status = models.CharField(
         max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.REQUESTED
     )
     hours_agreed = models.DecimalField(
-        max_digits=4, decimal_places=1, default=20,
+        max_digits=4,
+        decimal_places=1,
+        default=20,
         validators=[MinValueValidator(20), MaxValueValidator(30)],
         help_text="Between 20 and 30 hours of coaching.",
     )
@@ -195,7 +211,9 @@ class ProfessionalPartnership(models.Model):
 
 
 class CoachingSession(models.Model):
-    partnership = models.ForeignKey(ProfessionalPartnership, on_delete=models.CASCADE, related_name="sessions")
+    partnership = models.ForeignKey(
+        ProfessionalPartnership, on_delete=models.CASCADE, related_name="sessions"
+    )
     held_on = models.DateField()
     hours = models.DecimalField(
         max_digits=4, decimal_places=2, validators=[MinValueValidator(0.25), MaxValueValidator(12)]

@@ -14,8 +14,12 @@ from .choices import PriorityReason
 from .models import RiskAssessment
 
 CONCERN_GRADES = {
-    Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE, Grade.SATISFACTORY,
-    Grade.NEEDS_ATTENTION, Grade.URGENT_IMPROVEMENT, Grade.NOT_MET,
+    Grade.REQUIRES_IMPROVEMENT,
+    Grade.INADEQUATE,
+    Grade.SATISFACTORY,
+    Grade.NEEDS_ATTENTION,
+    Grade.URGENT_IMPROVEMENT,
+    Grade.NOT_MET,
 }
 NEW_HEAD_YEARS = 2
 
@@ -25,7 +29,9 @@ def ofsted_concern(school: School) -> str | None:
     inspection = school.latest_inspection
     if inspection is None:
         return None
-    poor = sorted({j.get_grade_display().lower() for j in inspection.judgements.all() if j.grade in CONCERN_GRADES})
+    poor = sorted(
+        {j.get_grade_display().lower() for j in inspection.judgements.all() if j.grade in CONCERN_GRADES}
+    )
     if inspection.category_of_concern:
         poor.append(inspection.category_of_concern.lower())
     if not poor:

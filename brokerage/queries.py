@@ -10,10 +10,9 @@ from .rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisations_of
 
 
 def _requests() -> QuerySet[SupportRequest]:
-    return (
-        SupportRequest.objects.select_related("school", "school__local_authority", "commissioner", "broker")
-        .prefetch_related("designation_types", "needs")
-    )
+    return SupportRequest.objects.select_related(
+        "school", "school__local_authority", "commissioner", "broker"
+    ).prefetch_related("designation_types", "needs")
 
 
 def request_scope(principal) -> Q | None:
@@ -49,6 +48,8 @@ def requests_visible_to(principal) -> QuerySet[SupportRequest]:
 def requests_waiting_for(user) -> QuerySet[SupportRequest]:
     """The broker's queue: requests for their organisations still to be brokered, oldest first."""
     brokers = broker_organisations_of(user)
-    return _requests().filter(broker__in=brokers, status__in=sorted(WAITING_REQUEST_STATUSES)).order_by(
-        "created_at", "pk"
+    return (
+        _requests()
+        .filter(broker__in=brokers, status__in=sorted(WAITING_REQUEST_STATUSES))
+        .order_by("created_at", "pk")
     )

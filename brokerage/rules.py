@@ -26,7 +26,11 @@ BROKER_ROLES_BY_KIND: dict[str, set[str]] = {
     Kind.NATIONAL_BODY: {Role.ASSOCIATE},
 }
 COMMISSIONING_KINDS = {
-    Kind.LOCAL_AUTHORITY, Kind.DIOCESE, Kind.ACADEMY_TRUST, Kind.SCHOOL, Kind.TEACHING_SCHOOL,
+    Kind.LOCAL_AUTHORITY,
+    Kind.DIOCESE,
+    Kind.ACADEMY_TRUST,
+    Kind.SCHOOL,
+    Kind.TEACHING_SCHOOL,
     Kind.NATIONAL_BODY,
 }
 COMMISSIONER_ROLES = {Role.COMMISSIONER, Role.LA_OFFICER}
@@ -54,7 +58,8 @@ def broker_organisations_of(user) -> list:
     if not getattr(user, "is_authenticated", False):
         return []
     return [
-        m.organisation for m in getattr(user, "active_memberships", [])
+        m.organisation
+        for m in getattr(user, "active_memberships", [])
         if m.role in BROKER_ROLES_BY_KIND.get(m.organisation.kind, set())
     ]
 
@@ -64,7 +69,8 @@ def commissioning_organisations_of(user) -> list:
     if not getattr(user, "is_authenticated", False):
         return []
     return [
-        m.organisation for m in getattr(user, "active_memberships", [])
+        m.organisation
+        for m in getattr(user, "active_memberships", [])
         if m.role in COMMISSIONER_ROLES and m.organisation.kind in COMMISSIONING_KINDS
     ]
 
@@ -74,8 +80,10 @@ def school_organisations_of(user, school_id: int) -> list:
     if not getattr(user, "is_authenticated", False):
         return []
     return [
-        m.organisation for m in getattr(user, "active_memberships", [])
-        if m.organisation.school_id == school_id and m.role in SCHOOL_ROLES
+        m.organisation
+        for m in getattr(user, "active_memberships", [])
+        if m.organisation.school_id == school_id
+        and m.role in SCHOOL_ROLES
         and m.organisation.kind in {Kind.SCHOOL, Kind.TEACHING_SCHOOL}
     ]
 
@@ -99,8 +107,10 @@ def is_broker_anywhere(user) -> bool:
 
 @rules.predicate
 def is_request_commissioner(user, request) -> bool:
-    return request is not None and user.is_authenticated and _member_of(
-        user, request.commissioner_id, COMMISSIONER_ROLES
+    return (
+        request is not None
+        and user.is_authenticated
+        and _member_of(user, request.commissioner_id, COMMISSIONER_ROLES)
     )
 
 

@@ -20,7 +20,12 @@ from schools.queries import school_scope_filter
 from .choices import PriorityReason, RequestStatus, ShortlistStatus
 from .errors import BrokerageError, InvalidTransition
 from .models import AlliancePartner, RequestTransition, RiskAssessment, ShortlistEntry, SupportRequest
-from .rules import COMMISSIONING_KINDS, commissioning_organisations_of, may_broker_designation, may_broker_type
+from .rules import (
+    COMMISSIONING_KINDS,
+    commissioning_organisations_of,
+    may_broker_designation,
+    may_broker_type,
+)
 
 Status = RequestStatus
 
@@ -42,9 +47,10 @@ def may_commission_for(organisation, school: School) -> bool:
     teaching school for itself and its alliance, the national body for any school."""
     if organisation.kind == OrganisationKind.NATIONAL_BODY:
         return True
-    if organisation.kind == OrganisationKind.TEACHING_SCHOOL and AlliancePartner.objects.filter(
-        teaching_school=organisation, school=school
-    ).exists():
+    if (
+        organisation.kind == OrganisationKind.TEACHING_SCHOOL
+        and AlliancePartner.objects.filter(teaching_school=organisation, school=school).exists()
+    ):
         return True
     scope = school_scope_filter([organisation])
     return scope is None or School.objects.filter(scope, pk=school.pk).exists()
@@ -70,7 +76,11 @@ def broker_choices(designation_types) -> list:
     from accounts.models import Organisation
 
     organisations = Organisation.objects.filter(is_active=True).select_related("local_authority", "school")
-    return [o for o in organisations if designation_types and all(may_broker_type(o, t) for t in designation_types)]
+    return [
+        o
+        for o in organisations
+        if designation_types and all(may_broker_type(o, t) for t in designation_types)
+    ]
 
 
 # --- raising a request ---------------------------------------------------------------------------
@@ -81,8 +91,10 @@ def type_fit_errors(designation_types, needs, priority_reasons) -> list[str]:
     errors = []
     need_ids = {n.pk for n in needs}
     for designation_type in designation_types:
-        if not designation_type.is_active or designation_type.holder_kind != "person" or (
-            designation_type.brokering_rule == "not_brokered"
+        if (
+            not designation_type.is_active
+            or designation_type.holder_kind != "person"
+            or (designation_type.brokering_rule == "not_brokered")
         ):
             errors.append(f"{designation_type.name}s are not deployed through brokerage.")
             continue
@@ -110,16 +122,16 @@ def _validate_request(*, school, commissioner, broker, designation_types, needs,
     if not _may_act_for(actor, commissioner):
         raise BrokerageError("You cannot raise requests for this organisation.", field="commissioner")
     if not may_commission_for(commissioner, school):
-        raise BrokerageError(
-            f"{commissioner} cannot commission support for {school.name}.", field="school"
-        )
+        raise BrokerageError(f"{commissioner} cannot commission support for {school.name}.", field="school")
     if school.status not in OPEN_STATUSES:
         raise BrokerageError(f"{school.name} is closed.", field="school")
     if not designation_types:
         raise BrokerageError("Choose at least one kind of system leader.", field="designation_types")
     unknown = set(priority_reasons) - set(PriorityReason.values)
     if unknown:
-        raise BrokerageError(f"Unknown priority reason: {', '.join(sorted(unknown))}.", field="priority_reasons")
+        raise BrokerageError(
+            f"Unknown priority reason: {', '.join(sorted(unknown))}.", field="priority_reasons"
+        )
     fit_errors = type_fit_errors(designation_types, needs, priority_reasons)
     if fit_errors:
         raise BrokerageError(" ".join(fit_errors), field="designation_types")
@@ -151,14 +163,26 @@ def raise_request(
     """Raise a support request (a person with a commissioner role, or a commissioner's API token)."""
     designation_types, needs = list(designation_types), list(needs)
     _validate_request(
-        school=school, commissioner=commissioner, broker=broker, designation_types=designation_types,
-        needs=needs, priority_reasons=list(priority_reasons), actor=actor,
+        school=school,
+        commissioner=commissioner,
+        broker=broker,
+        designation_types=designation_types,
+        needs=needs,
+        priority_reasons=list(priority_reasons),
+        actor=actor,
     )
     request = SupportRequest.objects.create(
-        school=school, commissioner=commissioner, broker=broker,
+        school=school,
+        commissioner=commissioner,
+        broker=broker,
         raised_by=_person(actor),
-        title=title, needs_description=needs_description, priority_reasons=sorted(set(priority_reasons)),
-        preferred_start_on=preferred_start_on, budget=budget, funded_by=funded_by, funder_name=funder_name,
+        title=title,
+        needs_description=needs_description,
+        priority_reasons=sorted(set(priority_reasons)),
+        preferred_start_on=preferred_start_on,
+        budget=budget,
+        funded_by=funded_by,
+        funder_name=funder_name,
     )
     request.designation_types.set(designation_types)
     request.needs.set(needs)
@@ -178,7 +202,11 @@ def change_status(request: SupportRequest, to_status: str, *, actor, reason: str
                 f"“{Status(to_status).label.lower()}”."
             )
         RequestTransition.objects.create(
-            request=request, from_status=request.status, to_status=to_status, actor=_person(actor), reason=reason
+            request=request,
+            from_status=request.status,
+            to_status=to_status,
+            actor=_person(actor),
+            reason=reason,
         )
         request.status, request.status_reason = to_status, reason
         request.save(update_fields=["status", "status_reason", "updated_at"])
@@ -202,7 +230,11 @@ def close(request: SupportRequest, *, actor, reason: str) -> SupportRequest:
 
 
 def _person(actor):
-    return actor if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_client", False) else None
+    return (
+        actor
+        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_client", False)
+        else None
+    )
 
 
 # --- the broker's shortlist -----------------------------------------------------------------------
@@ -217,8 +249,11 @@ def _require_brokerable(request: SupportRequest, designation: Designation) -> No
     if not may_broker_designation(request.broker, designation):
         raise BrokerageError(
             f"{request.broker} cannot broker this {designation.designation_type.code}: "
-            + ("they are not in its pool." if designation.designation_type.brokering_rule == "teaching_school_pool"
-               else "the brokering rules do not allow it.")
+            + (
+                "they are not in its pool."
+                if designation.designation_type.brokering_rule == "teaching_school_pool"
+                else "the brokering rules do not allow it."
+            )
         )
     if not request.designation_types.filter(pk=designation.designation_type_id).exists():
         raise BrokerageError(f"The request does not ask for a {designation.designation_type.name}.")
@@ -231,7 +266,9 @@ def shortlist(request: SupportRequest, designation: Designation, *, actor, notes
         raise InvalidTransition(f"This request is {request.get_status_display().lower()}.")
     try:
         with transaction.atomic():
-            entry = ShortlistEntry.objects.create(request=request, designation=designation, added_by=actor, notes=notes)
+            entry = ShortlistEntry.objects.create(
+                request=request, designation=designation, added_by=actor, notes=notes
+            )
     except IntegrityError as error:
         raise BrokerageError(f"{designation.holder} is already on the shortlist.") from error
     if request.status == Status.OPEN:
@@ -261,18 +298,29 @@ def mark_declined(entry: ShortlistEntry, *, actor, notes: str = "") -> Shortlist
 
 
 def record_risk_assessment(
-    school: School, *, actor, likely_good_outcomes: bool, effective_leadership: bool,
-    good_next_inspection: bool, notes: str = "", assessed_on: datetime.date | None = None,
+    school: School,
+    *,
+    actor,
+    likely_good_outcomes: bool,
+    effective_leadership: bool,
+    good_next_inspection: bool,
+    notes: str = "",
+    assessed_on: datetime.date | None = None,
 ) -> RiskAssessment:
     """A local authority officer assesses one of their own schools."""
     authorities = {
-        o.local_authority_id for o in actor.organisations_with_role("la_officer")
+        o.local_authority_id
+        for o in actor.organisations_with_role("la_officer")
         if o.kind == OrganisationKind.LOCAL_AUTHORITY
     }
     if school.local_authority_id not in authorities:
         raise BrokerageError("You can only assess schools in your own local authority.")
     return RiskAssessment.objects.create(
-        school=school, assessed_by=actor, assessed_on=assessed_on or timezone.localdate(),
-        likely_good_outcomes=likely_good_outcomes, effective_leadership=effective_leadership,
-        good_next_inspection=good_next_inspection, notes=notes,
+        school=school,
+        assessed_by=actor,
+        assessed_on=assessed_on or timezone.localdate(),
+        likely_good_outcomes=likely_good_outcomes,
+        effective_leadership=effective_leadership,
+        good_next_inspection=good_next_inspection,
+        notes=notes,
     )

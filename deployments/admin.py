@@ -42,7 +42,14 @@ class DeploymentAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "state", "starts_on", "ends_on", "days_per_week", "next_review_on"]
     list_filter = ["state", "designation__designation_type"]
     search_fields = ["supported_school__name", "supported_school__urn", "leader__full_name", "leader__email"]
-    raw_id_fields = ["support_request", "designation", "leader", "leader_school", "supported_school", "created_by"]
+    raw_id_fields = [
+        "support_request",
+        "designation",
+        "leader",
+        "leader_school",
+        "supported_school",
+        "created_by",
+    ]
     readonly_fields = ["state", "state_reason", "state_note", "days_per_week", "days_agreed"]
     inlines = [TransitionInline, TimeEntryInline]
 

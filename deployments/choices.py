@@ -15,8 +15,11 @@ class DeploymentState(models.TextChoices):
 COMMITTED_STATES = {DeploymentState.AGREED, DeploymentState.ACTIVE, DeploymentState.PAUSED}
 # Still under way: shown on dashboards, reviewed, reminded about.
 LIVE_STATES = {
-    DeploymentState.PROPOSED, DeploymentState.AGREED, DeploymentState.ACTIVE,
-    DeploymentState.PAUSED, DeploymentState.AWAITING_FINAL_EVALUATION,
+    DeploymentState.PROPOSED,
+    DeploymentState.AGREED,
+    DeploymentState.ACTIVE,
+    DeploymentState.PAUSED,
+    DeploymentState.AWAITING_FINAL_EVALUATION,
 }
 FINISHED_STATES = {DeploymentState.COMPLETED, DeploymentState.ENDED_EARLY}
 

@@ -4,7 +4,6 @@ the records that keep the daily jobs from telling anyone twice."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -39,11 +38,15 @@ class Deployment(models.Model):
         "designations.Designation", on_delete=models.PROTECT, related_name="deployments"
     )
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deployments_led",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deployments_led",
         help_text="The designation's holder when the deployment was proposed.",
     )
     leader_school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="deployments_given",
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="deployments_given",
         help_text="The leader's school: it is paid, never the person.",
     )
     supported_school = models.ForeignKey(
@@ -127,7 +130,9 @@ class Agreement(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", help_text="Who pays."
     )
     payee_school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="+",
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Always the leader's school (or its national support school): never a person.",
     )
     backfill_note = models.TextField(blank=True, help_text="Backfill or supply cover reimbursed, if any.")
@@ -148,7 +153,9 @@ class Agreement(models.Model):
                 condition=Q(status__in=["awaiting_agreement", "draft"]),
                 name="one_open_agreement_per_deployment",
             ),
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="agreement_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="agreement_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,7 +192,11 @@ class Objective(models.Model):
     success_measure = models.TextField(help_text="How everyone will know it has been met.")
     target_on = models.DateField()
     carried_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The same objective in the previous version of the agreement.",
     )
 
@@ -203,7 +214,11 @@ class AgreementStaff(models.Model):
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=200)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Their account, if they log their own time.",
     )
     days = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
@@ -238,7 +253,9 @@ class TimeEntry(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="time_entries")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     worked_on = models.DateField()
-    days = models.DecimalField(max_digits=3, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))])
+    days = models.DecimalField(
+        max_digits=3, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+    )
     note = models.TextField(blank=True)
     logged_at = models.DateTimeField(auto_now_add=True)
 
@@ -254,9 +271,13 @@ class Variation(models.Model):
     """Extra days agreed beyond the agreement, which lets more time be logged."""
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="variations")
-    extra_days = models.DecimalField(max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))])
+    extra_days = models.DecimalField(
+        max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
     reason = models.TextField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -271,7 +292,9 @@ class ProgressReview(models.Model):
     reviewed_on = models.DateField()
     summary = models.TextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -290,7 +313,9 @@ class ObjectiveProgress(models.Model):
     class Meta:
         ordering = ["review", "objective__order"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "objective"], name="one_rating_per_objective_and_review"),
+            models.UniqueConstraint(
+                fields=["review", "objective"], name="one_rating_per_objective_and_review"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,7 +327,9 @@ class FinalEvaluation(models.Model):
     impact = models.TextField(help_text="The impact of the support, with evidence.")
     capacity_built = models.TextField(blank=True, help_text="How the school's own leadership grew.")
     evaluated_on = models.DateField()
-    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"Final evaluation of deployment {self.deployment_id}"
@@ -325,11 +352,15 @@ class ObjectiveOutcomeRecord(models.Model):
 class Unavailability(models.Model):
     """A period a leader cannot give (all or some of) their usual time."""
 
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailability")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailability"
+    )
     starts_on = models.DateField()
     ends_on = models.DateField()
     days_per_week_available = models.DecimalField(
-        max_digits=3, decimal_places=1, default=0,
+        max_digits=3,
+        decimal_places=1,
+        default=0,
         help_text="Days a week they can still give in this period (0 for none).",
     )
     reason = models.CharField(max_length=200, blank=True)
@@ -338,7 +369,9 @@ class Unavailability(models.Model):
         ordering = ["leader", "starts_on"]
         verbose_name_plural = "unavailability"
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="unavailability_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="unavailability_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -355,7 +388,9 @@ class ReviewReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["deployment", "due_on", "kind"], name="one_reminder_per_due_date_and_kind"),
+            models.UniqueConstraint(
+                fields=["deployment", "due_on", "kind"], name="one_reminder_per_due_date_and_kind"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -367,7 +402,9 @@ class Notice(models.Model):
     day time was logged), one closed at its end date, or an SLE not deployed in three months."""
 
     kind = models.CharField(max_length=20, choices=NoticeKind.choices)
-    deployment = models.ForeignKey(Deployment, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
+    deployment = models.ForeignKey(
+        Deployment, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
     designation = models.ForeignKey(
         "designations.Designation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -379,15 +416,16 @@ class Notice(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "deployment", "key"], condition=Q(deployment__isnull=False),
+                fields=["kind", "deployment", "key"],
+                condition=Q(deployment__isnull=False),
                 name="one_notice_per_deployment_and_key",
             ),
             models.UniqueConstraint(
-                fields=["kind", "designation", "key"], condition=Q(designation__isnull=False),
+                fields=["kind", "designation", "key"],
+                condition=Q(designation__isnull=False),
                 name="one_notice_per_designation_and_key",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.key})"
-

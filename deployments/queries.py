@@ -11,8 +11,14 @@ from .models import Deployment
 
 def _deployments() -> QuerySet[Deployment]:
     return Deployment.objects.select_related(
-        "designation__designation_type", "leader", "leader_school", "supported_school",
-        "supported_school__local_authority", "commissioner", "broker", "support_request",
+        "designation__designation_type",
+        "leader",
+        "leader_school",
+        "supported_school",
+        "supported_school__local_authority",
+        "commissioner",
+        "broker",
+        "support_request",
     )
 
 
@@ -31,7 +37,9 @@ def deployment_scope(principal) -> Q | None:
         if membership.role in COMMISSIONER_ROLES:
             scope |= Q(commissioner=organisation)
         if membership.role in SCHOOL_ROLES and organisation.school_id:
-            scope |= Q(supported_school_id=organisation.school_id) | Q(leader_school_id=organisation.school_id)
+            scope |= Q(supported_school_id=organisation.school_id) | Q(
+                leader_school_id=organisation.school_id
+            )
     brokers = broker_organisations_of(principal)
     if brokers:
         scope |= Q(broker__in=brokers)

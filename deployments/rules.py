@@ -16,7 +16,8 @@ from .choices import Party
 
 def _member_of(user, organisation_id: int, roles: set[str]) -> bool:
     return any(
-        m.organisation_id == organisation_id and m.role in roles for m in getattr(user, "active_memberships", [])
+        m.organisation_id == organisation_id and m.role in roles
+        for m in getattr(user, "active_memberships", [])
     )
 
 
@@ -73,8 +74,13 @@ def is_party(user, deployment) -> bool:
 
 
 can_view = (
-    is_national_administrator | is_deployment_broker | is_deployment_commissioner | is_of_supported_school
-    | is_of_leader_school | is_deployment_leader | is_named_staff
+    is_national_administrator
+    | is_deployment_broker
+    | is_deployment_commissioner
+    | is_of_supported_school
+    | is_of_leader_school
+    | is_deployment_leader
+    | is_named_staff
 )
 rules.add_perm("deployments.view_deployment", can_view)
 rules.add_perm("deployments.manage_deployment", is_deployment_broker)

@@ -17,10 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from brokerage import matching
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
 from brokerage.errors import BrokerageError, InvalidTransition
-from brokerage import matching
 from brokerage.models import ShortlistEntry, SupportRequest
 from brokerage.rules import may_broker_designation
 from designations.models import Designation
@@ -53,7 +53,9 @@ class StaffData:
 # --- proposing a leader --------------------------------------------------------------------------
 
 
-def propose(request: SupportRequest, designation: Designation, *, actor, today: datetime.date | None = None) -> Deployment:
+def propose(
+    request: SupportRequest, designation: Designation, *, actor, today: datetime.date | None = None
+) -> Deployment:
     """The broker puts a leader forward: refused if the broker may not broker them or the matching
     excludes them (suspended, untrained, conflict of interest, no time)."""
     today = today or timezone.localdate()
@@ -70,9 +72,14 @@ def propose(request: SupportRequest, designation: Designation, *, actor, today: 
         raise BrokerageError(" ".join(found.exclusions))
     with transaction.atomic():
         deployment = Deployment.objects.create(
-            support_request=request, designation=designation, leader=designation.holder,
-            leader_school=designation.school, supported_school=request.school,
-            commissioner=request.commissioner, broker=request.broker, created_by=actor,
+            support_request=request,
+            designation=designation,
+            leader=designation.holder,
+            leader_school=designation.school,
+            supported_school=request.school,
+            commissioner=request.commissioner,
+            broker=request.broker,
+            created_by=actor,
         )
         entry, _ = ShortlistEntry.objects.get_or_create(
             request=request, designation=designation, defaults={"added_by": actor}
@@ -95,7 +102,9 @@ def _matching(request: SupportRequest, today: datetime.date):
 def payee_schools(deployment: Deployment) -> list:
     """Schools the money may go to: the leader's school, or its national support school."""
     schools = [deployment.leader_school]
-    for period in deployment.designation.support_school_periods.filter(ended_on__isnull=True).select_related("school"):
+    for period in deployment.designation.support_school_periods.filter(ended_on__isnull=True).select_related(
+        "school"
+    ):
         if period.school_id != deployment.leader_school_id:
             schools.append(period.school)
     return schools
@@ -126,7 +135,8 @@ def _validate_terms(deployment: Deployment, terms: dict, objectives: list[Object
     for number, objective in enumerate(objectives, start=1):
         if not (objective.description.strip() and objective.success_measure.strip() and objective.target_on):
             raise BrokerageError(
-                f"Objective {number} needs a description, a success measure and a target date.", field="objectives"
+                f"Objective {number} needs a description, a success measure and a target date.",
+                field="objectives",
             )
 
 
@@ -147,7 +157,12 @@ def current_agreement(deployment: Deployment) -> Agreement | None:
 
 @transaction.atomic
 def save_draft(
-    deployment: Deployment, *, actor, terms: dict, objectives: list[ObjectiveData], staff: list[StaffData] = (),
+    deployment: Deployment,
+    *,
+    actor,
+    terms: dict,
+    objectives: list[ObjectiveData],
+    staff: list[StaffData] = (),
 ) -> Agreement:
     """Create or replace the draft agreement (the next version when one is already agreed).
 
@@ -172,14 +187,19 @@ def save_draft(
     draft.objectives.all().delete()
     Objective.objects.bulk_create(
         Objective(
-            agreement=draft, order=number, description=o.description, success_measure=o.success_measure,
-            target_on=o.target_on, carried_from_id=o.carried_from_id,
+            agreement=draft,
+            order=number,
+            description=o.description,
+            success_measure=o.success_measure,
+            target_on=o.target_on,
+            carried_from_id=o.carried_from_id,
         )
         for number, o in enumerate(objectives, start=1)
     )
     draft.staff.all().delete()
     AgreementStaff.objects.bulk_create(
-        AgreementStaff(agreement=draft, name=s.name, role=s.role, user_id=s.user_id, days=s.days) for s in staff
+        AgreementStaff(agreement=draft, name=s.name, role=s.role, user_id=s.user_id, days=s.days)
+        for s in staff
     )
     return draft
 
@@ -201,13 +221,18 @@ def start_new_version(deployment: Deployment, *, actor) -> Agreement:
         agreed.save()
         Objective.objects.bulk_create(
             Objective(
-                agreement=agreed, order=o.order, description=o.description, success_measure=o.success_measure,
-                target_on=o.target_on, carried_from=o,
+                agreement=agreed,
+                order=o.order,
+                description=o.description,
+                success_measure=o.success_measure,
+                target_on=o.target_on,
+                carried_from=o,
             )
             for o in objectives
         )
         AgreementStaff.objects.bulk_create(
-            AgreementStaff(agreement=agreed, name=s.name, role=s.role, user_id=s.user_id, days=s.days) for s in staff
+            AgreementStaff(agreement=agreed, name=s.name, role=s.role, user_id=s.user_id, days=s.days)
+            for s in staff
         )
     return agreed
 
@@ -219,8 +244,11 @@ def send_for_agreement(agreement: Agreement, *, actor) -> Agreement:
         raise InvalidTransition("Only a draft can be sent for agreement.")
     deployment = agreement.deployment
     capacity.check_capacity(
-        deployment.leader, starts_on=agreement.starts_on, ends_on=agreement.ends_on,
-        days_per_week=agreement.committed_days_per_week, exclude=deployment,
+        deployment.leader,
+        starts_on=agreement.starts_on,
+        ends_on=agreement.ends_on,
+        days_per_week=agreement.committed_days_per_week,
+        exclude=deployment,
     )
     agreement.status = AgreementStatus.AWAITING_AGREEMENT
     agreement.save(update_fields=["status"])
@@ -279,8 +307,11 @@ def agree(agreement: Agreement, *, actor, party: str, today: datetime.date | Non
 def _commit(agreement: Agreement, today: datetime.date) -> None:
     deployment = Deployment.objects.select_for_update().get(pk=agreement.deployment_id)
     capacity.check_capacity(
-        deployment.leader, starts_on=agreement.starts_on, ends_on=agreement.ends_on,
-        days_per_week=agreement.committed_days_per_week, exclude=deployment,
+        deployment.leader,
+        starts_on=agreement.starts_on,
+        ends_on=agreement.ends_on,
+        days_per_week=agreement.committed_days_per_week,
+        exclude=deployment,
     )
     deployment.agreements.filter(status=AgreementStatus.AGREED).update(status=AgreementStatus.SUPERSEDED)
     agreement.status, agreement.agreed_at = AgreementStatus.AGREED, timezone.now()

@@ -45,13 +45,15 @@ class Shortfall:
 
 
 def weekly_availability(leader) -> Decimal:
-    best = Designation.objects.filter(holder=leader, status__in=sorted(CURRENT_DESIGNATION_STATUSES)).aggregate(
-        most=Max("availability_days_per_week")
-    )["most"]
+    best = Designation.objects.filter(
+        holder=leader, status__in=sorted(CURRENT_DESIGNATION_STATUSES)
+    ).aggregate(most=Max("availability_days_per_week"))["most"]
     return best or Decimal(0)
 
 
-def commitments(leader, starts_on: datetime.date, ends_on: datetime.date, *, exclude=None) -> list[Commitment]:
+def commitments(
+    leader, starts_on: datetime.date, ends_on: datetime.date, *, exclude=None
+) -> list[Commitment]:
     """The leader's committed deployments overlapping the period (all of their designations)."""
     deployments = Deployment.objects.filter(
         leader=leader, state__in=sorted(COMMITTED_STATES), starts_on__lte=ends_on, ends_on__gte=starts_on
@@ -65,9 +67,7 @@ def commitments(leader, starts_on: datetime.date, ends_on: datetime.date, *, exc
 
 
 def unavailability(leader, starts_on: datetime.date, ends_on: datetime.date) -> list[Unavailability]:
-    return list(
-        Unavailability.objects.filter(leader=leader, starts_on__lte=ends_on, ends_on__gte=starts_on)
-    )
+    return list(Unavailability.objects.filter(leader=leader, starts_on__lte=ends_on, ends_on__gte=starts_on))
 
 
 def _breakpoints(starts_on, ends_on, periods) -> list[datetime.date]:
@@ -83,7 +83,7 @@ def _stretches(*, available, committed, unavailable, starts_on, ends_on):
     """(start, end, days a week committed, days a week the leader can give) for each stretch of the
     period in which neither changes."""
     points = _breakpoints(starts_on, ends_on, [*committed, *unavailable])
-    for start, next_start in zip(points, points[1:]):
+    for start, next_start in zip(points, points[1:], strict=False):
         load = sum((c.days_per_week for c in committed if c.starts_on <= start <= c.ends_on), Decimal(0))
         limits = [u.days_per_week_available for u in unavailable if u.starts_on <= start <= u.ends_on]
         yield start, next_start - ONE_DAY, load, min([available, *limits])
@@ -102,7 +102,11 @@ def worst_shortfall(
     the leader has the time throughout."""
     worst: Shortfall | None = None
     for start, end, load, can_give in _stretches(
-        available=available, committed=committed, unavailable=unavailable, starts_on=starts_on, ends_on=ends_on
+        available=available,
+        committed=committed,
+        unavailable=unavailable,
+        starts_on=starts_on,
+        ends_on=ends_on,
     ):
         load += extra
         if load > can_give and (worst is None or load - can_give > worst.excess):
@@ -111,15 +115,25 @@ def worst_shortfall(
 
 
 def headroom(
-    *, available: Decimal, committed: list[Commitment], unavailable: list[Unavailability],
-    starts_on: datetime.date, ends_on: datetime.date,
+    *,
+    available: Decimal,
+    committed: list[Commitment],
+    unavailable: list[Unavailability],
+    starts_on: datetime.date,
+    ends_on: datetime.date,
 ) -> Decimal:
     """The days a week the leader has free throughout the period (never below 0)."""
     free = min(
-        (can_give - load for _, _, load, can_give in _stretches(
-            available=available, committed=committed, unavailable=unavailable,
-            starts_on=starts_on, ends_on=ends_on,
-        )),
+        (
+            can_give - load
+            for _, _, load, can_give in _stretches(
+                available=available,
+                committed=committed,
+                unavailable=unavailable,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+        ),
         default=available,
     )
     return max(free, Decimal(0))
@@ -165,4 +179,3 @@ def check_capacity(
             f"{_days(shortfall.excess)} a week more than the {_days(shortfall.available)} they can give.",
             field="days_per_week",
         )
-

@@ -28,7 +28,12 @@ NEEDS_REASON = {State.PAUSED, State.ENDED_EARLY}
 
 
 def transition(
-    deployment: Deployment, to_state: str, *, actor=None, reason: str = "", note: str = "",
+    deployment: Deployment,
+    to_state: str,
+    *,
+    actor=None,
+    reason: str = "",
+    note: str = "",
     check_permission: bool = True,
 ) -> Deployment:
     """Move the deployment to ``to_state``. ``actor`` None is the service itself (a daily job).
@@ -36,7 +41,11 @@ def transition(
     Refused: InvalidTransition when the current state does not allow it (409 in the API);
     BrokerageError when the actor may not, or a pause or early end has no reason.
     """
-    if check_permission and actor is not None and not actor.has_perm("deployments.manage_deployment", deployment):
+    if (
+        check_permission
+        and actor is not None
+        and not actor.has_perm("deployments.manage_deployment", deployment)
+    ):
         raise BrokerageError("Only the deployment's broker can change its state.")
     if to_state in NEEDS_REASON and reason not in StateReason.values:
         raise BrokerageError("Choose the reason.", field="reason")
@@ -48,7 +57,11 @@ def transition(
                 f"{State(to_state).label.lower()}."
             )
         DeploymentTransition.objects.create(
-            deployment=locked, from_state=locked.state, to_state=to_state, reason=reason, note=note,
+            deployment=locked,
+            from_state=locked.state,
+            to_state=to_state,
+            reason=reason,
+            note=note,
             actor=_person(actor),
         )
         locked.state, locked.state_changed_at = to_state, timezone.now()
@@ -94,4 +107,8 @@ def escalate(deployment: Deployment, *, actor, note: str) -> Deployment:
 
 
 def _person(actor):
-    return actor if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_client", False) else None
+    return (
+        actor
+        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_client", False)
+        else None
+    )

@@ -47,7 +47,12 @@ def _days(value: Decimal) -> str:
 
 
 def log_time(
-    deployment: Deployment, *, actor, worked_on: datetime.date, days: Decimal, note: str = "",
+    deployment: Deployment,
+    *,
+    actor,
+    worked_on: datetime.date,
+    days: Decimal,
+    note: str = "",
     today: datetime.date | None = None,
 ) -> TimeEntry:
     """The leader (or named staff) logs time: only while active, never beyond the agreed days
@@ -63,20 +68,25 @@ def log_time(
         locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
         if locked.state != State.ACTIVE:
             raise InvalidTransition(
-                f"Time can only be logged on an active deployment; this one is {locked.get_state_display().lower()}."
+                "Time can only be logged on an active deployment; "
+                f"this one is {locked.get_state_display().lower()}."
             )
         if locked.starts_on and worked_on < locked.starts_on:
             raise BrokerageError(
-                f"The deployment started on {locked.starts_on:%-d %B %Y}: log time from then.", field="worked_on"
+                f"The deployment started on {locked.starts_on:%-d %B %Y}: log time from then.",
+                field="worked_on",
             )
         used, allowed = days_used(locked), days_allowed(locked)
         if used + days > allowed:
             raise BrokerageError(
-                f"This would take the time logged to {_days(used + days)}, {_days(used + days - allowed)} more "
+                f"This would take the time logged to {_days(used + days)}, "
+                f"{_days(used + days - allowed)} more "
                 f"than the {_days(allowed)} agreed. Ask the broker to record a variation first.",
                 field="days",
             )
-        entry = TimeEntry.objects.create(deployment=locked, person=actor, worked_on=worked_on, days=days, note=note)
+        entry = TimeEntry.objects.create(
+            deployment=locked, person=actor, worked_on=worked_on, days=days, note=note
+        )
         if locked.last_time_logged_on is None or worked_on > locked.last_time_logged_on:
             locked.last_time_logged_on = worked_on
             locked.save(update_fields=["last_time_logged_on"])
@@ -92,7 +102,9 @@ def record_variation(deployment: Deployment, *, actor, extra_days: Decimal, reas
         raise BrokerageError("Enter extra days greater than 0.", field="extra_days")
     if not reason.strip():
         raise BrokerageError("Say why more days are needed.", field="reason")
-    return Variation.objects.create(deployment=deployment, extra_days=extra_days, reason=reason, recorded_by=actor)
+    return Variation.objects.create(
+        deployment=deployment, extra_days=extra_days, reason=reason, recorded_by=actor
+    )
 
 
 @dataclass
@@ -108,7 +120,12 @@ def current_objectives(deployment: Deployment) -> list[Objective]:
 
 
 def record_review(
-    deployment: Deployment, *, actor, reviewed_on: datetime.date, ratings: list[Rating], summary: str = "",
+    deployment: Deployment,
+    *,
+    actor,
+    reviewed_on: datetime.date,
+    ratings: list[Rating],
+    summary: str = "",
     next_review_on: datetime.date | None = None,
 ) -> ProgressReview:
     """The broker rates progress on every objective of the agreed version (RAG with evidence)."""
@@ -116,7 +133,8 @@ def record_review(
         raise BrokerageError("Only the broker can record a progress review.")
     if deployment.state not in REVIEWABLE_STATES:
         raise InvalidTransition(
-            f"Progress is reviewed once support has started; this deployment is {deployment.get_state_display().lower()}."
+            "Progress is reviewed once support has started; "
+            f"this deployment is {deployment.get_state_display().lower()}."
         )
     objectives = {o.pk: o for o in current_objectives(deployment)}
     rated = {r.objective_id: r for r in ratings}
@@ -130,7 +148,10 @@ def record_review(
         raise BrokerageError("The next review must be after this one.", field="next_review_on")
     with transaction.atomic():
         review = ProgressReview.objects.create(
-            deployment=deployment, reviewed_on=reviewed_on, summary=summary, next_review_on=next_review_on,
+            deployment=deployment,
+            reviewed_on=reviewed_on,
+            summary=summary,
+            next_review_on=next_review_on,
             reviewed_by=actor,
         )
         ObjectiveProgress.objects.bulk_create(
@@ -143,7 +164,12 @@ def record_review(
 
 
 def record_final_evaluation(
-    deployment: Deployment, *, actor, impact: str, outcomes: dict[int, str], capacity_built: str = "",
+    deployment: Deployment,
+    *,
+    actor,
+    impact: str,
+    outcomes: dict[int, str],
+    capacity_built: str = "",
     evaluated_on: datetime.date | None = None,
 ) -> FinalEvaluation:
     """The broker evaluates impact against each objective; the deployment is then completed."""
@@ -151,7 +177,8 @@ def record_final_evaluation(
         raise BrokerageError("Only the broker can record the final evaluation.")
     if deployment.state != State.AWAITING_FINAL_EVALUATION:
         raise InvalidTransition(
-            f"The final evaluation follows the end of support; this deployment is {deployment.get_state_display().lower()}."
+            "The final evaluation follows the end of support; "
+            f"this deployment is {deployment.get_state_display().lower()}."
         )
     if not impact.strip():
         raise BrokerageError("Describe the impact of the support.", field="impact")
@@ -160,11 +187,15 @@ def record_final_evaluation(
         raise BrokerageError("Say whether each objective was met.", field="outcomes")
     with transaction.atomic():
         evaluation = FinalEvaluation.objects.create(
-            deployment=deployment, impact=impact, capacity_built=capacity_built,
-            evaluated_on=evaluated_on or timezone.localdate(), evaluated_by=actor,
+            deployment=deployment,
+            impact=impact,
+            capacity_built=capacity_built,
+            evaluated_on=evaluated_on or timezone.localdate(),
+            evaluated_by=actor,
         )
         ObjectiveOutcomeRecord.objects.bulk_create(
-            ObjectiveOutcomeRecord(evaluation=evaluation, objective_id=pk, outcome=value) for pk, value in outcomes.items()
+            ObjectiveOutcomeRecord(evaluation=evaluation, objective_id=pk, outcome=value)
+            for pk, value in outcomes.items()
         )
         transition(deployment, State.COMPLETED, actor=actor, check_permission=False)
     return evaluation

@@ -39,11 +39,17 @@ def maths(db):
 @pytest.fixture
 def request_for(home_school, home_la_org, lle, maths):
     return SupportRequestFactory(
-        school=home_school, commissioner=home_la_org, broker=home_la_org, designation_types=[lle], needs=[maths]
+        school=home_school,
+        commissioner=home_la_org,
+        broker=home_la_org,
+        designation_types=[lle],
+        needs=[maths],
     )
 
 
-def leader(designation_type, *, km: float = 5, phase=Phase.PRIMARY, days="2.0", specialisms=(), near=None, **kw):
+def leader(
+    designation_type, *, km: float = 5, phase=Phase.PRIMARY, days="2.0", specialisms=(), near=None, **kw
+):
     base = near
     school = SchoolFactory(
         phase=phase, easting=base.easting + int(km * 1000), northing=base.northing, **kw.pop("school_kw", {})
@@ -85,16 +91,22 @@ def test_phase_match_counts(request_for, lle, home_school):
 
 
 def test_track_record_lifts_a_leader_and_is_explained(request_for, lle, home_school):
-    from tests.factories.deployments import AgreementFactory, ObjectiveFactory
     from deployments.models import FinalEvaluation, ObjectiveOutcomeRecord
+    from tests.factories.deployments import AgreementFactory, ObjectiveFactory
 
     novice = leader(lle, km=5, near=home_school)
     veteran = leader(lle, km=5, near=home_school)
-    done = DeploymentFactory(designation=veteran, state=DeploymentState.COMPLETED,
-                             starts_on=TODAY - datetime.timedelta(days=400), ends_on=TODAY - datetime.timedelta(days=200))
+    done = DeploymentFactory(
+        designation=veteran,
+        state=DeploymentState.COMPLETED,
+        starts_on=TODAY - datetime.timedelta(days=400),
+        ends_on=TODAY - datetime.timedelta(days=200),
+    )
     objective = ObjectiveFactory(agreement=AgreementFactory(deployment=done))
     evaluation = FinalEvaluation.objects.create(deployment=done, impact="Better", evaluated_on=TODAY)
-    ObjectiveOutcomeRecord.objects.create(evaluation=evaluation, objective=objective, outcome=ObjectiveOutcome.MET)
+    ObjectiveOutcomeRecord.objects.create(
+        evaluation=evaluation, objective=objective, outcome=ObjectiveOutcome.MET
+    )
 
     result = match(request_for, today=TODAY)
 
@@ -105,8 +117,12 @@ def test_track_record_lifts_a_leader_and_is_explained(request_for, lle, home_sch
 
 def test_spare_capacity_is_reported_and_ranked(request_for, lle, home_school):
     busy = leader(lle, km=5, days="2.0", near=home_school)
-    DeploymentFactory(designation=busy, days_per_week=Decimal("1.5"),
-                      starts_on=TODAY - datetime.timedelta(days=10), ends_on=TODAY + datetime.timedelta(days=300))
+    DeploymentFactory(
+        designation=busy,
+        days_per_week=Decimal("1.5"),
+        starts_on=TODAY - datetime.timedelta(days=10),
+        ends_on=TODAY + datetime.timedelta(days=300),
+    )
     free = leader(lle, km=5, days="2.0", near=home_school)
 
     result = match(request_for, today=TODAY)
@@ -154,8 +170,12 @@ def test_leader_in_the_same_trust_is_a_conflict_of_interest(request_for, lle, ho
 
 def test_leader_with_no_time_left_is_over_capacity(request_for, lle, home_school):
     full = leader(lle, days="1.0", near=home_school)
-    DeploymentFactory(designation=full, days_per_week=Decimal("1.0"),
-                      starts_on=TODAY - datetime.timedelta(days=10), ends_on=TODAY + datetime.timedelta(days=300))
+    DeploymentFactory(
+        designation=full,
+        days_per_week=Decimal("1.0"),
+        starts_on=TODAY - datetime.timedelta(days=10),
+        ends_on=TODAY + datetime.timedelta(days=300),
+    )
     result = match(request_for, today=TODAY)
     assert excluded_reasons(result, full)[0].startswith("Over capacity: no time free between")
 
@@ -169,7 +189,9 @@ def test_unavailability_in_the_window_is_over_capacity(request_for, lle, home_sc
 
 
 def test_only_the_requested_types_and_current_designations_are_considered(request_for, home_school):
-    nle = DesignationFactory(designation_type=DesignationType.objects.get(code="NLE"), availability_days_per_week=2)
+    nle = DesignationFactory(
+        designation_type=DesignationType.objects.get(code="NLE"), availability_days_per_week=2
+    )
     lapsed = leader(request_for.designation_types.get(), near=home_school, status=DesignationStatus.LAPSED)
     result = match(request_for, today=TODAY)
     assert nle.pk not in ids(result.ranked) + ids(result.excluded)
@@ -177,11 +199,17 @@ def test_only_the_requested_types_and_current_designations_are_considered(reques
 
 
 def test_a_teaching_school_sees_only_its_own_pool(home_school, sle, maths):
-    pool_owner = OrganisationFactory(kind=OrganisationKind.TEACHING_SCHOOL, name="Pool TS", school=SchoolFactory())
-    other_pool = OrganisationFactory(kind=OrganisationKind.TEACHING_SCHOOL, name="Other TS", school=SchoolFactory())
+    pool_owner = OrganisationFactory(
+        kind=OrganisationKind.TEACHING_SCHOOL, name="Pool TS", school=SchoolFactory()
+    )
+    other_pool = OrganisationFactory(
+        kind=OrganisationKind.TEACHING_SCHOOL, name="Other TS", school=SchoolFactory()
+    )
     mine = leader(sle, near=home_school, designating_organisation=pool_owner)
     theirs = leader(sle, near=home_school, designating_organisation=other_pool)
-    request = SupportRequestFactory(school=home_school, broker=pool_owner, designation_types=[sle], needs=[maths])
+    request = SupportRequestFactory(
+        school=home_school, broker=pool_owner, designation_types=[sle], needs=[maths]
+    )
 
     result = match(request, today=TODAY)
 
@@ -197,8 +225,9 @@ def test_a_local_authority_brokers_no_sles(home_school, home_la_org, sle):
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_matching_costs_the_same_queries_at_any_size(request_for, lle, maths, home_school, count,
-                                                     django_assert_max_num_queries):
+def test_matching_costs_the_same_queries_at_any_size(
+    request_for, lle, maths, home_school, count, django_assert_max_num_queries
+):
     for _ in range(count):
         leader(lle, near=home_school, specialisms=[maths])
     with django_assert_max_num_queries(9):

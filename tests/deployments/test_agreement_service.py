@@ -38,11 +38,17 @@ def lle(db):
 def setting(home_school, home_la_org, la_officer, commissioner, lle):
     """An LLE request brokered by the LA, its leader (1.5 days a week) and a person for each party."""
     leader_school = SchoolFactory(name="Leader Primary")
-    designation = DesignationFactory(designation_type=lle, school=leader_school, availability_days_per_week=Decimal("1.5"))
-    request = SupportRequestFactory(school=home_school, commissioner=home_la_org, broker=home_la_org,
-                                    designation_types=[lle])
+    designation = DesignationFactory(
+        designation_type=lle, school=leader_school, availability_days_per_week=Decimal("1.5")
+    )
+    request = SupportRequestFactory(
+        school=home_school, commissioner=home_la_org, broker=home_la_org, designation_types=[lle]
+    )
     return {
-        "request": request, "designation": designation, "broker": la_officer, "commissioner": commissioner,
+        "request": request,
+        "designation": designation,
+        "broker": la_officer,
+        "commissioner": commissioner,
         "supported": school_member(home_school, "head@supported.example.org"),
         "leader_head": school_member(leader_school, "head@leader.example.org"),
     }
@@ -50,17 +56,29 @@ def setting(home_school, home_la_org, la_officer, commissioner, lle):
 
 def terms(deployment, **overrides):
     base = {
-        "expected_impact": "Leaders sustain improvement.", "support_approach": "Coaching the head.",
-        "school_participants": "Headteacher", "time_basis": TimeBasis.DAYS_PER_WEEK,
-        "days_per_week": Decimal("1.0"), "total_days": None,
-        "starts_on": TODAY, "ends_on": TODAY + datetime.timedelta(days=181),
-        "rate_basis": "day_rate", "day_rate": Decimal("400"), "total_amount": None,
-        "payer": deployment.commissioner, "payee_school": deployment.leader_school, "backfill_note": "",
+        "expected_impact": "Leaders sustain improvement.",
+        "support_approach": "Coaching the head.",
+        "school_participants": "Headteacher",
+        "time_basis": TimeBasis.DAYS_PER_WEEK,
+        "days_per_week": Decimal("1.0"),
+        "total_days": None,
+        "starts_on": TODAY,
+        "ends_on": TODAY + datetime.timedelta(days=181),
+        "rate_basis": "day_rate",
+        "day_rate": Decimal("400"),
+        "total_amount": None,
+        "payer": deployment.commissioner,
+        "payee_school": deployment.leader_school,
+        "backfill_note": "",
     }
     return {**base, **overrides}
 
 
-OBJECTIVES = [services.ObjectiveData("Improve governance", "Governors hold leaders to account", TODAY + datetime.timedelta(days=90))]
+OBJECTIVES = [
+    services.ObjectiveData(
+        "Improve governance", "Governors hold leaders to account", TODAY + datetime.timedelta(days=90)
+    )
+]
 
 
 def proposed(setting):
@@ -69,8 +87,9 @@ def proposed(setting):
 
 def sent(setting, **overrides):
     deployment = proposed(setting)
-    agreement = services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment, **overrides),
-                                    objectives=OBJECTIVES)
+    agreement = services.save_draft(
+        deployment, actor=setting["broker"], terms=terms(deployment, **overrides), objectives=OBJECTIVES
+    )
     return deployment, services.send_for_agreement(agreement, actor=setting["broker"])
 
 
@@ -115,7 +134,10 @@ def test_all_three_parties_agreeing_starts_the_deployment(setting):
     assert deployment.state == DeploymentState.ACTIVE
     assert deployment.days_per_week == Decimal("1.0")
     assert deployment.days_agreed == Decimal("26.0")
-    assert [t.to_state for t in deployment.transitions.all()] == [DeploymentState.AGREED, DeploymentState.ACTIVE]
+    assert [t.to_state for t in deployment.transitions.all()] == [
+        DeploymentState.AGREED,
+        DeploymentState.ACTIVE,
+    ]
     setting["request"].refresh_from_db()
     assert setting["request"].status == RequestStatus.AGREED
 
@@ -141,7 +163,9 @@ def test_a_person_cannot_agree_for_a_party_they_are_not(setting, outsider):
 
 def test_a_party_cannot_agree_twice_or_agree_a_draft(setting):
     deployment = proposed(setting)
-    draft = services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment), objectives=OBJECTIVES)
+    draft = services.save_draft(
+        deployment, actor=setting["broker"], terms=terms(deployment), objectives=OBJECTIVES
+    )
     with pytest.raises(InvalidTransition):
         services.agree(draft, actor=setting["supported"], party=Party.SUPPORTED_SCHOOL, today=TODAY)
     services.send_for_agreement(draft, actor=setting["broker"])
@@ -153,8 +177,12 @@ def test_a_party_cannot_agree_twice_or_agree_a_draft(setting):
 def test_money_goes_to_the_leaders_school_never_elsewhere(setting, home_school):
     deployment = proposed(setting)
     with pytest.raises(BrokerageError, match="never to a person") as refused:
-        services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment, payee_school=home_school),
-                            objectives=OBJECTIVES)
+        services.save_draft(
+            deployment,
+            actor=setting["broker"],
+            terms=terms(deployment, payee_school=home_school),
+            objectives=OBJECTIVES,
+        )
     assert refused.value.field == "payee_school"
 
 
@@ -164,8 +192,9 @@ def test_an_nles_support_school_may_be_paid(setting, home_school):
     deployment = proposed(setting)
     nss = SchoolFactory(name="NSS Academy")
     NationalSupportSchool.objects.create(school=nss, designation=setting["designation"], started_on=TODAY)
-    agreement = services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment, payee_school=nss),
-                                    objectives=OBJECTIVES)
+    agreement = services.save_draft(
+        deployment, actor=setting["broker"], terms=terms(deployment, payee_school=nss), objectives=OBJECTIVES
+    )
     assert agreement.payee_school == nss
 
 
@@ -180,8 +209,12 @@ def test_objectives_need_a_measure_and_a_date(setting):
 
 def test_sending_an_agreement_beyond_capacity_is_refused_saying_by_how_much(setting):
     deployment = proposed(setting)
-    agreement = services.save_draft(deployment, actor=setting["broker"],
-                                    terms=terms(deployment, days_per_week=Decimal("2.0")), objectives=OBJECTIVES)
+    agreement = services.save_draft(
+        deployment,
+        actor=setting["broker"],
+        terms=terms(deployment, days_per_week=Decimal("2.0")),
+        objectives=OBJECTIVES,
+    )
     with pytest.raises(CapacityExceeded) as refused:
         services.send_for_agreement(agreement, actor=setting["broker"])
     assert "2 days a week" in refused.value.message
@@ -189,10 +222,16 @@ def test_sending_an_agreement_beyond_capacity_is_refused_saying_by_how_much(sett
 
 
 def test_existing_commitments_count_against_capacity(setting):
-    DeploymentFactory(designation=setting["designation"], days_per_week=Decimal("1.0"),
-                      starts_on=TODAY - datetime.timedelta(days=5), ends_on=TODAY + datetime.timedelta(days=50))
+    DeploymentFactory(
+        designation=setting["designation"],
+        days_per_week=Decimal("1.0"),
+        starts_on=TODAY - datetime.timedelta(days=5),
+        ends_on=TODAY + datetime.timedelta(days=50),
+    )
     deployment = proposed_anyway(setting)
-    agreement = services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment), objectives=OBJECTIVES)
+    agreement = services.save_draft(
+        deployment, actor=setting["broker"], terms=terms(deployment), objectives=OBJECTIVES
+    )
     with pytest.raises(CapacityExceeded, match="0.5 days a week more"):
         services.send_for_agreement(agreement, actor=setting["broker"])
 
@@ -200,19 +239,32 @@ def test_existing_commitments_count_against_capacity(setting):
 def test_total_days_are_spread_over_the_weeks(setting):
     deployment = proposed(setting)
     agreement = services.save_draft(
-        deployment, actor=setting["broker"], objectives=OBJECTIVES,
-        terms=terms(deployment, time_basis=TimeBasis.TOTAL_DAYS, days_per_week=None, total_days=Decimal("10"),
-                    ends_on=TODAY + datetime.timedelta(days=69)),
+        deployment,
+        actor=setting["broker"],
+        objectives=OBJECTIVES,
+        terms=terms(
+            deployment,
+            time_basis=TimeBasis.TOTAL_DAYS,
+            days_per_week=None,
+            total_days=Decimal("10"),
+            ends_on=TODAY + datetime.timedelta(days=69),
+        ),
     )
     assert agreement.committed_days_per_week == Decimal("1.0")
     assert agreement.agreed_days == Decimal("10")
 
 
 def test_unavailability_limits_capacity(setting):
-    UnavailabilityFactory(leader=setting["designation"].holder, starts_on=TODAY + datetime.timedelta(days=30),
-                          ends_on=TODAY + datetime.timedelta(days=40), days_per_week_available=Decimal("0.5"))
+    UnavailabilityFactory(
+        leader=setting["designation"].holder,
+        starts_on=TODAY + datetime.timedelta(days=30),
+        ends_on=TODAY + datetime.timedelta(days=40),
+        days_per_week_available=Decimal("0.5"),
+    )
     deployment = proposed(setting)
-    agreement = services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment), objectives=OBJECTIVES)
+    agreement = services.save_draft(
+        deployment, actor=setting["broker"], terms=terms(deployment), objectives=OBJECTIVES
+    )
     with pytest.raises(CapacityExceeded, match="0.5 days a week more than the 0.5 days they can give"):
         services.send_for_agreement(agreement, actor=setting["broker"])
 
@@ -221,8 +273,14 @@ def proposed_anyway(setting):
     """A proposed deployment made directly (the matching would exclude a busy leader)."""
     designation = setting["designation"]
     return DeploymentFactory(
-        support_request=setting["request"], designation=designation, state=DeploymentState.PROPOSED,
-        starts_on=None, ends_on=None, days_per_week=0, days_agreed=0, next_review_on=None,
+        support_request=setting["request"],
+        designation=designation,
+        state=DeploymentState.PROPOSED,
+        starts_on=None,
+        ends_on=None,
+        days_per_week=0,
+        days_agreed=0,
+        next_review_on=None,
     )
 
 
@@ -232,8 +290,12 @@ def test_a_change_after_agreement_is_a_new_version_agreed_again(setting):
     draft = services.start_new_version(deployment, actor=setting["broker"])
     assert draft.version == 2 and draft.status == AgreementStatus.DRAFT
     assert [o.carried_from_id for o in draft.objectives.all()] == [o.pk for o in agreement.objectives.all()]
-    services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment, days_per_week=Decimal("1.5")),
-                        objectives=OBJECTIVES)
+    services.save_draft(
+        deployment,
+        actor=setting["broker"],
+        terms=terms(deployment, days_per_week=Decimal("1.5")),
+        objectives=OBJECTIVES,
+    )
     services.send_for_agreement(draft, actor=setting["broker"])
     deployment.refresh_from_db()
     assert deployment.days_per_week == Decimal("1.0")  # the old terms hold until all agree again
@@ -264,18 +326,26 @@ def test_two_brokers_cannot_both_take_the_last_of_a_leaders_time(home_la, lle):
     the row lock on the leader makes the second see the first, so exactly one is refused."""
     assert connection.vendor == "postgresql"
     leader_school = SchoolFactory(name="Leader Primary")
-    designation = DesignationFactory(designation_type=lle, school=leader_school, availability_days_per_week=Decimal("1.5"))
+    designation = DesignationFactory(
+        designation_type=lle, school=leader_school, availability_days_per_week=Decimal("1.5")
+    )
     leader_head = school_member(leader_school, "head@leader.example.org")
     agreements, commissioners = [], []
     for n in range(2):
-        la_org = OrganisationFactory(kind=OrganisationKind.LOCAL_AUTHORITY, name=f"LA {n}", local_authority=home_la)
+        la_org = OrganisationFactory(
+            kind=OrganisationKind.LOCAL_AUTHORITY, name=f"LA {n}", local_authority=home_la
+        )
         broker = MembershipFactory(user=UserFactory(), organisation=la_org, role=Role.LA_OFFICER).user
         commissioner = MembershipFactory(user=UserFactory(), organisation=la_org, role=Role.COMMISSIONER).user
         school = SchoolFactory(local_authority=home_la, name=f"Supported {n}")
         supported = school_member(school, f"head{n}@supported.example.org")
-        request = SupportRequestFactory(school=school, commissioner=la_org, broker=la_org, designation_types=[lle])
+        request = SupportRequestFactory(
+            school=school, commissioner=la_org, broker=la_org, designation_types=[lle]
+        )
         deployment = services.propose(request, designation, actor=broker, today=TODAY)
-        agreement = services.save_draft(deployment, actor=broker, terms=terms(deployment), objectives=OBJECTIVES)
+        agreement = services.save_draft(
+            deployment, actor=broker, terms=terms(deployment), objectives=OBJECTIVES
+        )
         services.send_for_agreement(agreement, actor=broker)
         services.agree(agreement, actor=supported, party=Party.SUPPORTED_SCHOOL, today=TODAY)
         services.agree(agreement, actor=leader_head, party=Party.LEADER_SCHOOL, today=TODAY)
@@ -295,7 +365,8 @@ def test_two_brokers_cannot_both_take_the_last_of_a_leaders_time(home_la, lle):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=final_agreement, args=pair) for pair in zip(agreements, commissioners)]
+    pairs = zip(agreements, commissioners, strict=True)
+    threads = [threading.Thread(target=final_agreement, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:

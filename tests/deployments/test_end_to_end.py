@@ -24,21 +24,39 @@ State = DeploymentState
 
 def school_member(school, email):
     organisation = OrganisationFactory(kind=OrganisationKind.SCHOOL, name=school.name, school=school)
-    return MembershipFactory(user=UserFactory(email=email), organisation=organisation, role=Role.SCHOOL_LEADER).user
+    return MembershipFactory(
+        user=UserFactory(email=email), organisation=organisation, role=Role.SCHOOL_LEADER
+    ).user
 
 
 def draft_and_agree(deployment, broker, parties, *, starts_on, weeks, days_per_week="1.0"):
     terms = {
-        "expected_impact": "Leaders sustain improvement.", "support_approach": "Coaching and modelling.",
-        "school_participants": "Headteacher; English lead", "time_basis": TimeBasis.DAYS_PER_WEEK,
-        "days_per_week": Decimal(days_per_week), "total_days": None, "starts_on": starts_on,
+        "expected_impact": "Leaders sustain improvement.",
+        "support_approach": "Coaching and modelling.",
+        "school_participants": "Headteacher; English lead",
+        "time_basis": TimeBasis.DAYS_PER_WEEK,
+        "days_per_week": Decimal(days_per_week),
+        "total_days": None,
+        "starts_on": starts_on,
         "ends_on": starts_on + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1),
-        "rate_basis": "day_rate", "day_rate": Decimal("350"), "total_amount": None,
-        "payer": deployment.commissioner, "payee_school": deployment.leader_school, "backfill_note": "",
+        "rate_basis": "day_rate",
+        "day_rate": Decimal("350"),
+        "total_amount": None,
+        "payer": deployment.commissioner,
+        "payee_school": deployment.leader_school,
+        "backfill_note": "",
     }
     objectives = [
-        services.ObjectiveData("Phonics teaching is consistent", "90% pass the screening check", starts_on + datetime.timedelta(weeks=weeks)),
-        services.ObjectiveData("The English lead leads training", "Two staff sessions led", starts_on + datetime.timedelta(weeks=weeks // 2)),
+        services.ObjectiveData(
+            "Phonics teaching is consistent",
+            "90% pass the screening check",
+            starts_on + datetime.timedelta(weeks=weeks),
+        ),
+        services.ObjectiveData(
+            "The English lead leads training",
+            "Two staff sessions led",
+            starts_on + datetime.timedelta(weeks=weeks // 2),
+        ),
     ]
     agreement = services.save_draft(deployment, actor=broker, terms=terms, objectives=objectives)
     services.send_for_agreement(agreement, actor=broker)
@@ -49,27 +67,49 @@ def draft_and_agree(deployment, broker, parties, *, starts_on, weeks, days_per_w
 
 
 def review_and_evaluate(deployment, broker, reviewed_on):
-    ratings = [services.Rating(o.pk, Rag.GREEN, "Observation notes") for o in services.current_objectives(deployment)]
-    services.record_review(deployment, actor=broker, reviewed_on=reviewed_on, ratings=ratings,
-                           next_review_on=reviewed_on + datetime.timedelta(days=42))
+    ratings = [
+        services.Rating(o.pk, Rag.GREEN, "Observation notes") for o in services.current_objectives(deployment)
+    ]
+    services.record_review(
+        deployment,
+        actor=broker,
+        reviewed_on=reviewed_on,
+        ratings=ratings,
+        next_review_on=reviewed_on + datetime.timedelta(days=42),
+    )
     outcomes = {o.pk: ObjectiveOutcome.MET for o in services.current_objectives(deployment)}
     return outcomes
 
 
-def test_an_sle_request_brokered_by_its_teaching_school(home_school, home_la_org, commissioner, teaching_school_org,
-                                                       teaching_school_lead):
+def test_an_sle_request_brokered_by_its_teaching_school(
+    home_school, home_la_org, commissioner, teaching_school_org, teaching_school_lead
+):
     phonics = SpecialismFactory(name="Phonics", slug="phonics")
     sle = DesignationType.objects.get(code="SLE")
     pool_school = SchoolFactory(name="Pool Primary")
-    in_pool = DesignationFactory(designation_type=sle, school=pool_school, designating_organisation=teaching_school_org,
-                                 availability_days_per_week=Decimal("1.0"))
+    in_pool = DesignationFactory(
+        designation_type=sle,
+        school=pool_school,
+        designating_organisation=teaching_school_org,
+        availability_days_per_week=Decimal("1.0"),
+    )
     in_pool.specialisms.set([phonics])
-    other_pool = OrganisationFactory(kind=OrganisationKind.TEACHING_SCHOOL, name="Elsewhere TS", school=SchoolFactory())
-    elsewhere = DesignationFactory(designation_type=sle, designating_organisation=other_pool, availability_days_per_week=2)
+    other_pool = OrganisationFactory(
+        kind=OrganisationKind.TEACHING_SCHOOL, name="Elsewhere TS", school=SchoolFactory()
+    )
+    elsewhere = DesignationFactory(
+        designation_type=sle, designating_organisation=other_pool, availability_days_per_week=2
+    )
 
     request = brokerage.raise_request(
-        actor=commissioner, school=home_school, commissioner=home_la_org, broker=teaching_school_org,
-        title="Phonics in KS1", needs_description="Phonics results fell.", designation_types=[sle], needs=[phonics],
+        actor=commissioner,
+        school=home_school,
+        commissioner=home_la_org,
+        broker=teaching_school_org,
+        title="Phonics in KS1",
+        needs_description="Phonics results fell.",
+        designation_types=[sle],
+        needs=[phonics],
         preferred_start_on=TODAY,
     )
     result = match(request, today=TODAY)
@@ -89,15 +129,19 @@ def test_an_sle_request_brokered_by_its_teaching_school(home_school, home_la_org
     services.log_time(deployment, actor=in_pool.holder, worked_on=TODAY, days=Decimal("1"), today=TODAY)
     outcomes = review_and_evaluate(deployment, teaching_school_lead, TODAY)
     services.transition(deployment, State.AWAITING_FINAL_EVALUATION, actor=teaching_school_lead)
-    services.record_final_evaluation(deployment, actor=teaching_school_lead, impact="Screening check rose.",
-                                     outcomes=outcomes)
+    services.record_final_evaluation(
+        deployment, actor=teaching_school_lead, impact="Screening check rose.", outcomes=outcomes
+    )
 
     deployment.refresh_from_db()
     request.refresh_from_db()
     assert deployment.state == State.COMPLETED
     assert request.status == RequestStatus.AGREED
     assert [t.to_state for t in deployment.transitions.all()] == [
-        State.AGREED, State.ACTIVE, State.AWAITING_FINAL_EVALUATION, State.COMPLETED,
+        State.AGREED,
+        State.ACTIVE,
+        State.AWAITING_FINAL_EVALUATION,
+        State.COMPLETED,
     ]
 
 
@@ -109,12 +153,22 @@ def test_an_nle_request_brokered_by_a_local_authority(home_school, home_la_org, 
     leader = DesignationFactory(designation_type=nle, school=nss, availability_days_per_week=Decimal("3.0"))
     with pytest.raises(BrokerageError, match="priority for support"):
         brokerage.raise_request(
-            actor=commissioner, school=home_school, commissioner=home_la_org, broker=home_la_org, title="Leadership",
-            needs_description="After an Inadequate judgement.", designation_types=[nle],
+            actor=commissioner,
+            school=home_school,
+            commissioner=home_la_org,
+            broker=home_la_org,
+            title="Leadership",
+            needs_description="After an Inadequate judgement.",
+            designation_types=[nle],
         )
     request = brokerage.raise_request(
-        actor=commissioner, school=home_school, commissioner=home_la_org, broker=home_la_org, title="Leadership",
-        needs_description="After an Inadequate judgement.", designation_types=[nle],
+        actor=commissioner,
+        school=home_school,
+        commissioner=home_la_org,
+        broker=home_la_org,
+        title="Leadership",
+        needs_description="After an Inadequate judgement.",
+        designation_types=[nle],
         priority_reasons=[PriorityReason.SIGNIFICANT_IMPROVEMENT],
     )
     assert [c.designation for c in match(request, today=TODAY).ranked] == [leader]
@@ -127,14 +181,21 @@ def test_an_nle_request_brokered_by_a_local_authority(home_school, home_la_org, 
     }
     draft_and_agree(deployment, la_officer, parties, starts_on=start, weeks=8, days_per_week="2.0")
     assert deployment.state == State.ACTIVE
-    services.log_time(deployment, actor=leader.holder, worked_on=start + datetime.timedelta(days=3), days=Decimal("2"),
-                      today=TODAY)
+    services.log_time(
+        deployment,
+        actor=leader.holder,
+        worked_on=start + datetime.timedelta(days=3),
+        days=Decimal("2"),
+        today=TODAY,
+    )
     outcomes = review_and_evaluate(deployment, la_officer, start + datetime.timedelta(weeks=4))
 
     jobs.close_ended_deployments(TODAY)  # its end date has passed
     deployment.refresh_from_db()
     assert deployment.state == State.AWAITING_FINAL_EVALUATION
-    services.record_final_evaluation(deployment, actor=la_officer, impact="Leadership is now good.", outcomes=outcomes)
+    services.record_final_evaluation(
+        deployment, actor=la_officer, impact="Leadership is now good.", outcomes=outcomes
+    )
     deployment.refresh_from_db()
     assert deployment.state == State.COMPLETED
     assert deployment.final_evaluation.outcomes.filter(outcome=ObjectiveOutcome.MET).count() == 2

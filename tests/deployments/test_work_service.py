@@ -36,7 +36,9 @@ def test_the_leader_logs_time_and_the_last_day_is_kept(deployment):
 
 def test_named_staff_log_time_but_others_cannot(deployment, school_leader):
     deputy = UserFactory(email="deputy@leader.example.org")
-    AgreementStaff.objects.create(agreement=deployment.agreements.get(), name="Dee Deputy", role="Deputy", user=deputy)
+    AgreementStaff.objects.create(
+        agreement=deployment.agreements.get(), name="Dee Deputy", role="Deputy", user=deputy
+    )
     services.log_time(deployment, actor=deputy, worked_on=TODAY, days=Decimal("1"), today=TODAY)
     with pytest.raises(BrokerageError, match="Only the leader and the staff"):
         services.log_time(deployment, actor=school_leader, worked_on=TODAY, days=Decimal("1"), today=TODAY)
@@ -45,12 +47,16 @@ def test_named_staff_log_time_but_others_cannot(deployment, school_leader):
 def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer):
     TimeEntryFactory(deployment=deployment, days=Decimal("9.5"))
     with pytest.raises(BrokerageError) as refused:
-        services.log_time(deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY)
+        services.log_time(
+            deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY
+        )
     assert refused.value.message == (
         "This would take the time logged to 10.5 days, 0.5 days more than the 10 days agreed. "
         "Ask the broker to record a variation first."
     )
-    services.record_variation(deployment, actor=la_officer, extra_days=Decimal("2"), reason="Extra governor training.")
+    services.record_variation(
+        deployment, actor=la_officer, extra_days=Decimal("2"), reason="Extra governor training."
+    )
     services.log_time(deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY)
     assert services.days_used(deployment) == Decimal("10.5")
 
@@ -60,22 +66,43 @@ def test_only_the_broker_records_a_variation(deployment, commissioner):
         services.record_variation(deployment, actor=commissioner, extra_days=Decimal("2"), reason="More")
 
 
-@pytest.mark.parametrize("state", [State.PROPOSED, State.AGREED, State.PAUSED, State.COMPLETED, State.ENDED_EARLY,
-                                   State.AWAITING_FINAL_EVALUATION])
+@pytest.mark.parametrize(
+    "state",
+    [
+        State.PROPOSED,
+        State.AGREED,
+        State.PAUSED,
+        State.COMPLETED,
+        State.ENDED_EARLY,
+        State.AWAITING_FINAL_EVALUATION,
+    ],
+)
 def test_time_cannot_be_logged_unless_active(deployment, state):
     deployment.state = state
     deployment.save()
     with pytest.raises(InvalidTransition, match="only be logged on an active deployment"):
-        services.log_time(deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY)
+        services.log_time(
+            deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY
+        )
 
 
 def test_time_cannot_be_in_the_future_or_before_the_start(deployment):
     with pytest.raises(BrokerageError, match="future"):
-        services.log_time(deployment, actor=deployment.leader, worked_on=TODAY + datetime.timedelta(days=1),
-                          days=Decimal("1"), today=TODAY)
+        services.log_time(
+            deployment,
+            actor=deployment.leader,
+            worked_on=TODAY + datetime.timedelta(days=1),
+            days=Decimal("1"),
+            today=TODAY,
+        )
     with pytest.raises(BrokerageError, match="started on"):
-        services.log_time(deployment, actor=deployment.leader, worked_on=deployment.starts_on - datetime.timedelta(days=1),
-                          days=Decimal("1"), today=TODAY)
+        services.log_time(
+            deployment,
+            actor=deployment.leader,
+            worked_on=deployment.starts_on - datetime.timedelta(days=1),
+            days=Decimal("1"),
+            today=TODAY,
+        )
 
 
 # --- state machine ------------------------------------------------------------------------------
@@ -84,12 +111,17 @@ def test_time_cannot_be_in_the_future_or_before_the_start(deployment):
 def test_pause_needs_a_reason_and_is_recorded(deployment, la_officer):
     with pytest.raises(BrokerageError, match="Choose the reason"):
         services.pause(deployment, actor=la_officer, reason="")
-    services.pause(deployment, actor=la_officer, reason=StateReason.SCHOOL_WILL_NOT_ENGAGE, note="No replies.")
+    services.pause(
+        deployment, actor=la_officer, reason=StateReason.SCHOOL_WILL_NOT_ENGAGE, note="No replies."
+    )
     deployment.refresh_from_db()
     assert deployment.state == State.PAUSED and deployment.state_reason == StateReason.SCHOOL_WILL_NOT_ENGAGE
     change = DeploymentTransition.objects.filter(deployment=deployment).latest("at")
     assert (change.from_state, change.to_state, change.actor, change.note) == (
-        State.ACTIVE, State.PAUSED, la_officer, "No replies."
+        State.ACTIVE,
+        State.PAUSED,
+        la_officer,
+        "No replies.",
     )
     services.resume(deployment, actor=la_officer)
     deployment.refresh_from_db()
@@ -104,8 +136,13 @@ def test_only_the_broker_changes_state(deployment, commissioner, school_leader, 
 
 @pytest.mark.parametrize(
     "start, target",
-    [(State.COMPLETED, State.ACTIVE), (State.ENDED_EARLY, State.PAUSED), (State.PROPOSED, State.PAUSED),
-     (State.AWAITING_FINAL_EVALUATION, State.ACTIVE), (State.PAUSED, State.AGREED)],
+    [
+        (State.COMPLETED, State.ACTIVE),
+        (State.ENDED_EARLY, State.PAUSED),
+        (State.PROPOSED, State.PAUSED),
+        (State.AWAITING_FINAL_EVALUATION, State.ACTIVE),
+        (State.PAUSED, State.AGREED),
+    ],
 )
 def test_invalid_moves_are_refused_clearly(deployment, la_officer, start, target):
     deployment.state = start
@@ -119,8 +156,9 @@ def test_every_allowed_move_is_listed():
     assert set(services.ALLOWED_TRANSITIONS) == set(State.values)
 
 
-def test_escalation_tells_the_commissioner(deployment, la_officer, mailoutbox, django_capture_on_commit_callbacks,
-                                          commissioner):
+def test_escalation_tells_the_commissioner(
+    deployment, la_officer, mailoutbox, django_capture_on_commit_callbacks, commissioner
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.escalate(deployment, actor=la_officer, note="The school will not engage.")
     deployment.refresh_from_db()
@@ -132,13 +170,20 @@ def test_escalation_tells_the_commissioner(deployment, la_officer, mailoutbox, d
 
 
 def ratings(deployment, rag=Rag.GREEN):
-    return [services.Rating(o.pk, rag, "Lesson observations") for o in services.current_objectives(deployment)]
+    return [
+        services.Rating(o.pk, rag, "Lesson observations") for o in services.current_objectives(deployment)
+    ]
 
 
 def test_a_review_rates_every_objective_and_sets_the_next_date(deployment, la_officer):
     next_review = TODAY + datetime.timedelta(days=42)
-    review = services.record_review(deployment, actor=la_officer, reviewed_on=TODAY, ratings=ratings(deployment, Rag.RED),
-                                    next_review_on=next_review)
+    review = services.record_review(
+        deployment,
+        actor=la_officer,
+        reviewed_on=TODAY,
+        ratings=ratings(deployment, Rag.RED),
+        next_review_on=next_review,
+    )
     deployment.refresh_from_db()
     assert deployment.next_review_on == next_review
     assert {p.rag for p in review.progress.all()} == {Rag.RED}
@@ -146,7 +191,9 @@ def test_a_review_rates_every_objective_and_sets_the_next_date(deployment, la_of
 
 def test_a_review_missing_an_objective_is_refused(deployment, la_officer):
     with pytest.raises(BrokerageError, match="Rate every objective"):
-        services.record_review(deployment, actor=la_officer, reviewed_on=TODAY, ratings=ratings(deployment)[:1])
+        services.record_review(
+            deployment, actor=la_officer, reviewed_on=TODAY, ratings=ratings(deployment)[:1]
+        )
 
 
 def test_only_the_broker_reviews(deployment, commissioner):

@@ -49,7 +49,8 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     commissioner = factory.SubFactory(
-        OrganisationFactory, kind=OrganisationKind.LOCAL_AUTHORITY,
+        OrganisationFactory,
+        kind=OrganisationKind.LOCAL_AUTHORITY,
         local_authority=factory.SelfAttribute("..school.local_authority"),
     )
     broker = factory.SelfAttribute("commissioner")
