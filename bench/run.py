@@ -9,6 +9,7 @@ and a GIAS import of a 20,000-row extract. Prints a table and writes bench-resul
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
 import json
 import os
@@ -120,6 +121,37 @@ def _page_measurements(runs: int, schools: int) -> list[Measurement]:
     ]
 
 
+def _brokerage_measurements(runs: int, leaders: int, deployments: int) -> list[Measurement]:
+    """Matching a request against every LLE in England, and the deployment lists of a busy LA."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import Organisation, User
+    from bench.brokerage import generate_deployments, generate_leaders
+    from brokerage.matching import match
+    from brokerage.models import SupportRequest
+    from designations.models import DesignationType
+
+    officer = User.objects.get(email="officer@bench.invalid")
+    council = Organisation.objects.get(memberships__user=officer)
+    designations = generate_leaders(leaders)
+    made = generate_deployments(designations, deployments, council)
+    request = SupportRequest.objects.filter(commissioner=council).order_by("pk").first()
+    request.designation_types.set([DesignationType.objects.get(code="LLE")])
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(officer)
+    return [
+        _timed("Matching, every LLE", lambda: match(request, today=datetime.date.today()), runs,
+               f"{leaders} leaders, {made} deployments"),
+        _timed("Request page with candidates", _get(client, reverse("brokerage:request-detail", args=[request.pk])),
+               runs, "ranked list rendered"),
+        _timed("Deployments list, LA officer", _get(client, reverse("deployments:deployment-list")), runs,
+               f"{made} deployments"),
+        _timed("Deployments API, LA officer", _get(client, reverse("deployments-api:deployment-list")), runs,
+               "page_size 50"),
+    ]
+
+
 def _import_measurement(rows: int) -> Measurement:
     from django.core.management import call_command
     from django.db import connection
@@ -160,6 +192,8 @@ def main() -> None:
     )
     parser.add_argument("--schools", type=int, default=22_000, help="Schools to generate (default 22,000).")
     parser.add_argument("--import-rows", type=int, default=20_000, help="Rows in the GIAS extract.")
+    parser.add_argument("--leaders", type=int, default=2_000, help="Designated LLEs to generate.")
+    parser.add_argument("--deployments", type=int, default=3_000, help="Deployments for one LA.")
     parser.add_argument("--runs", type=int, default=7, help="Timed runs per page (the median is kept).")
     arguments = parser.parse_args()
 
@@ -178,6 +212,7 @@ def main() -> None:
              "setup_seconds": round(time.perf_counter() - started, 1)}
     print(f"Generated {schools} schools and {inspections} inspections in {setup['setup_seconds']} s.")
     measurements = _page_measurements(arguments.runs, schools)
+    measurements += _brokerage_measurements(arguments.runs, arguments.leaders, arguments.deployments)
     measurements.append(_import_measurement(arguments.import_rows))
     output = _print_and_save(measurements, setup)
     print(f"Results written to {output.relative_to(BASE_DIR)}")

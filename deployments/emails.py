@@ -61,7 +61,7 @@ def deployment_link(deployment) -> str:
 
 
 def agreement_link(agreement) -> str:
-    return absolute_url("deployments:agreement-detail", agreement.deployment_id, agreement.version)
+    return absolute_url("deployments:agreement-version", agreement.deployment_id, agreement.version)
 
 
 def _send(kind: str, to: list[str], context: dict) -> bool:

@@ -1,2 +1,44 @@
+from django.urls import path
+
+from . import views
+
 app_name = "deployments"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DeploymentListView.as_view(), name="deployment-list"),
+    path("mine/", views.DeploymentListView.as_view(mine=True), name="mine"),
+    path("unavailability/", views.UnavailabilityView.as_view(), name="unavailability"),
+    path(
+        "unavailability/<int:period_pk>/delete/",
+        views.UnavailabilityDeleteView.as_view(),
+        name="unavailability-delete",
+    ),
+    path("<int:pk>/", views.DeploymentDetailView.as_view(), name="deployment-detail"),
+    path("<int:pk>/agreement/", views.AgreementDetailView.as_view(), name="agreement-detail"),
+    path("<int:pk>/agreement/edit/", views.AgreementEditView.as_view(), name="agreement-edit"),
+    path(
+        "<int:pk>/agreement/new-version/",
+        views.AgreementNewVersionView.as_view(),
+        name="agreement-new-version",
+    ),
+    path(
+        "<int:pk>/agreement/v<int:version>/", views.AgreementDetailView.as_view(), name="agreement-version"
+    ),
+    path(
+        "<int:pk>/agreement/v<int:version>/send/", views.AgreementSendView.as_view(), name="agreement-send"
+    ),
+    path(
+        "<int:pk>/agreement/v<int:version>/agree/",
+        views.AgreementAgreeView.as_view(),
+        name="agreement-agree",
+    ),
+    path(
+        "<int:pk>/agreement/v<int:version>/changes/",
+        views.AgreementRequestChangesView.as_view(),
+        name="agreement-request-changes",
+    ),
+    path("<int:pk>/time/", views.TimeLogView.as_view(), name="time-log"),
+    path("<int:pk>/variations/new/", views.VariationCreateView.as_view(), name="variation-new"),
+    path("<int:pk>/reviews/new/", views.ReviewCreateView.as_view(), name="review-new"),
+    path("<int:pk>/evaluation/new/", views.EvaluationCreateView.as_view(), name="evaluation-new"),
+    path("<int:pk>/<slug:action>/", views.StateChangeView.as_view(), name="state-change"),
+]

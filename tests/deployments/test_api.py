@@ -416,7 +416,7 @@ def test_finish_moves_an_active_deployment_to_awaiting_final_evaluation(la_offic
     "state, name, body",
     [
         (State.ACTIVE, "resume", {}),
-        (State.PAUSED, "finish", {}),
+        (State.COMPLETED, "finish", {}),
         (State.AGREED, "resume", {}),
         (State.COMPLETED, "pause", {"reason": "other"}),
         (State.ENDED_EARLY, "end-early", {"reason": "other"}),

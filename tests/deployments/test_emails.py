@@ -87,7 +87,7 @@ def deployment_link(deployment) -> str:
 
 def agreement_link(agreement) -> str:
     return (
-        f"{SITE}{reverse('deployments:agreement-detail', args=[agreement.deployment_id, agreement.version])}"
+        f"{SITE}{reverse('deployments:agreement-version', args=[agreement.deployment_id, agreement.version])}"
     )
 
 

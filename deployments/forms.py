@@ -1,0 +1,457 @@
+"""Forms for the deployment pages: the list's filters, the agreement with its objectives and staff,
+time, variations, reviews, the final evaluation, state changes and leaders' unavailability.
+
+The forms check what a person typed; the services decide whether the action is allowed, and the
+views add their refusals to the form (on the field the service names, else above the form)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from accounts.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
+from accounts.models import Organisation
+from brokerage.errors import BrokerageError
+from designations.forms import DATE_INPUT_FORMATS, govuk_date_input
+
+from .choices import ObjectiveOutcome, Rag, RateBasis, StateReason, TimeBasis
+from .filters import DeploymentFilterSet
+from .models import Agreement, Objective, Unavailability
+
+DATE_HELP = "For example, 2026-03-27 or 27/03/2026"
+
+
+def date_field(label: str, *, required_message: str, required: bool = True, help_text: str = DATE_HELP):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=govuk_date_input(),
+        error_messages={"required": required_message, "invalid": f"{label} must be a real date"},
+    )
+
+
+def days_field(label: str, *, required: bool = True, help_text: str = "", max_digits: int = 5, places=1):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=max_digits,
+        decimal_places=places,
+        widget=forms.NumberInput(attrs={"step": "0.5" if places == 1 else "0.25", "inputmode": "decimal"}),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"{label} must be a number, like 1.5",
+        },
+    )
+
+
+def text_area(label: str, *, required: bool = True, help_text: str = "", rows: int = 4) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": f"Enter the {label.lower()}"},
+    )
+
+
+def add_service_error(form: forms.BaseForm, error: BrokerageError) -> None:
+    """A refusal from a service: on the field it names when the form has it, else above the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+    mark_govuk_errors(form)
+
+
+# --- the list ------------------------------------------------------------------------------------
+
+
+class DeploymentListFilterSet(DeploymentFilterSet):
+    """The API's filters, plus a free-text school search and "only mine" for the list page."""
+
+    q = django_filters.CharFilter(method="search", label="School")
+    mine = django_filters.BooleanFilter(method="only_mine", label="Only deployments I work on")
+
+    class Meta(DeploymentFilterSet.Meta):
+        fields = [*DeploymentFilterSet.Meta.fields, "q", "mine"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(supported_school__name__icontains=value) | Q(leader_school__name__icontains=value)
+        if value.isdigit():
+            match |= Q(supported_school__urn=value) | Q(leader_school__urn=value)
+        return queryset.filter(match)
+
+    def only_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if not value:
+            return queryset
+        from .models import Deployment
+
+        user = self.request.user
+        mine = Deployment.objects.filter(Q(leader=user) | Q(agreements__staff__user=user)).values("pk")
+        return queryset.filter(pk__in=mine)
+
+
+def prepare_list_filter_form(form: forms.Form) -> forms.Form:
+    form.fields["state"].widget = forms.CheckboxSelectMultiple(choices=form.fields["state"].choices)
+    form.fields["q"].help_text = "Name or URN of the supported school or the leader's school"
+    form.fields["mine"].widget = forms.HiddenInput()
+    apply_govuk_classes(form)
+    if form.is_bound:
+        form.is_valid()
+        mark_govuk_errors(form)
+    return form
+
+
+# --- the agreement -------------------------------------------------------------------------------
+
+
+class AgreementTermsForm(GovukFormMixin, forms.Form):
+    expected_impact = text_area("Expected impact", help_text="What will be different when support ends.")
+    support_approach = text_area("Support approach", help_text="How the leader will work with the school.")
+    school_participants = text_area(
+        "Leaders of the supported school who take part",
+        help_text="For example, Headteacher; maths lead",
+        rows=2,
+    )
+    time_basis = forms.ChoiceField(
+        label="How is the time agreed?",
+        choices=TimeBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the time is agreed"},
+    )
+    days_per_week = days_field(
+        "Days a week", required=False, help_text="If the time is agreed in days a week"
+    )
+    total_days = days_field("Total days", required=False, help_text="If the time is agreed as total days")
+    starts_on = date_field("Start date", required_message="Enter the start date")
+    ends_on = date_field("End date", required_message="Enter the end date")
+    rate_basis = forms.ChoiceField(
+        label="How is the support paid for?",
+        choices=RateBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the support is paid for"},
+    )
+    day_rate = forms.DecimalField(
+        label="Day rate (£)", required=False, max_digits=8, decimal_places=2, min_value=0,
+        help_text="If paid at a day rate",
+        error_messages={"invalid": "Day rate must be an amount, like 450"},
+    )
+    total_amount = forms.DecimalField(
+        label="Total amount (£)", required=False, max_digits=10, decimal_places=2, min_value=0,
+        help_text="If paid as a total",
+        error_messages={"invalid": "Total amount must be an amount, like 5000"},
+    )
+    payer = forms.ModelChoiceField(
+        label="Who pays",
+        queryset=Organisation.objects.none(),
+        error_messages={"required": "Select who pays"},
+    )
+    payee_school = forms.ModelChoiceField(
+        label="Paid to",
+        queryset=None,
+        help_text="Money is always paid to a school, never to a person.",
+        error_messages={
+            "required": "Select the school that is paid",
+            "invalid_choice": "Select a listed school",
+        },
+    )
+    backfill_note = text_area(
+        "Backfill (optional)",
+        required=False,
+        help_text="Backfill or supply cover reimbursed, if any.",
+        rows=2,
+    )
+
+    def __init__(self, *args, payers: QuerySet, payees: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = payers
+        from schools.models import School
+
+        self.fields["payee_school"].queryset = School.objects.filter(pk__in=[s.pk for s in payees])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("time_basis") == TimeBasis.DAYS_PER_WEEK:
+            cleaned["total_days"] = None
+            if cleaned.get("days_per_week") is None and "days_per_week" not in self.errors:
+                self.add_error("days_per_week", "Enter the days a week")
+        elif cleaned.get("time_basis") == TimeBasis.TOTAL_DAYS:
+            cleaned["days_per_week"] = None
+            if cleaned.get("total_days") is None and "total_days" not in self.errors:
+                self.add_error("total_days", "Enter the total days")
+        if cleaned.get("rate_basis") == RateBasis.DAY_RATE:
+            cleaned["total_amount"] = None
+            if cleaned.get("day_rate") is None and "day_rate" not in self.errors:
+                self.add_error("day_rate", "Enter the day rate")
+        elif cleaned.get("rate_basis") == RateBasis.TOTAL:
+            cleaned["day_rate"] = None
+            if cleaned.get("total_amount") is None and "total_amount" not in self.errors:
+                self.add_error("total_amount", "Enter the total amount")
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The end date must be on or after the start date")
+        return cleaned
+
+    @staticmethod
+    def initial_from(agreement: Agreement) -> dict:
+        return {
+            name: getattr(agreement, name)
+            for name in (
+                "expected_impact", "support_approach", "school_participants", "time_basis", "days_per_week",
+                "total_days", "starts_on", "ends_on", "rate_basis", "day_rate", "total_amount",
+                "backfill_note",
+            )
+        } | {"payer": agreement.payer_id, "payee_school": agreement.payee_school_id}
+
+
+class ObjectiveForm(GovukFormMixin, forms.Form):
+    description = text_area("Objective", rows=2)
+    success_measure = text_area(
+        "Success measure", help_text="How everyone will know it has been met.", rows=2
+    )
+    target_on = date_field("Target date", required_message="Enter the target date")
+    carried_from = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class StaffForm(GovukFormMixin, forms.Form):
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter their name"})
+    role = forms.CharField(label="Role", max_length=200, error_messages={"required": "Enter their role"})
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        help_text="Their account's email address, if they log their own time",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    days = days_field("Days (optional)", required=False)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data.get("email", "").strip().lower()
+        if email:
+            self.user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+            if self.user is None:
+                raise forms.ValidationError("No one has an account with this email address")
+        return email
+
+    def user_id(self) -> int | None:
+        user = getattr(self, "user", None)
+        return user.pk if user is not None and self.cleaned_data.get("email") else None
+
+
+class BaseGovukFormSet(forms.BaseFormSet):
+    def non_form_error_list(self) -> list[str]:
+        return list(self.non_form_errors())
+
+
+ObjectiveFormSet = forms.formset_factory(
+    ObjectiveForm, formset=BaseGovukFormSet, extra=0, min_num=1, validate_min=True, can_delete=True
+)
+StaffFormSet = forms.formset_factory(StaffForm, formset=BaseGovukFormSet, extra=0, can_delete=True)
+
+
+def with_extra_row(data, prefix: str):
+    """The posted data with one more (blank) row in the formset: "Add another"."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    data[key] = str(int(data.get(key) or 0) + 1)
+    return data
+
+
+def objective_initial(objectives: list[Objective]) -> list[dict]:
+    return [
+        {
+            "description": o.description,
+            "success_measure": o.success_measure,
+            "target_on": o.target_on,
+            "carried_from": o.carried_from_id,
+        }
+        for o in objectives
+    ]
+
+
+class RequestChangesForm(GovukFormMixin, forms.Form):
+    reason = text_area(
+        "What needs to change?", help_text="The broker and the other parties will see this.", rows=5
+    )
+
+
+# --- time, variations, reviews, evaluation -------------------------------------------------------
+
+
+class TimeEntryForm(GovukFormMixin, forms.Form):
+    worked_on = date_field("Date worked", required_message="Enter the date you worked")
+    days = forms.DecimalField(
+        label="Days",
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("0.25"),
+        help_text="In quarter days: for example, 0.5 for a morning",
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter the days worked",
+            "invalid": "Days must be a number, like 0.5",
+            "min_value": "Days must be at least 0.25",
+        },
+    )
+    note = text_area("What you did (optional)", required=False, rows=3)
+
+
+class VariationForm(GovukFormMixin, forms.Form):
+    extra_days = days_field("Extra days", help_text="Beyond the days agreed, for example 2")
+    reason = text_area("Why are more days needed?", rows=4)
+
+
+def rag_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Progress",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a rating for this objective"},
+    )
+
+
+class ReviewForm(GovukFormMixin, forms.Form):
+    """A progress review: a RAG rating and evidence for each objective of the agreed version."""
+
+    reviewed_on = date_field("Date of the review", required_message="Enter the date of the review")
+    summary = text_area("Summary (optional)", required=False, rows=4)
+    next_review_on = date_field(
+        "Next review (optional)", required=False, required_message="", help_text="Leave blank if none is due"
+    )
+
+    def __init__(self, *args, objectives: list[Objective], **kwargs) -> None:
+        self.objectives = objectives
+        super().__init__(*args, **kwargs)
+        for objective in objectives:
+            self.fields[f"rag_{objective.pk}"] = rag_field()
+            self.fields[f"evidence_{objective.pk}"] = forms.CharField(
+                label="Evidence",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": "Enter the evidence for this rating"},
+            )
+        apply_govuk_classes(self)
+
+    def clean_reviewed_on(self) -> datetime.date | None:
+        from django.utils import timezone
+
+        reviewed_on = self.cleaned_data.get("reviewed_on")
+        if reviewed_on and reviewed_on > timezone.localdate():
+            raise forms.ValidationError("The date of the review cannot be in the future")
+        return reviewed_on
+
+    def rows(self) -> list[dict]:
+        return [
+            {"objective": o, "rag": self[f"rag_{o.pk}"], "evidence": self[f"evidence_{o.pk}"]}
+            for o in self.objectives
+        ]
+
+    def ratings(self) -> list:
+        from . import services
+
+        return [
+            services.Rating(o.pk, self.cleaned_data[f"rag_{o.pk}"], self.cleaned_data[f"evidence_{o.pk}"])
+            for o in self.objectives
+        ]
+
+
+class EvaluationForm(GovukFormMixin, forms.Form):
+    impact = text_area("Impact", help_text="The impact of the support, with evidence.", rows=6)
+    capacity_built = text_area(
+        "Capacity built (optional)", required=False, help_text="How the school's own leadership grew.", rows=4
+    )
+    evaluated_on = date_field("Date of the evaluation", required_message="Enter the date of the evaluation")
+
+    def __init__(self, *args, objectives: list[Objective], **kwargs) -> None:
+        self.objectives = objectives
+        super().__init__(*args, **kwargs)
+        for objective in objectives:
+            self.fields[f"outcome_{objective.pk}"] = forms.ChoiceField(
+                label=objective.description,
+                choices=ObjectiveOutcome.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select whether this objective was met"},
+            )
+        apply_govuk_classes(self)
+
+    def outcome_fields(self) -> list:
+        return [self[f"outcome_{o.pk}"] for o in self.objectives]
+
+    def outcomes(self) -> dict[int, str]:
+        return {o.pk: self.cleaned_data[f"outcome_{o.pk}"] for o in self.objectives}
+
+
+# --- state changes -------------------------------------------------------------------------------
+
+
+class StateChangeForm(GovukFormMixin, forms.Form):
+    """The reason and note for a state change; which are asked for depends on the change."""
+
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason"), *StateReason.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a reason from the list"},
+    )
+    note = text_area("Note (optional)", required=False, rows=4)
+
+    def __init__(self, *args, needs_reason: bool, needs_note: bool, note_label: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_reason, self.needs_note = needs_reason, needs_note
+        if not needs_reason:
+            del self.fields["reason"]
+        self.fields["note"].label = note_label
+        self["note"].label = note_label
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["note"] = cleaned.get("note", "").strip()
+        if self.needs_reason and not cleaned.get("reason") and "reason" not in self.errors:
+            self.add_error("reason", "Choose the reason")
+        if self.needs_note and not cleaned["note"]:
+            self.add_error("note", "Enter a note")
+        return cleaned
+
+
+# --- unavailability ------------------------------------------------------------------------------
+
+
+class UnavailabilityForm(GovukFormMixin, forms.ModelForm):
+    starts_on = date_field("From", required_message="Enter the first day you are unavailable")
+    ends_on = date_field("To", required_message="Enter the last day you are unavailable")
+    days_per_week_available = forms.DecimalField(
+        label="Days a week you can still give",
+        min_value=0,
+        max_value=5,
+        max_digits=3,
+        decimal_places=1,
+        initial=0,
+        help_text="0 if you cannot give any time in this period",
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter the days a week you can still give (0 for none)",
+            "invalid": "Days a week must be a number, like 0.5",
+            "min_value": "Days a week cannot be less than 0",
+            "max_value": "Days a week must be 5 or fewer",
+        },
+    )
+
+    class Meta:
+        model = Unavailability
+        fields = ["starts_on", "ends_on", "days_per_week_available", "reason"]
+        labels = {"reason": "Reason (optional)"}
+        help_texts = {"reason": "For example, parental leave. Brokers see this."}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The last day must be on or after the first day")
+        return cleaned
