@@ -52,13 +52,15 @@ def days_field(label: str, *, required: bool = True, help_text: str = "", max_di
     )
 
 
-def text_area(label: str, *, required: bool = True, help_text: str = "", rows: int = 4) -> forms.CharField:
+def text_area(
+    label: str, *, required: bool = True, help_text: str = "", rows: int = 4, required_message: str = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": f"Enter the {label.lower()}"},
+        error_messages={"required": required_message or f"Enter the {label.lower()}"},
     )
 
 
@@ -141,23 +143,33 @@ class AgreementTermsForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Select how the support is paid for"},
     )
     day_rate = forms.DecimalField(
-        label="Day rate (£)", required=False, max_digits=8, decimal_places=2, min_value=0,
+        label="Day rate (£)",
+        required=False,
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
         help_text="If paid at a day rate",
         error_messages={"invalid": "Day rate must be an amount, like 450"},
     )
     total_amount = forms.DecimalField(
-        label="Total amount (£)", required=False, max_digits=10, decimal_places=2, min_value=0,
+        label="Total amount (£)",
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
         help_text="If paid as a total",
         error_messages={"invalid": "Total amount must be an amount, like 5000"},
     )
     payer = forms.ModelChoiceField(
         label="Who pays",
         queryset=Organisation.objects.none(),
+        empty_label="Choose who pays",
         error_messages={"required": "Select who pays"},
     )
     payee_school = forms.ModelChoiceField(
         label="Paid to",
         queryset=None,
+        empty_label="Choose the school",
         help_text="Money is always paid to a school, never to a person.",
         error_messages={
             "required": "Select the school that is paid",
@@ -206,8 +218,17 @@ class AgreementTermsForm(GovukFormMixin, forms.Form):
         return {
             name: getattr(agreement, name)
             for name in (
-                "expected_impact", "support_approach", "school_participants", "time_basis", "days_per_week",
-                "total_days", "starts_on", "ends_on", "rate_basis", "day_rate", "total_amount",
+                "expected_impact",
+                "support_approach",
+                "school_participants",
+                "time_basis",
+                "days_per_week",
+                "total_days",
+                "starts_on",
+                "ends_on",
+                "rate_basis",
+                "day_rate",
+                "total_amount",
                 "backfill_note",
             )
         } | {"payer": agreement.payer_id, "payee_school": agreement.payee_school_id}
@@ -246,15 +267,17 @@ class StaffForm(GovukFormMixin, forms.Form):
         return user.pk if user is not None and self.cleaned_data.get("email") else None
 
 
-class BaseGovukFormSet(forms.BaseFormSet):
-    def non_form_error_list(self) -> list[str]:
-        return list(self.non_form_errors())
+class BaseObjectiveFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": "Add at least one objective.",
+    }
 
 
 ObjectiveFormSet = forms.formset_factory(
-    ObjectiveForm, formset=BaseGovukFormSet, extra=0, min_num=1, validate_min=True, can_delete=True
+    ObjectiveForm, formset=BaseObjectiveFormSet, extra=0, min_num=1, validate_min=True, can_delete=True
 )
-StaffFormSet = forms.formset_factory(StaffForm, formset=BaseGovukFormSet, extra=0, can_delete=True)
+StaffFormSet = forms.formset_factory(StaffForm, extra=0, can_delete=True)
 
 
 def with_extra_row(data, prefix: str):
@@ -279,7 +302,10 @@ def objective_initial(objectives: list[Objective]) -> list[dict]:
 
 class RequestChangesForm(GovukFormMixin, forms.Form):
     reason = text_area(
-        "What needs to change?", help_text="The broker and the other parties will see this.", rows=5
+        "What needs to change?",
+        help_text="The broker and the other parties will see this.",
+        rows=5,
+        required_message="Say what needs to change",
     )
 
 
@@ -306,7 +332,7 @@ class TimeEntryForm(GovukFormMixin, forms.Form):
 
 class VariationForm(GovukFormMixin, forms.Form):
     extra_days = days_field("Extra days", help_text="Beyond the days agreed, for example 2")
-    reason = text_area("Why are more days needed?", rows=4)
+    reason = text_area("Why are more days needed?", rows=4, required_message="Say why more days are needed")
 
 
 def rag_field() -> forms.ChoiceField:
@@ -402,9 +428,12 @@ class StateChangeForm(GovukFormMixin, forms.Form):
     )
     note = text_area("Note (optional)", required=False, rows=4)
 
-    def __init__(self, *args, needs_reason: bool, needs_note: bool, note_label: str, **kwargs) -> None:
+    def __init__(
+        self, *args, needs_reason: bool, needs_note: bool, note_label: str, note_message: str = "", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.needs_reason, self.needs_note = needs_reason, needs_note
+        self.note_message = note_message or "Enter a note"
         if not needs_reason:
             del self.fields["reason"]
         self.fields["note"].label = note_label
@@ -416,7 +445,7 @@ class StateChangeForm(GovukFormMixin, forms.Form):
         if self.needs_reason and not cleaned.get("reason") and "reason" not in self.errors:
             self.add_error("reason", "Choose the reason")
         if self.needs_note and not cleaned["note"]:
-            self.add_error("note", "Enter a note")
+            self.add_error("note", self.note_message)
         return cleaned
 
 

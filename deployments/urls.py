@@ -20,12 +20,8 @@ urlpatterns = [
         views.AgreementNewVersionView.as_view(),
         name="agreement-new-version",
     ),
-    path(
-        "<int:pk>/agreement/v<int:version>/", views.AgreementDetailView.as_view(), name="agreement-version"
-    ),
-    path(
-        "<int:pk>/agreement/v<int:version>/send/", views.AgreementSendView.as_view(), name="agreement-send"
-    ),
+    path("<int:pk>/agreement/v<int:version>/", views.AgreementDetailView.as_view(), name="agreement-version"),
+    path("<int:pk>/agreement/v<int:version>/send/", views.AgreementSendView.as_view(), name="agreement-send"),
     path(
         "<int:pk>/agreement/v<int:version>/agree/",
         views.AgreementAgreeView.as_view(),

@@ -72,30 +72,56 @@ DAYS = DecimalField(max_digits=8, decimal_places=2)
 # The state-change pages, by the action in their URL. ``to`` None: escalation (no state change).
 STATE_ACTIONS: dict[str, dict] = {
     "pause": {
-        "to": State.PAUSED, "title": "Pause this deployment", "button": "Pause the deployment",
-        "needs_reason": True, "needs_note": False, "note_label": "Note (optional)",
-        "done": "The deployment is paused.", "warning": False,
+        "to": State.PAUSED,
+        "title": "Pause this deployment",
+        "button": "Pause the deployment",
+        "needs_reason": True,
+        "needs_note": False,
+        "note_label": "Note (optional)",
+        "done": "The deployment is paused.",
+        "warning": False,
     },
     "resume": {
-        "to": State.ACTIVE, "from": {State.PAUSED}, "title": "Resume this deployment",
-        "button": "Resume the deployment", "needs_reason": False, "needs_note": False,
-        "note_label": "Note (optional)", "done": "The deployment is active again.", "warning": False,
+        "to": State.ACTIVE,
+        "from": {State.PAUSED},
+        "title": "Resume this deployment",
+        "button": "Resume the deployment",
+        "needs_reason": False,
+        "needs_note": False,
+        "note_label": "Note (optional)",
+        "done": "The deployment is active again.",
+        "warning": False,
     },
     "finish": {
-        "to": State.AWAITING_FINAL_EVALUATION, "title": "Support has finished",
-        "button": "Mark support as finished", "needs_reason": False, "needs_note": False,
-        "note_label": "Note (optional)", "done": "Support has finished: the final evaluation is due.",
+        "to": State.AWAITING_FINAL_EVALUATION,
+        "title": "Support has finished",
+        "button": "Mark support as finished",
+        "needs_reason": False,
+        "needs_note": False,
+        "note_label": "Note (optional)",
+        "done": "Support has finished: the final evaluation is due.",
         "warning": False,
     },
     "end-early": {
-        "to": State.ENDED_EARLY, "title": "End this deployment early", "button": "End the deployment early",
-        "needs_reason": True, "needs_note": False, "note_label": "Note (optional)",
-        "done": "The deployment has ended early.", "warning": True,
+        "to": State.ENDED_EARLY,
+        "title": "End this deployment early",
+        "button": "End the deployment early",
+        "needs_reason": True,
+        "needs_note": False,
+        "note_label": "Note (optional)",
+        "done": "The deployment has ended early.",
+        "warning": True,
     },
     "escalate": {
-        "to": None, "title": "Escalate to the commissioner", "button": "Escalate",
-        "needs_reason": False, "needs_note": True, "note_label": "What does the commissioner need to know?",
-        "done": "The commissioner has been told.", "warning": False,
+        "to": None,
+        "title": "Escalate to the commissioner",
+        "button": "Escalate",
+        "needs_reason": False,
+        "needs_note": True,
+        "note_label": "What does the commissioner need to know?",
+        "note_message": "Say what the commissioner needs to know",
+        "done": "The commissioner has been told.",
+        "warning": False,
     },
 }
 
@@ -154,12 +180,18 @@ def _without_errors(*forms_or_formsets) -> None:
 def with_days(deployments: QuerySet[Deployment]) -> QuerySet[Deployment]:
     """Days used and variations, as subqueries (joins would multiply each other's sums)."""
     used = (
-        TimeEntry.objects.filter(deployment=OuterRef("pk")).order_by().values("deployment")
-        .annotate(total=Sum("days")).values("total")
+        TimeEntry.objects.filter(deployment=OuterRef("pk"))
+        .order_by()
+        .values("deployment")
+        .annotate(total=Sum("days"))
+        .values("total")
     )
     extra = (
-        Variation.objects.filter(deployment=OuterRef("pk")).order_by().values("deployment")
-        .annotate(total=Sum("extra_days")).values("total")
+        Variation.objects.filter(deployment=OuterRef("pk"))
+        .order_by()
+        .values("deployment")
+        .annotate(total=Sum("extra_days"))
+        .values("total")
     )
     return deployments.annotate(
         days_used=Coalesce(Subquery(used, output_field=DAYS), Value(Decimal(0)), output_field=DAYS),
@@ -404,8 +436,11 @@ class AgreementEditView(DeploymentMixin, ContextMixin, View):
             draft=draft,
             saved_not_sent=saved_not_sent,
             has_errors=bool(
-                terms_form.errors or any(objective_formset.errors) or objective_formset.non_form_errors()
-                or any(staff_formset.errors) or staff_formset.non_form_errors()
+                terms_form.errors
+                or any(objective_formset.errors)
+                or objective_formset.non_form_errors()
+                or any(staff_formset.errors)
+                or staff_formset.non_form_errors()
             ),
         )
         return render(self.request, self.template_name, context)
@@ -686,6 +721,7 @@ class StateChangeView(DeploymentFormView):
             "needs_reason": self.action["needs_reason"],
             "needs_note": self.action["needs_note"],
             "note_label": self.action["note_label"],
+            "note_message": self.action.get("note_message", ""),
         }
 
     def get_context_data(self, **kwargs) -> dict:
