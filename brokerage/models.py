@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import Funder, PartnershipStatus, RequestStatus, ShortlistStatus
@@ -112,6 +113,11 @@ class SupportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.school_id})"
+
+    @property
+    def age_days(self) -> int:
+        """Whole days since the request was raised."""
+        return (timezone.localdate() - timezone.localdate(self.created_at)).days
 
 
 class RequestTransition(models.Model):

@@ -53,3 +53,54 @@ def requests_waiting_for(user) -> QuerySet[SupportRequest]:
         .filter(broker__in=brokers, status__in=sorted(WAITING_REQUEST_STATUSES))
         .order_by("created_at", "pk")
     )
+
+
+def _live_support():
+    """Exists() subqueries: a live request for the school, a live deployment at it."""
+    from django.db.models import Exists, OuterRef
+
+    from deployments.choices import LIVE_STATES
+    from deployments.models import Deployment
+
+    from .choices import RequestStatus
+
+    live_request = SupportRequest.objects.filter(school=OuterRef("pk")).exclude(
+        status__in=[RequestStatus.WITHDRAWN, RequestStatus.CLOSED]
+    )
+    live_deployment = Deployment.objects.filter(
+        supported_school=OuterRef("pk"), state__in=sorted(LIVE_STATES)
+    )
+    return Exists(live_request) | Exists(live_deployment)
+
+
+def schools_with_latest_risk(local_authority_ids):
+    """Open schools of these authorities, each annotated with its latest risk assessment's answers
+    (``risk_*``, None when never assessed), ``at_risk`` and ``has_support``. No N+1."""
+    from django.db.models import OuterRef, Subquery
+
+    from schools.choices import OPEN_STATUSES
+    from schools.models import School
+
+    from .models import RiskAssessment
+
+    latest = RiskAssessment.objects.filter(school=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    return (
+        School.objects.filter(local_authority_id__in=local_authority_ids, status__in=sorted(OPEN_STATUSES))
+        .annotate(
+            risk_assessed_on=Subquery(latest.values("assessed_on")[:1]),
+            risk_outcomes=Subquery(latest.values("likely_good_outcomes")[:1]),
+            risk_leadership=Subquery(latest.values("effective_leadership")[:1]),
+            risk_inspection=Subquery(latest.values("good_next_inspection")[:1]),
+            has_support=_live_support(),
+        )
+        .order_by("name", "urn")
+    )
+
+
+def at_risk_filter() -> Q:
+    return Q(risk_outcomes=False) | Q(risk_leadership=False) | Q(risk_inspection=False)
+
+
+def schools_at_risk_without_support(local_authority_ids):
+    """Schools whose latest risk assessment says at risk, with no live request or deployment."""
+    return schools_with_latest_risk(local_authority_ids).filter(at_risk_filter(), has_support=False)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from brokerage.demo import seed_brokerage_demo
 
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        summary = seed_brokerage_demo()
+        # The demo people and schools are made up: tell nobody about the demo's requests.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            summary = seed_brokerage_demo()
         self.stdout.write(
             f"Demo brokerage ready: {summary.requests} support requests, {summary.deployments} deployments, "
             f"{summary.risk_assessments} risk assessments."

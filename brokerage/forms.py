@@ -1,0 +1,167 @@
+"""Forms for raising and handling support requests and for risk assessments."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import QuerySet
+
+from accounts.forms import GovukFormMixin
+from deployments.forms import date_field, text_area
+from designations.choices import BrokeringRule, HolderKind
+from designations.models import DesignationType, Specialism
+
+from .choices import Funder, PriorityReason
+from .rules import BROKER_KINDS_BY_RULE
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def brokered_types() -> QuerySet[DesignationType]:
+    return DesignationType.objects.filter(is_active=True, holder_kind=HolderKind.PERSON).exclude(
+        brokering_rule=BrokeringRule.NOT_BROKERED
+    )
+
+
+def possible_brokers() -> QuerySet:
+    """Organisations of a kind some brokering rule allows (the service checks the pairing)."""
+    from accounts.models import Organisation
+
+    kinds = sorted(set().union(*BROKER_KINDS_BY_RULE.values()))
+    return Organisation.objects.filter(is_active=True, kind__in=kinds).order_by("kind", "name")
+
+
+class SchoolSearchForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(
+        label="School name or URN",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.get_kind_display().lower()})"
+
+
+class SupportRequestForm(GovukFormMixin, forms.Form):
+    commissioner = OrganisationChoiceField(
+        queryset=None,
+        label="Commissioning organisation",
+        empty_label=None,
+        help_text="Who is asking for the support and usually funds it.",
+        error_messages={"required": "Choose the commissioning organisation"},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="A short summary, for example ‘Maths leadership in key stage 2’.",
+        error_messages={"required": "Enter a title"},
+    )
+    needs = forms.ModelMultipleChoiceField(
+        queryset=Specialism.objects.order_by("name"),
+        label="Areas of support",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
+    needs_description = text_area(
+        "What the school needs",
+        help_text="What has been found, and what the support should achieve.",
+        required_message="Describe what the school needs",
+    )
+    designation_types = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Kinds of system leader wanted",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one kind of system leader"},
+    )
+    priority_reasons = forms.MultipleChoiceField(
+        choices=PriorityReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Why the school is a priority for support",
+        help_text="Ticked from the school's data where it shows one; change them if you know better.",
+    )
+    preferred_start_on = date_field(
+        "Preferred start date", required=False, required_message="Enter the preferred start date"
+    )
+    budget = forms.DecimalField(
+        label="Budget (£)",
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": "Budget must be an amount in pounds, like 4500"},
+    )
+    funded_by = forms.ChoiceField(
+        choices=Funder.choices,
+        initial=Funder.COMMISSIONER,
+        widget=forms.RadioSelect,
+        label="Who funds it",
+    )
+    funder_name = forms.CharField(label="Name of the funder", required=False, max_length=200)
+    broker = OrganisationChoiceField(
+        queryset=None,
+        label="Broker",
+        empty_label="Choose a broker",
+        help_text="SLEs are brokered by the teaching school whose pool they belong to; LLEs and NLEs by a "
+        "local authority, teaching school or approved agency; NLGs by the national body's associates.",
+        error_messages={"required": "Choose the broker"},
+    )
+
+    def __init__(self, *args, commissioners: list, suggestions: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commissioner"].queryset = self._organisations(commissioners)
+        self.fields["designation_types"].queryset = brokered_types()
+        self.fields["broker"].queryset = possible_brokers()
+        self.suggestions = suggestions
+        if not self.is_bound:
+            self.initial.setdefault("priority_reasons", list(suggestions))
+            if len(commissioners) == 1:
+                self.initial.setdefault("commissioner", commissioners[0].pk)
+
+    @staticmethod
+    def _organisations(organisations: list):
+        from accounts.models import Organisation
+
+        return Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("funded_by") == Funder.OTHER and not cleaned.get("funder_name"):
+            self.add_error("funder_name", "Enter the name of the funder")
+        start = cleaned.get("preferred_start_on")
+        if start and start < datetime.date.today() - datetime.timedelta(days=366):
+            self.add_error("preferred_start_on", "The preferred start date must be in the last year or later")
+        return cleaned
+
+
+class ReasonForm(GovukFormMixin, forms.Form):
+    reason = text_area("Reason", required_message="Enter the reason")
+
+
+class ShortlistNoteForm(GovukFormMixin, forms.Form):
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def yes_no(label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=YES_NO, widget=forms.RadioSelect, error_messages={"required": "Answer yes or no"}
+    )
+
+
+class RiskAssessmentForm(GovukFormMixin, forms.Form):
+    likely_good_outcomes = yes_no("Is the school likely to have good outcomes?")
+    effective_leadership = yes_no("Does it have effective leadership and governance?")
+    good_next_inspection = yes_no("Is it likely to be judged good or better at its next inspection?")
+    notes = text_area("Evidence and notes", required=False)
+
+    def answers(self) -> dict:
+        return {
+            name: self.cleaned_data[name] == "yes"
+            for name in ("likely_good_outcomes", "effective_leadership", "good_next_inspection")
+        }

@@ -1,0 +1,428 @@
+"""Pages for support requests (raising, the broker's queue, ranked candidates, shortlist and
+proposal) and for local authority risk assessments. Each page checks the same permission the
+service checks; a refusal the service still makes is shown as a form error."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import ListView
+from django.views.generic.base import ContextMixin
+
+from deployments import services as deployment_services
+from deployments.forms import add_service_error
+from designations.models import Designation
+from schools.models import School
+from schools.views import FilteredListMixin, GovukPaginationMixin
+
+from . import services
+from .choices import PriorityReason, RequestStatus
+from .errors import BrokerageError
+from .filters import SupportRequestFilterSet
+from .forms import ReasonForm, RiskAssessmentForm, SchoolSearchForm, SupportRequestForm
+from .matching import match
+from .models import ShortlistEntry, SupportRequest
+from .priority import suggested_priority_reasons
+from .queries import at_risk_filter, requests_visible_to, requests_waiting_for, schools_with_latest_risk
+from .rules import commissioning_organisations_of
+
+NAV = {"active_nav": "requests"}
+
+
+# --- lists -----------------------------------------------------------------------------------------
+
+
+class RequestListView(LoginRequiredMixin, FilteredListMixin, GovukPaginationMixin, ListView):
+    template_name = "brokerage/requests/request_list.html"
+    context_object_name = "support_requests"
+    paginate_by = 25
+    extra_context = {**NAV, "tab": "all"}
+    filterset_class = SupportRequestFilterSet
+
+    def visible_queryset(self) -> QuerySet[SupportRequest]:
+        return requests_visible_to(self.request.user).order_by("-created_at", "-pk")
+
+    def prepare_filter_form(self, form, visible) -> None:
+        for name in ("school", "created_after", "created_before"):
+            form.fields.pop(name, None)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            today=timezone.localdate(),
+            can_raise=self.request.user.has_perm("brokerage.raise_request"),
+            is_broker=self.request.user.has_perm("brokerage.view_broker_queue"),
+            **kwargs,
+        )
+
+
+class BrokerQueueView(LoginRequiredMixin, GovukPaginationMixin, ListView):
+    """Requests waiting for one of the user's broker organisations, oldest first."""
+
+    template_name = "brokerage/requests/request_list.html"
+    context_object_name = "support_requests"
+    paginate_by = 25
+    extra_context = {**NAV, "tab": "waiting"}
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not request.user.has_perm("brokerage.view_broker_queue"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[SupportRequest]:
+        return requests_waiting_for(self.request.user)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            today=timezone.localdate(),
+            is_broker=True,
+            can_raise=self.request.user.has_perm("brokerage.raise_request"),
+            **kwargs,
+        )
+
+
+# --- raising a request ---------------------------------------------------------------------------------
+
+
+class RaiseRequestMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not request.user.has_perm("brokerage.raise_request"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ChooseSchoolView(RaiseRequestMixin, View):
+    """Step 1: the school, from those the user may commission for."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = SchoolSearchForm(request.GET or None)
+        schools = services.commissionable_schools(request.user).select_related("local_authority")
+        query = form.data.get("q", "").strip() if form.is_bound else ""
+        if query:
+            condition = Q(name__icontains=query)
+            if query.isdigit():
+                condition |= Q(urn=int(query))
+            schools = schools.filter(condition)
+        return render(
+            request,
+            "brokerage/requests/choose_school.html",
+            {
+                "form": form,
+                "schools": schools.order_by("name")[:50],
+                "query": query,
+                **NAV,
+            },
+        )
+
+
+class RaiseRequestView(RaiseRequestMixin, View):
+    """Step 2: what the school needs, the kinds of leader, priority reasons, money and the broker."""
+
+    template_name = "brokerage/requests/request_form.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            self.school = get_object_or_404(services.commissionable_schools(request.user), pk=kwargs["urn"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None) -> SupportRequestForm:
+        self.suggestions = suggested_priority_reasons(self.school, timezone.localdate())
+        return SupportRequestForm(
+            data,
+            commissioners=commissioning_organisations_of(self.request.user),
+            suggestions=self.suggestions,
+        )
+
+    def get(self, request: HttpRequest, urn: int) -> HttpResponse:
+        return self.render_page(self.form())
+
+    def post(self, request: HttpRequest, urn: int) -> HttpResponse:
+        form = self.form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                support_request = services.raise_request(
+                    actor=request.user,
+                    school=self.school,
+                    commissioner=data["commissioner"],
+                    broker=data["broker"],
+                    title=data["title"],
+                    needs_description=data["needs_description"],
+                    designation_types=list(data["designation_types"]),
+                    needs=list(data["needs"]),
+                    priority_reasons=data["priority_reasons"],
+                    preferred_start_on=data["preferred_start_on"],
+                    budget=data["budget"],
+                    funded_by=data["funded_by"],
+                    funder_name=data["funder_name"],
+                )
+            except BrokerageError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"Request raised. {support_request.broker} has been told.")
+                return redirect("brokerage:request-detail", pk=support_request.pk)
+        return self.render_page(form)
+
+    def render_page(self, form: SupportRequestForm) -> HttpResponse:
+        reasons = [
+            {"option": option, "evidence": self.suggestions.get(option.data["value"], "")}
+            for option in form["priority_reasons"]
+        ]
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "school": self.school,
+                "reasons": reasons,
+                **NAV,
+            },
+        )
+
+
+# --- one request ------------------------------------------------------------------------------------
+
+
+class RequestMixin(LoginRequiredMixin):
+    """Loads the request from those the user may see (404) and checks ``permission`` on it (403)."""
+
+    permission = "brokerage.view_request"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.support_request = get_object_or_404(requests_visible_to(request.user), pk=kwargs["pk"])
+        if not request.user.has_perm(self.permission, self.support_request):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def back(self) -> HttpResponse:
+        return redirect("brokerage:request-detail", pk=self.support_request.pk)
+
+
+class RequestDetailView(RequestMixin, ContextMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, "brokerage/requests/request_detail.html", self.page_context())
+
+    def page_context(self, **extra) -> dict:
+        support_request, user = self.support_request, self.request.user
+        is_broker = user.has_perm("brokerage.broker_request", support_request)
+        context = {
+            "support_request": support_request,
+            "priority_reasons": [
+                PriorityReason(code).label
+                for code in support_request.priority_reasons
+                if code in PriorityReason.values
+            ],
+            "transitions": support_request.transitions.select_related("actor"),
+            "deployments": support_request.deployments.select_related(
+                "leader", "leader_school", "designation__designation_type"
+            ),
+            "is_broker": is_broker,
+            "can_withdraw": user.has_perm("brokerage.change_request", support_request)
+            and RequestStatus.WITHDRAWN in services.ALLOWED_REQUEST_CHANGES[support_request.status],
+            "brokering_open": support_request.status
+            in {
+                RequestStatus.OPEN,
+                RequestStatus.SHORTLISTING,
+                RequestStatus.PROPOSED,
+            },
+            **NAV,
+            **extra,
+        }
+        if is_broker:
+            context.update(self.broker_context())
+        return context
+
+    def broker_context(self) -> dict:
+        matching = match(self.support_request, today=timezone.localdate())
+        shortlist = list(
+            self.support_request.shortlist.select_related(
+                "designation__holder", "designation__school", "designation__designation_type"
+            )
+        )
+        listed = {entry.designation_id for entry in shortlist}
+        proposed = set(self.support_request.deployments.values_list("designation_id", flat=True))
+        return {
+            "matching": matching,
+            "shortlist": shortlist,
+            "shortlisted_ids": listed,
+            "proposed_ids": proposed,
+            "can_close": RequestStatus.CLOSED
+            in services.ALLOWED_REQUEST_CHANGES[self.support_request.status],
+        }
+
+
+class BrokerActionView(RequestMixin, View):
+    """POST-only actions on candidates: shortlist, propose."""
+
+    permission = "brokerage.broker_request"
+    action = ""
+
+    def post(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
+        designation = get_object_or_404(
+            Designation.objects.select_related("holder", "designation_type"), pk=designation_pk
+        )
+        try:
+            if self.action == "shortlist":
+                services.shortlist(self.support_request, designation, actor=request.user)
+                messages.success(request, f"{designation.holder} added to the shortlist.")
+            else:
+                deployment = deployment_services.propose(
+                    self.support_request, designation, actor=request.user
+                )
+                messages.success(request, f"{designation.holder} proposed. Now draft the agreement.")
+                return redirect("deployments:deployment-detail", pk=deployment.pk)
+        except BrokerageError as error:
+            messages.error(request, error.message)
+        return self.back()
+
+
+class ShortlistEntryView(RequestMixin, View):
+    permission = "brokerage.broker_request"
+
+    def post(self, request: HttpRequest, pk: int, entry_pk: int, action: str) -> HttpResponse:
+        entry = get_object_or_404(ShortlistEntry, pk=entry_pk, request=self.support_request)
+        notes = request.POST.get("notes", "").strip()
+        if action == "contacted":
+            services.mark_contacted(entry, actor=request.user, notes=notes)
+            messages.success(request, f"{entry.designation.holder} marked as contacted.")
+        elif action == "declined":
+            services.mark_declined(entry, actor=request.user, notes=notes)
+            messages.success(request, f"{entry.designation.holder} marked as declined or unavailable.")
+        else:
+            raise PermissionDenied
+        return self.back()
+
+
+class EndRequestView(RequestMixin, View):
+    """Withdraw (the commissioner) or close without support (the broker), after confirming why."""
+
+    template_name = "brokerage/requests/request_end.html"
+    kind = "withdraw"
+
+    @property
+    def permission(self) -> str:
+        return "brokerage.change_request" if self.kind == "withdraw" else "brokerage.broker_request"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_page(ReasonForm())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            action = services.withdraw if self.kind == "withdraw" else services.close
+            try:
+                action(self.support_request, actor=request.user, reason=form.cleaned_data["reason"])
+            except BrokerageError as error:
+                add_service_error(form, error)
+            else:
+                done = "withdrawn" if self.kind == "withdraw" else "closed without support"
+                messages.success(request, f"The request has been {done}.")
+                return self.back()
+        return self.render_page(form)
+
+    def render_page(self, form) -> HttpResponse:
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "support_request": self.support_request,
+                "kind": self.kind,
+                **NAV,
+            },
+        )
+
+
+# --- risk assessments ------------------------------------------------------------------------------------
+
+
+class RiskMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not request.user.has_perm("brokerage.assess_risk"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def authority_ids(self) -> list[int]:
+        return sorted(
+            {
+                o.local_authority_id
+                for o in self.request.user.organisations_with_role("la_officer")
+                if o.local_authority_id
+            }
+        )
+
+
+class RiskListView(RiskMixin, GovukPaginationMixin, ListView):
+    template_name = "brokerage/risk/risk_list.html"
+    context_object_name = "schools"
+    paginate_by = 50
+    extra_context = {"active_nav": "risk"}
+    SHOWS = {
+        "at-risk-unsupported": (
+            "At risk without support",
+            lambda qs: qs.filter(at_risk_filter(), has_support=False),
+        ),
+        "at-risk": ("At risk", lambda qs: qs.filter(at_risk_filter())),
+        "not-assessed": ("Not assessed", lambda qs: qs.filter(risk_assessed_on__isnull=True)),
+    }
+
+    def get_queryset(self) -> QuerySet[School]:
+        schools = schools_with_latest_risk(self.authority_ids())
+        self.show = self.request.GET.get("show", "")
+        if self.show in self.SHOWS:
+            schools = self.SHOWS[self.show][1](schools)
+        return schools
+
+    def get_context_data(self, **kwargs) -> dict:
+        shows = [{"value": "", "label": "All schools"}] + [
+            {"value": key, "label": label} for key, (label, _) in self.SHOWS.items()
+        ]
+        return super().get_context_data(shows=shows, show=self.show, **kwargs)
+
+
+class RiskCreateView(RiskMixin, View):
+    template_name = "brokerage/risk/risk_form.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            self.school = get_object_or_404(School, pk=kwargs["urn"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, urn: int) -> HttpResponse:
+        if self.school.local_authority_id not in self.authority_ids():
+            raise PermissionDenied
+        return self.render_page(RiskAssessmentForm())
+
+    def post(self, request: HttpRequest, urn: int) -> HttpResponse:
+        form = RiskAssessmentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_risk_assessment(
+                    self.school, actor=request.user, notes=form.cleaned_data["notes"], **form.answers()
+                )
+            except BrokerageError as error:
+                raise PermissionDenied(error.message) from error
+            messages.success(request, f"Risk assessment of {self.school.name} recorded.")
+            return redirect(f"{reverse('brokerage:risk-list')}?show=at-risk-unsupported")
+        return self.render_page(form)
+
+    def render_page(self, form) -> HttpResponse:
+        history = self.school.risk_assessments.select_related("assessed_by")[:10]
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "school": self.school,
+                "history": history,
+                "active_nav": "risk",
+            },
+        )
