@@ -140,11 +140,11 @@ def _brokerage_measurements(runs: int, leaders: int, deployments: int) -> list[M
     request.designation_types.set([DesignationType.objects.get(code="LLE")])
     client = Client(HTTP_HOST="localhost")
     client.force_login(officer)
+    request_page = reverse("brokerage:request-detail", args=[request.pk])
     return [
         _timed("Matching, every LLE", lambda: match(request, today=datetime.date.today()), runs,
                f"{leaders} leaders, {made} deployments"),
-        _timed("Request page with candidates", _get(client, reverse("brokerage:request-detail", args=[request.pk])),
-               runs, "ranked list rendered"),
+        _timed("Request page with candidates", _get(client, request_page), runs, "ranked list rendered"),
         _timed("Deployments list, LA officer", _get(client, reverse("deployments:deployment-list")), runs,
                f"{made} deployments"),
         _timed("Deployments API, LA officer", _get(client, reverse("deployments-api:deployment-list")), runs,
