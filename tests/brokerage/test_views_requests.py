@@ -19,11 +19,6 @@ from tests.factories import SchoolFactory, graded_inspection
 from tests.factories.brokerage import ShortlistEntryFactory, SupportRequestFactory
 from tests.factories.designations import DesignationFactory, SpecialismFactory
 
-PERSONAS = [
-    "national_admin", "la_officer", "other_la_officer", "teaching_school_lead", "school_leader", "commissioner",
-    "associate", "outsider",
-]
-
 
 @pytest.fixture
 def lle(db):
@@ -32,16 +27,19 @@ def lle(db):
 
 @pytest.fixture
 def support_request(home_school, home_la_org, lle):
-    return SupportRequestFactory(school=home_school, commissioner=home_la_org, broker=home_la_org,
-                                 designation_types=[lle])
+    return SupportRequestFactory(
+        school=home_school, commissioner=home_la_org, broker=home_la_org, designation_types=[lle]
+    )
 
 
 @pytest.fixture
 def candidate(lle, home_school):
     return DesignationFactory(
-        designation_type=lle, availability_days_per_week=Decimal("2"),
-        school=SchoolFactory(name="Candidate Primary", easting=home_school.easting + 4000,
-                             northing=home_school.northing),
+        designation_type=lle,
+        availability_days_per_week=Decimal("2"),
+        school=SchoolFactory(
+            name="Candidate Primary", easting=home_school.easting + 4000, northing=home_school.northing
+        ),
     )
 
 
@@ -52,9 +50,17 @@ def signed_in(client, user):
 
 @pytest.mark.parametrize(
     "persona, status",
-    [("national_admin", 200), ("la_officer", 200), ("commissioner", 200), ("school_leader", 200),
-     # The teaching school in the fixtures is home_school itself: its lead acts for the school.
-     ("teaching_school_lead", 200), ("other_la_officer", 404), ("associate", 404), ("outsider", 404)],
+    [
+        ("national_admin", 200),
+        ("la_officer", 200),
+        ("commissioner", 200),
+        ("school_leader", 200),
+        # The teaching school in the fixtures is home_school itself: its lead acts for the school.
+        ("teaching_school_lead", 200),
+        ("other_la_officer", 404),
+        ("associate", 404),
+        ("outsider", 404),
+    ],
 )
 def test_who_sees_a_request(client, request, support_request, persona, status):
     response = signed_in(client, request.getfixturevalue(persona)).get(
@@ -64,16 +70,28 @@ def test_who_sees_a_request(client, request, support_request, persona, status):
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, support_request):
-    for url in (reverse("brokerage:request-list"), reverse("brokerage:request-detail", args=[support_request.pk]),
-                reverse("brokerage:request-new"), reverse("brokerage:risk-list")):
+    for url in (
+        reverse("brokerage:request-list"),
+        reverse("brokerage:request-detail", args=[support_request.pk]),
+        reverse("brokerage:request-new"),
+        reverse("brokerage:risk-list"),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "sign-in" in response.url
 
 
 @pytest.mark.parametrize(
     "persona, status",
-    [("national_admin", 403), ("la_officer", 200), ("commissioner", 200), ("school_leader", 403),
-     ("other_la_officer", 200), ("teaching_school_lead", 403), ("associate", 403), ("outsider", 403)],
+    [
+        ("national_admin", 403),
+        ("la_officer", 200),
+        ("commissioner", 200),
+        ("school_leader", 403),
+        ("other_la_officer", 200),
+        ("teaching_school_lead", 403),
+        ("associate", 403),
+        ("outsider", 403),
+    ],
 )
 def test_who_may_raise_a_request(client, request, persona, status):
     response = signed_in(client, request.getfixturevalue(persona)).get(reverse("brokerage:request-new"))
@@ -82,27 +100,39 @@ def test_who_may_raise_a_request(client, request, persona, status):
 
 @pytest.mark.parametrize(
     "persona, status",
-    [("la_officer", 200), ("teaching_school_lead", 200), ("associate", 200), ("commissioner", 403),
-     ("school_leader", 403), ("outsider", 403)],
+    [
+        ("la_officer", 200),
+        ("teaching_school_lead", 200),
+        ("associate", 200),
+        ("commissioner", 403),
+        ("school_leader", 403),
+        ("outsider", 403),
+    ],
 )
 def test_who_has_a_broker_queue(client, request, persona, status):
     response = signed_in(client, request.getfixturevalue(persona)).get(reverse("brokerage:broker-queue"))
     assert response.status_code == status
 
 
-def test_the_list_shows_only_visible_requests(client, commissioner, support_request, other_school, other_la_org):
-    hidden = SupportRequestFactory(school=other_school, commissioner=other_la_org, broker=other_la_org,
-                                   title="Suffolk only")
+def test_the_list_shows_only_visible_requests(
+    client, commissioner, support_request, other_school, other_la_org
+):
+    hidden = SupportRequestFactory(
+        school=other_school, commissioner=other_la_org, broker=other_la_org, title="Suffolk only"
+    )
     body = signed_in(client, commissioner).get(reverse("brokerage:request-list")).content.decode()
     assert support_request.title in body
     assert hidden.title not in body
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_the_list_costs_the_same_at_any_size(client, la_officer, home_school, home_la_org, lle, count,
-                                             django_assert_max_num_queries):
+def test_the_list_costs_the_same_at_any_size(
+    client, la_officer, home_school, home_la_org, lle, count, django_assert_max_num_queries
+):
     for _ in range(count):
-        SupportRequestFactory(school=home_school, commissioner=home_la_org, broker=home_la_org, designation_types=[lle])
+        SupportRequestFactory(
+            school=home_school, commissioner=home_la_org, broker=home_la_org, designation_types=[lle]
+        )
     signed_in(client, la_officer)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("brokerage:request-list"))
@@ -118,8 +148,9 @@ def test_the_broker_queue_lists_waiting_requests_with_their_age(client, la_offic
     assert "9 days" in body
 
 
-def test_choosing_a_school_offers_only_schools_the_user_commissions_for(client, commissioner, home_school,
-                                                                        other_school):
+def test_choosing_a_school_offers_only_schools_the_user_commissions_for(
+    client, commissioner, home_school, other_school
+):
     body = signed_in(client, commissioner).get(reverse("brokerage:request-new")).content.decode()
     assert home_school.name in body
     assert other_school.name not in body
@@ -129,9 +160,14 @@ def test_choosing_a_school_offers_only_schools_the_user_commissions_for(client, 
 
 def form_data(broker, lle, **overrides):
     data = {
-        "commissioner": broker.pk, "title": "Reading", "needs_description": "Reading results fell.",
-        "designation_types": [lle.pk], "funded_by": "commissioner", "broker": broker.pk,
-        "preferred_start_on": "", "budget": "5000",
+        "commissioner": broker.pk,
+        "title": "Reading",
+        "needs_description": "Reading results fell.",
+        "designation_types": [lle.pk],
+        "funded_by": "commissioner",
+        "broker": broker.pk,
+        "preferred_start_on": "",
+        "budget": "5000",
     }
     return {**data, **overrides}
 
@@ -148,9 +184,11 @@ def test_raising_a_request_through_the_form(client, commissioner, home_school, h
 
 def test_suggested_priority_reasons_are_ticked_with_their_evidence(client, commissioner, home_school):
     graded_inspection(home_school, Grade.INADEQUATE)
-    body = signed_in(client, commissioner).get(
-        reverse("brokerage:request-new-for-school", args=[home_school.urn])
-    ).content.decode()
+    body = (
+        signed_in(client, commissioner)
+        .get(reverse("brokerage:request-new-for-school", args=[home_school.urn]))
+        .content.decode()
+    )
     assert f'value="{PriorityReason.OFSTED_CONCERN}"' in body
     assert "Suggested: Inspected on" in body
     tag = body.split(f'value="{PriorityReason.OFSTED_CONCERN}"')[1].split(">")[0]
@@ -166,7 +204,9 @@ def test_a_type_that_does_not_fit_is_an_error_on_the_field(client, commissioner,
     assert not SupportRequest.objects.exists()
 
 
-def test_a_broker_the_rules_do_not_allow_is_an_error_on_the_broker(client, commissioner, home_school, home_la_org):
+def test_a_broker_the_rules_do_not_allow_is_an_error_on_the_broker(
+    client, commissioner, home_school, home_la_org
+):
     sle = DesignationType.objects.get(code="SLE")
     url = reverse("brokerage:request-new-for-school", args=[home_school.urn])
     response = signed_in(client, commissioner).post(url, form_data(home_la_org, sle))
@@ -185,17 +225,20 @@ def test_missing_fields_are_reported_on_the_fields(client, commissioner, home_sc
     assert "budget" in errors
 
 
-def test_the_broker_sees_ranked_candidates_with_reasons_and_exclusions(client, la_officer, support_request,
-                                                                     candidate, lle, home_school):
+def test_the_broker_sees_ranked_candidates_with_reasons_and_exclusions(
+    client, la_officer, support_request, candidate, lle, home_school
+):
     maths = SpecialismFactory(name="Maths", slug="maths")
     support_request.needs.set([maths])
     candidate.specialisms.set([maths])
     suspended = DesignationFactory(designation_type=lle, status=DesignationStatus.SUSPENDED)
     conflicted = DesignationFactory(designation_type=lle, school=home_school)
 
-    body = signed_in(client, la_officer).get(
-        reverse("brokerage:request-detail", args=[support_request.pk])
-    ).content.decode()
+    body = (
+        signed_in(client, la_officer)
+        .get(reverse("brokerage:request-detail", args=[support_request.pk]))
+        .content.decode()
+    )
 
     assert "1. " in body and str(candidate.holder) in body
     assert "Specialisms match the needs: Maths." in body
@@ -206,15 +249,18 @@ def test_the_broker_sees_ranked_candidates_with_reasons_and_exclusions(client, l
 
 
 def test_people_who_are_not_the_broker_see_no_candidates(client, commissioner, support_request, candidate):
-    body = signed_in(client, commissioner).get(
-        reverse("brokerage:request-detail", args=[support_request.pk])
-    ).content.decode()
+    body = (
+        signed_in(client, commissioner)
+        .get(reverse("brokerage:request-detail", args=[support_request.pk]))
+        .content.decode()
+    )
     assert "Candidates" not in body and str(candidate.holder) not in body
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_the_candidates_cost_the_same_queries_at_any_size(client, la_officer, support_request, lle, count,
-                                                          django_assert_max_num_queries):
+def test_the_candidates_cost_the_same_queries_at_any_size(
+    client, la_officer, support_request, lle, count, django_assert_max_num_queries
+):
     for _ in range(count):
         DesignationFactory(designation_type=lle, availability_days_per_week=Decimal("1"))
     signed_in(client, la_officer)
@@ -240,27 +286,43 @@ def test_shortlist_then_propose(client, la_officer, support_request, candidate):
     assert support_request.status == RequestStatus.PROPOSED
 
 
-def test_only_the_broker_shortlists_or_proposes(client, commissioner, other_la_officer, support_request, candidate):
+def test_only_the_broker_shortlists_or_proposes(
+    client, commissioner, other_la_officer, support_request, candidate
+):
     for user, status in ((commissioner, 403), (other_la_officer, 404)):
         client.force_login(user)
-        assert client.post(reverse("brokerage:propose", args=[support_request.pk, candidate.pk])).status_code == status
-        assert client.post(
-            reverse("brokerage:shortlist-add", args=[support_request.pk, candidate.pk])
-        ).status_code == status
+        assert (
+            client.post(reverse("brokerage:propose", args=[support_request.pk, candidate.pk])).status_code
+            == status
+        )
+        assert (
+            client.post(
+                reverse("brokerage:shortlist-add", args=[support_request.pk, candidate.pk])
+            ).status_code
+            == status
+        )
     assert not Deployment.objects.exists()
 
 
-def test_a_teaching_school_cannot_broker_another_pools_sle(client, teaching_school_lead, teaching_school_org,
-                                                          home_school, home_la_org):
+def test_a_teaching_school_cannot_broker_another_pools_sle(
+    client, teaching_school_lead, teaching_school_org, home_school, home_la_org
+):
     from accounts.choices import OrganisationKind
     from tests.factories import OrganisationFactory
 
     sle = DesignationType.objects.get(code="SLE")
-    other_pool = OrganisationFactory(kind=OrganisationKind.TEACHING_SCHOOL, name="Other TS", school=SchoolFactory())
-    theirs = DesignationFactory(designation_type=sle, designating_organisation=other_pool, availability_days_per_week=1)
-    support_request = SupportRequestFactory(school=SchoolFactory(local_authority=home_school.local_authority),
-                                            commissioner=home_la_org, broker=teaching_school_org,
-                                            designation_types=[sle])
+    other_pool = OrganisationFactory(
+        kind=OrganisationKind.TEACHING_SCHOOL, name="Other TS", school=SchoolFactory()
+    )
+    theirs = DesignationFactory(
+        designation_type=sle, designating_organisation=other_pool, availability_days_per_week=1
+    )
+    support_request = SupportRequestFactory(
+        school=SchoolFactory(local_authority=home_school.local_authority),
+        commissioner=home_la_org,
+        broker=teaching_school_org,
+        designation_types=[sle],
+    )
     signed_in(client, teaching_school_lead)
     body = client.get(reverse("brokerage:request-detail", args=[support_request.pk])).content.decode()
     assert str(theirs.holder) not in body
@@ -268,8 +330,9 @@ def test_a_teaching_school_cannot_broker_another_pools_sle(client, teaching_scho
     assert not Deployment.objects.exists()
 
 
-def test_an_excluded_leader_cannot_be_proposed_and_the_reason_is_shown(client, la_officer, support_request, lle,
-                                                                       home_school):
+def test_an_excluded_leader_cannot_be_proposed_and_the_reason_is_shown(
+    client, la_officer, support_request, lle, home_school
+):
     conflicted = DesignationFactory(designation_type=lle, school=home_school, availability_days_per_week=1)
     response = signed_in(client, la_officer).post(
         reverse("brokerage:propose", args=[support_request.pk, conflicted.pk]), follow=True
@@ -298,8 +361,9 @@ def test_closing_is_for_the_broker(client, la_officer, school_leader, support_re
     assert support_request.status == RequestStatus.CLOSED
 
 
-def test_shortlist_entries_of_another_request_are_not_found(client, la_officer, support_request, home_school,
-                                                            home_la_org):
+def test_shortlist_entries_of_another_request_are_not_found(
+    client, la_officer, support_request, home_school, home_la_org
+):
     other = SupportRequestFactory(school=home_school, commissioner=home_la_org, broker=home_la_org)
     entry = ShortlistEntryFactory(request=other)
     response = signed_in(client, la_officer).post(

@@ -11,8 +11,16 @@ from tests.factories.brokerage import RiskAssessmentFactory, SupportRequestFacto
 
 @pytest.mark.parametrize(
     "persona, status",
-    [("la_officer", 200), ("other_la_officer", 200), ("national_admin", 403), ("commissioner", 403),
-     ("teaching_school_lead", 403), ("school_leader", 403), ("associate", 403), ("outsider", 403)],
+    [
+        ("la_officer", 200),
+        ("other_la_officer", 200),
+        ("national_admin", 403),
+        ("commissioner", 403),
+        ("teaching_school_lead", 403),
+        ("school_leader", 403),
+        ("associate", 403),
+        ("outsider", 403),
+    ],
 )
 def test_who_sees_risk_assessments(client, request, persona, status):
     client.force_login(request.getfixturevalue(persona))
@@ -22,8 +30,15 @@ def test_who_sees_risk_assessments(client, request, persona, status):
 def test_an_officer_assesses_their_own_school(client, la_officer, home_school):
     client.force_login(la_officer)
     url = reverse("brokerage:risk-new", args=[home_school.urn])
-    response = client.post(url, {"likely_good_outcomes": "no", "effective_leadership": "yes",
-                                 "good_next_inspection": "yes", "notes": "Falling KS2 results."})
+    response = client.post(
+        url,
+        {
+            "likely_good_outcomes": "no",
+            "effective_leadership": "yes",
+            "good_next_inspection": "yes",
+            "notes": "Falling KS2 results.",
+        },
+    )
     assert response.status_code == 302
     assessment = RiskAssessment.objects.get()
     assert assessment.is_at_risk and assessment.assessed_by == la_officer
@@ -31,7 +46,9 @@ def test_an_officer_assesses_their_own_school(client, la_officer, home_school):
 
 def test_every_question_must_be_answered(client, la_officer, home_school):
     client.force_login(la_officer)
-    response = client.post(reverse("brokerage:risk-new", args=[home_school.urn]), {"likely_good_outcomes": "no"})
+    response = client.post(
+        reverse("brokerage:risk-new", args=[home_school.urn]), {"likely_good_outcomes": "no"}
+    )
     assert response.context["form"].errors["effective_leadership"] == ["Answer yes or no"]
     assert not RiskAssessment.objects.exists()
 
@@ -40,8 +57,9 @@ def test_not_another_authoritys_school(client, la_officer, other_school):
     client.force_login(la_officer)
     url = reverse("brokerage:risk-new", args=[other_school.urn])
     assert client.get(url).status_code == 403
-    response = client.post(url, {"likely_good_outcomes": "no", "effective_leadership": "no",
-                                 "good_next_inspection": "no"})
+    response = client.post(
+        url, {"likely_good_outcomes": "no", "effective_leadership": "no", "good_next_inspection": "no"}
+    )
     assert response.status_code == 403
     assert not RiskAssessment.objects.exists()
 
@@ -66,7 +84,9 @@ def test_at_risk_without_support(client, la_officer, home_la, home_la_org):
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_the_list_costs_the_same_at_any_size(client, la_officer, home_la, count, django_assert_max_num_queries):
+def test_the_list_costs_the_same_at_any_size(
+    client, la_officer, home_la, count, django_assert_max_num_queries
+):
     for _ in range(count):
         RiskAssessmentFactory(school=SchoolFactory(local_authority=home_la))
     client.force_login(la_officer)
