@@ -12,6 +12,7 @@ urlpatterns = [
     path("designations/manage/", include("designations.urls_lifecycle")),
     path("designations/", include("designations.urls")),
     path("applications/", include("designations.urls_applications")),
+    path("support/dashboard/", include("brokerage.urls_dashboard")),
     path("support/", include("brokerage.urls")),
     path("deployments/", include("deployments.urls")),
     path("healthz", healthz, name="healthz"),
