@@ -146,3 +146,21 @@ def eager_celery():
     celery_app.conf.task_eager_propagates = True
     yield celery_app
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that flush the database (transactional ones, live-server browser tests) last.
+
+    A flush also empties the rows the data migrations seeded (the designation types), so any test
+    after one that needs them would fail. pytest-django orders tests that request the database only
+    through a fixture looked up at run time among the "no database" tests, after the flushing ones.
+    """
+
+    def flushes(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+        flushing_fixtures = {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+        return transactional or bool(flushing_fixtures)
+
+    items[:] = [item for item in items if not flushes(item)] + [item for item in items if flushes(item)]
