@@ -1,0 +1,122 @@
+"""An LA officer raises a support request, sees ranked candidates with the reasons for their place,
+proposes the best, and agrees the deployment for the commissioner once the schools have."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from accounts.choices import OrganisationKind, Role
+from deployments import services
+from deployments.choices import DeploymentState, Party, TimeBasis
+from deployments.models import Deployment
+from designations.models import DesignationType
+from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
+from tests.factories.designations import DesignationFactory, SpecialismFactory
+
+from .test_designation_journey import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def leaders(home_la, home_school):
+    lle = DesignationType.objects.get(code="LLE")
+    reading = SpecialismFactory(name="Early reading", slug="early-reading")
+
+    def leader(name, km, specialisms):
+        school = SchoolFactory(
+            local_authority=home_la,
+            name=f"{name} Primary",
+            easting=home_school.easting + km * 1000,
+            northing=home_school.northing,
+        )
+        designation = DesignationFactory(
+            designation_type=lle,
+            school=school,
+            availability_days_per_week=Decimal("2"),
+            holder=UserFactory(full_name=name),
+        )
+        designation.specialisms.set(specialisms)
+        return designation
+
+    return leader("Rosa Reading", 6, [reading]), leader("Far Away", 45, [])
+
+
+def school_member(school, email):
+    organisation = OrganisationFactory(
+        kind=OrganisationKind.SCHOOL, name=f"{school.name} staff", school=school
+    )
+    return MembershipFactory(
+        user=UserFactory(email=email), organisation=organisation, role=Role.SCHOOL_LEADER
+    ).user
+
+
+def test_an_la_officer_raises_a_request_and_agrees_a_deployment(
+    page: Page, live_server, la_officer, home_school, leaders
+):
+    best, far = leaders
+    base = live_server.url
+    sign_in(page, base, la_officer.email)
+
+    page.goto(f"{base}{reverse('brokerage:request-new')}")
+    page.get_by_role("link", name=home_school.name).click()
+    page.get_by_label("Title").fill("Early reading")
+    page.get_by_label("What the school needs").fill("Phonics screening results fell two years running.")
+    page.get_by_label("Early reading").check()
+    page.get_by_label("Local leader of education (LLE)").check()
+    page.get_by_label("Broker").select_option(label="Norfolk County Council (local authority)")
+    page.get_by_role("button", name="Raise the request").click()
+
+    expect(page.get_by_role("heading", name="Early reading", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Candidates")).to_be_visible()
+    first = page.locator(".app-candidates > li").first
+    expect(first).to_contain_text("1. Rosa Reading")
+    expect(first).to_contain_text("Specialisms match the needs: Early reading.")
+    expect(first).to_contain_text("6.0 km from the school.")
+    expect(page.locator(".app-candidates > li").nth(1)).to_contain_text("2. Far Away")
+    page.get_by_role("button", name="Propose Rosa Reading").click()
+    expect(page.get_by_text("Rosa Reading proposed")).to_be_visible()
+
+    # The broker's agreement is drafted and the two schools agree (their own pages are tested elsewhere).
+    deployment = Deployment.objects.get()
+    start = datetime.date.today()
+    agreement = services.save_draft(
+        deployment,
+        actor=la_officer,
+        terms={
+            "expected_impact": "Most pupils pass the phonics check.",
+            "support_approach": "Coaching the reading lead.",
+            "school_participants": "Headteacher; reading lead",
+            "time_basis": TimeBasis.DAYS_PER_WEEK,
+            "days_per_week": Decimal("0.5"),
+            "total_days": None,
+            "starts_on": start,
+            "ends_on": start + datetime.timedelta(weeks=26),
+            "rate_basis": "day_rate",
+            "day_rate": Decimal("400"),
+            "total_amount": None,
+            "payer": deployment.commissioner,
+            "payee_school": deployment.leader_school,
+            "backfill_note": "",
+        },
+        objectives=[
+            services.ObjectiveData(
+                "Phonics teaching is consistent", "85% pass the check", start + datetime.timedelta(weeks=26)
+            )
+        ],
+    )
+    services.send_for_agreement(agreement, actor=la_officer)
+    services.agree(
+        agreement, actor=school_member(home_school, "head@home.example.org"), party=Party.SUPPORTED_SCHOOL
+    )
+    services.agree(agreement, actor=best.holder, party=Party.LEADER_SCHOOL)
+
+    page.goto(f"{base}{reverse('deployments:agreement-detail', args=[deployment.pk])}")
+    page.get_by_role("button", name="Agree as the commissioner").click()
+    page.goto(f"{base}{reverse('deployments:deployment-detail', args=[deployment.pk])}")
+    expect(page.locator(".govuk-tag", has_text="Active").first).to_be_visible()
+    deployment.refresh_from_db()
+    assert deployment.state == DeploymentState.ACTIVE
