@@ -34,6 +34,9 @@ from .queries import at_risk_filter, requests_visible_to, requests_waiting_for, 
 from .rules import commissioning_organisations_of
 
 NAV = {"active_nav": "requests"}
+# The request page lists the best candidates and the first of those excluded; the API has them all.
+CANDIDATES_SHOWN = 20
+EXCLUDED_SHOWN = 50
 
 
 # --- lists -----------------------------------------------------------------------------------------
@@ -251,6 +254,8 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
         proposed = set(self.support_request.deployments.values_list("designation_id", flat=True))
         return {
             "matching": matching,
+            "ranked": matching.ranked[:CANDIDATES_SHOWN],
+            "excluded": matching.excluded[:EXCLUDED_SHOWN],
             "shortlist": shortlist,
             "shortlisted_ids": listed,
             "proposed_ids": proposed,
