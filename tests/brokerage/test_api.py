@@ -16,8 +16,8 @@ from brokerage.models import SupportRequest
 from designations.choices import DesignationStatus
 from designations.models import DesignationType
 from schools.choices import Grade
+from tests.apiclients import client_for, client_with_token, ids
 from tests.factories import (
-    ApiTokenFactory,
     MembershipFactory,
     OrganisationFactory,
     SchoolFactory,
@@ -48,21 +48,6 @@ def _fresh_throttle_counts():
     cache.clear()
 
 
-def client_with_token(organisation) -> APIClient:
-    _, key = ApiTokenFactory.create(organisation)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def ids(response) -> set[int]:
-    return {row["id"] for row in response.json()["results"]}
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from accounts.choices import OrganisationKind
 from deployments.choices import DeploymentState, Rag, StateReason
 from deployments.models import DeploymentTransition, ObjectiveProgress
 from designations.models import DesignationType
-from tests.factories import ApiTokenFactory, OrganisationFactory
+from tests.apiclients import client_for, client_with_token
+from tests.apiclients import ids as listed_ids
+from tests.factories import OrganisationFactory
 from tests.factories.brokerage import SupportRequestFactory
 from tests.factories.deployments import (
     DeploymentFactory,
@@ -48,22 +50,9 @@ def _fresh_throttle_counts():
     cache.clear()
 
 
-def client_with_token(organisation) -> APIClient:
-    _, key = ApiTokenFactory.create(organisation)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def ids(response) -> set[int]:
     assert response.status_code == 200, response.json()
-    return {row["id"] for row in response.json()["results"]}
+    return listed_ids(response)
 
 
 @pytest.fixture
