@@ -1,138 +1,302 @@
 """The local authority dashboard's figures: open requests by age, deployments active and at risk,
-schools at risk without support, and coverage of system leaders by phase and area. Each is a
-fixed number of queries whatever the size of the authority."""
+schools at risk without support, coverage of system leaders by phase and area, and the rows of the
+deployments CSV. Each is a fixed number of queries whatever the size of the authority."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
+from accounts.choices import OrganisationKind, Role
 from deployments.choices import DeploymentState, Rag
-from deployments.models import Deployment, ObjectiveProgress, ProgressReview
+from deployments.models import Deployment, ObjectiveProgress, ProgressReview, TimeEntry
+from deployments.queries import deployments_visible_to
 from designations.choices import DesignationStatus
 from designations.models import Designation
 from schools.choices import Phase
+from schools.models import LocalAuthority
 
 from .choices import WAITING_REQUEST_STATUSES
 from .models import SupportRequest
 from .queries import schools_at_risk_without_support
 
-STALLED_AFTER = datetime.timedelta(weeks=4)
-AGE_BUCKETS = [  # (label, younger than this many days)
+STALLED_AFTER = datetime.timedelta(days=28)
+AGE_BUCKETS = [  # (label, younger than this many days; None: no upper limit)
     ("Under 2 weeks", 14),
     ("2 to 4 weeks", 28),
     ("1 to 3 months", 91),
     ("Over 3 months", None),
 ]
 COVERAGE_TYPES = ["SLE", "LLE", "NLE", "NLG"]
+PRIMARY, SECONDARY, OTHER = "Primary", "Secondary", "Other"
+PHASE_COLUMNS = [PRIMARY, SECONDARY, OTHER]
 PHASE_GROUPS = {
-    Phase.NURSERY: "Primary",
-    Phase.PRIMARY: "Primary",
-    Phase.MIDDLE_DEEMED_PRIMARY: "Primary",
-    Phase.SECONDARY: "Secondary",
-    Phase.MIDDLE_DEEMED_SECONDARY: "Secondary",
-    Phase.SIXTEEN_PLUS: "Secondary",
-    Phase.ALL_THROUGH: "All-through and other",
-    Phase.NOT_APPLICABLE: "All-through and other",
+    Phase.NURSERY: PRIMARY,
+    Phase.PRIMARY: PRIMARY,
+    Phase.MIDDLE_DEEMED_PRIMARY: PRIMARY,
+    Phase.SECONDARY: SECONDARY,
+    Phase.MIDDLE_DEEMED_SECONDARY: SECONDARY,
+    Phase.SIXTEEN_PLUS: SECONDARY,
 }
-PHASE_COLUMNS = ["Primary", "Secondary", "All-through and other"]
+UNKNOWN_AREA = "Area not recorded"
+BAR_PITCH, BAR_MAX = 24, 400  # the chart's row height and longest bar, in pixels
 
 
-def in_authorities(prefix: str, authority_ids: list[int]) -> Q:
-    return Q(**{f"{prefix}local_authority_id__in": authority_ids})
+# --- which authorities ---------------------------------------------------------------------------
+
+
+def authorities_for(user) -> QuerySet[LocalAuthority]:
+    """The authorities whose dashboard the user may open: every one for a national administrator,
+    otherwise those of the local authorities they are an officer of."""
+    if not getattr(user, "is_authenticated", False):
+        return LocalAuthority.objects.none()
+    if user.is_national_administrator:
+        return LocalAuthority.objects.order_by("name")
+    ids = [
+        m.organisation.local_authority_id
+        for m in user.active_memberships
+        if m.role == Role.LA_OFFICER
+        and m.organisation.kind == OrganisationKind.LOCAL_AUTHORITY
+        and m.organisation.local_authority_id
+    ]
+    return LocalAuthority.objects.filter(pk__in=ids).order_by("name")
+
+
+def commissioned_by_authority(authority_ids: list[int]) -> Q:
+    return Q(
+        commissioner__kind=OrganisationKind.LOCAL_AUTHORITY,
+        commissioner__local_authority_id__in=authority_ids,
+    )
+
+
+# --- (a) open requests by age ----------------------------------------------------------------------
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
 def open_requests_by_age(authority_ids: list[int], today: datetime.date) -> list[dict]:
-    """Requests for the authorities' schools still waiting for a broker, counted by age."""
-    now = datetime.datetime.combine(today, datetime.time.max, tzinfo=datetime.UTC)
+    """Requests for the authorities' schools (or commissioned by the authority) still waiting for
+    their broker, counted by whole days since raised. One query."""
+    tomorrow = _day_start(today + datetime.timedelta(days=1))
     aggregates, lower = {}, None
-    for index, (_, days) in enumerate(AGE_BUCKETS):
+    for index, (_, upper) in enumerate(AGE_BUCKETS):
+        # Raised ``days`` whole days ago: at or after the start of today - days.
         condition = Q()
-        if days is not None:
-            condition &= Q(created_at__gt=now - datetime.timedelta(days=days))
+        if upper is not None:
+            condition &= Q(created_at__gte=tomorrow - datetime.timedelta(days=upper))
         if lower is not None:
-            condition &= Q(created_at__lte=now - datetime.timedelta(days=lower))
+            condition &= Q(created_at__lt=tomorrow - datetime.timedelta(days=lower))
         aggregates[f"bucket_{index}"] = Count("pk", filter=condition)
-        lower = days
+        lower = upper
     counts = SupportRequest.objects.filter(
-        in_authorities("school__", authority_ids), status__in=sorted(WAITING_REQUEST_STATUSES)
+        Q(school__local_authority_id__in=authority_ids) | commissioned_by_authority(authority_ids),
+        status__in=sorted(WAITING_REQUEST_STATUSES),
     ).aggregate(**aggregates)
-    return [
-        {"label": label, "count": counts[f"bucket_{index}"]} for index, (label, _) in enumerate(AGE_BUCKETS)
-    ]
+    return [{"label": label, "count": counts[f"bucket_{i}"]} for i, (label, _) in enumerate(AGE_BUCKETS)]
+
+
+# --- (b) deployments active and at risk --------------------------------------------------------------
+
+
+def in_authorities(authority_ids: list[int]) -> Q:
+    """Deployments at the authorities' schools or commissioned by the authority itself."""
+    return Q(supported_school__local_authority_id__in=authority_ids) | commissioned_by_authority(
+        authority_ids
+    )
+
+
+def _latest_review_id():
+    return Subquery(
+        ProgressReview.objects.filter(deployment=OuterRef(OuterRef("pk")))
+        .order_by("-reviewed_on", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def _rag_count(rag: str) -> Subquery:
+    ratings = (
+        ObjectiveProgress.objects.filter(review_id=_latest_review_id(), rag=rag)
+        .order_by()
+        .values("review_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ratings, output_field=IntegerField()), Value(0))
+
+
+def with_rag_counts(deployments: QuerySet[Deployment]) -> QuerySet[Deployment]:
+    """Each deployment gains ``red``, ``amber`` and ``green``: its latest review's ratings."""
+    return deployments.annotate(
+        red=_rag_count(Rag.RED), amber=_rag_count(Rag.AMBER), green=_rag_count(Rag.GREEN)
+    )
 
 
 def live_deployments(authority_ids: list[int], today: datetime.date) -> QuerySet[Deployment]:
-    """Active and paused deployments at the authorities' schools, annotated with why each is at
-    risk (``red_objective``, ``review_overdue``, ``stalled``)."""
-    latest_review = ProgressReview.objects.filter(deployment=OuterRef("pk")).order_by("-reviewed_on", "-pk")
-    red_in_latest = ObjectiveProgress.objects.filter(review_id=OuterRef("latest_review_id"), rag=Rag.RED)
+    """Active and paused deployments in the authorities, annotated with why each is at risk:
+    ``red`` (red objectives at the latest review), ``review_overdue`` and ``stalled`` (active, and no
+    time logged for 28 days, counting from the start when none has been logged)."""
     return (
-        Deployment.objects.filter(
-            in_authorities("supported_school__", authority_ids),
-            state__in=[DeploymentState.ACTIVE, DeploymentState.PAUSED],
+        with_rag_counts(
+            Deployment.objects.filter(
+                in_authorities(authority_ids), state__in=[DeploymentState.ACTIVE, DeploymentState.PAUSED]
+            )
         )
         .select_related("supported_school", "leader", "designation__designation_type", "broker")
-        .annotate(latest_review_id=Subquery(latest_review.values("pk")[:1]))
         .annotate(
-            red_objective=Exists(red_in_latest),
             review_overdue=Q(next_review_on__lt=today),
             last_activity=Coalesce(F("last_time_logged_on"), F("starts_on")),
         )
-        .annotate(stalled=Q(state=DeploymentState.ACTIVE, last_activity__lt=today - STALLED_AFTER))
+        .annotate(stalled=Q(state=DeploymentState.ACTIVE, last_activity__lte=today - STALLED_AFTER))
         .order_by("supported_school__name", "pk")
     )
 
 
+def at_risk_condition() -> Q:
+    return Q(red__gt=0) | Q(review_overdue=True) | Q(stalled=True)
+
+
 def risk_reasons(deployment: Deployment) -> list[str]:
     reasons = []
-    if deployment.red_objective:
-        reasons.append("A red objective at the latest review")
+    if deployment.red:
+        count = deployment.red
+        reasons.append(f"{count} red objective{'s' if count != 1 else ''} at the latest review")
     if deployment.review_overdue:
-        reasons.append(f"Review overdue (due {deployment.next_review_on:%-d %B %Y})")
+        reasons.append(f"Review overdue: it was due on {deployment.next_review_on:%-d %B %Y}")
     if deployment.stalled:
-        reasons.append("No time logged for 4 weeks")
+        since = f"since {deployment.last_activity:%-d %B %Y}" if deployment.last_activity else "at all"
+        reasons.append(f"No time logged {since}")
     return reasons
 
 
 @dataclass
+class DeploymentFigures:
+    live: int
+    active: int
+    paused: int
+    at_risk: int
+
+
+def deployment_figures(authority_ids: list[int], today: datetime.date) -> DeploymentFigures:
+    counts = (
+        live_deployments(authority_ids, today)
+        .order_by()
+        .aggregate(
+            live=Count("pk"),
+            active=Count("pk", filter=Q(state=DeploymentState.ACTIVE)),
+            paused=Count("pk", filter=Q(state=DeploymentState.PAUSED)),
+            at_risk=Count("pk", filter=at_risk_condition()),
+        )
+    )
+    return DeploymentFigures(**counts)
+
+
+def at_risk_deployments(authority_ids: list[int], today: datetime.date) -> QuerySet[Deployment]:
+    return live_deployments(authority_ids, today).filter(at_risk_condition())
+
+
+# --- (c) schools at risk without support ---------------------------------------------------------
+
+
+def at_risk_schools(authority_ids: list[int]):
+    return schools_at_risk_without_support(authority_ids)
+
+
+# --- (d) coverage ----------------------------------------------------------------------------------
+
+
+@dataclass
 class Coverage:
-    """Active, trained system leaders at the authorities' schools, by type and phase, and by area."""
+    """Active system leaders at the authorities' schools: by type and phase, and by area."""
 
     by_phase: dict[str, dict[str, int]]
     by_area: list[tuple[str, dict[str, int]]]
     gaps: list[str] = field(default_factory=list)
     largest: int = 1
 
+    @property
+    def total(self) -> int:
+        return sum(sum(row.values()) for row in self.by_phase.values())
+
+    def bars(self) -> list[dict]:
+        """One bar a type and phase for the SVG chart: ``y`` and ``length`` in its pixels."""
+        rows = [(code, column, count) for code, row in self.by_phase.items() for column, count in row.items()]
+        return [
+            {
+                "code": code,
+                "phase": column,
+                "count": count,
+                "y": index * BAR_PITCH,
+                "length": round(BAR_MAX * count / self.largest),
+                "gap": count == 0,
+            }
+            for index, (code, column, count) in enumerate(rows)
+        ]
+
+    @property
+    def chart_height(self) -> int:
+        return BAR_PITCH * sum(len(row) for row in self.by_phase.values())
+
 
 def coverage(authority_ids: list[int]) -> Coverage:
+    """Two grouped queries."""
     designations = Designation.objects.filter(
-        in_authorities("school__", authority_ids),
+        school__local_authority_id__in=authority_ids,
         status=DesignationStatus.ACTIVE,
         designation_type__code__in=COVERAGE_TYPES,
-    )
+    ).order_by()
     by_phase = {code: dict.fromkeys(PHASE_COLUMNS, 0) for code in COVERAGE_TYPES}
     for row in designations.values("designation_type__code", "school__phase").annotate(n=Count("pk")):
-        by_phase[row["designation_type__code"]][PHASE_GROUPS.get(row["school__phase"], PHASE_COLUMNS[2])] += (
-            row["n"]
-        )
+        by_phase[row["designation_type__code"]][PHASE_GROUPS.get(row["school__phase"], OTHER)] += row["n"]
     areas: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COVERAGE_TYPES, 0))
     for row in designations.values("designation_type__code", "school__town").annotate(n=Count("pk")):
-        areas[row["school__town"] or "Unknown"][row["designation_type__code"]] += row["n"]
+        areas[(row["school__town"] or "").strip() or UNKNOWN_AREA][row["designation_type__code"]] += row["n"]
     by_area = sorted(areas.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     gaps = [
         f"No {column.lower()} {code}s"
-        for code in ("LLE", "NLE", "SLE")
-        for column in PHASE_COLUMNS[:2]
+        for code in COVERAGE_TYPES
+        for column in (PRIMARY, SECONDARY)
         if by_phase[code][column] == 0
     ]
     largest = max([1, *(n for row in by_phase.values() for n in row.values())])
     return Coverage(by_phase=by_phase, by_area=by_area, gaps=gaps, largest=largest)
 
 
-def at_risk_schools(authority_ids: list[int]):
-    return schools_at_risk_without_support(authority_ids)
+# --- (e) the deployments CSV -------------------------------------------------------------------------
+
+
+def deployments_for_export(user, authority_ids: list[int]) -> QuerySet[Deployment]:
+    """The deployments in the authorities this user may see, with days used and the latest
+    review's ratings annotated. One query."""
+    used = (
+        TimeEntry.objects.filter(deployment=OuterRef("pk"))
+        .order_by()
+        .values("deployment")
+        .annotate(total=Sum("days"))
+        .values("total")
+    )
+    decimal = DecimalField(max_digits=8, decimal_places=2)
+    return (
+        with_rag_counts(deployments_visible_to(user).filter(in_authorities(authority_ids)))
+        .annotate(
+            days_used=Coalesce(Subquery(used, output_field=decimal), Value(Decimal(0)), output_field=decimal)
+        )
+        .order_by("supported_school__name", "starts_on", "pk")
+    )

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime
 
+import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 
-from accounts.forms import GovukFormMixin
-from deployments.forms import date_field, text_area
+from accounts.forms import GovukFormMixin, apply_govuk_classes
+from deployments.forms import add_service_error, text_area
 from designations.choices import BrokeringRule, HolderKind
 from designations.models import DesignationType, Specialism
 
 from .choices import Funder, PriorityReason
+from .errors import BrokerageError
+from .filters import SupportRequestFilterSet
 from .rules import BROKER_KINDS_BY_RULE
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -25,11 +29,98 @@ def brokered_types() -> QuerySet[DesignationType]:
 
 
 def possible_brokers() -> QuerySet:
-    """Organisations of a kind some brokering rule allows (the service checks the pairing)."""
+    """Organisations that may broker at least one brokered type. The types are chosen on the same
+    form, so the service checks the pairing and refuses a wrong one on the broker field."""
     from accounts.models import Organisation
 
-    kinds = sorted(set().union(*BROKER_KINDS_BY_RULE.values()))
+    rules_in_use = set(brokered_types().values_list("brokering_rule", flat=True))
+    kinds = sorted(set().union(*(BROKER_KINDS_BY_RULE.get(rule, set()) for rule in rules_in_use)))
     return Organisation.objects.filter(is_active=True, kind__in=kinds).order_by("kind", "name")
+
+
+# --- the list's filters ------------------------------------------------------------------------------
+
+
+class SupportRequestListFilterSet(SupportRequestFilterSet):
+    """The API's filters, plus a free-text search on the school's name or URN, for the list page."""
+
+    q = django_filters.CharFilter(method="search", label="School")
+
+    class Meta(SupportRequestFilterSet.Meta):
+        fields = [*SupportRequestFilterSet.Meta.fields, "q"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(school__name__icontains=value)
+        if value.isdigit():
+            match |= Q(school__urn=int(value))
+        return queryset.filter(match)
+
+
+def prepare_list_filter_form(form: forms.Form) -> None:
+    """Only the filters the page offers, as GOV.UK components."""
+    for name in ("school", "created_after", "created_before"):
+        form.fields.pop(name, None)
+    form.fields["q"].help_text = "Name or URN"
+    form.fields["designation_type"].queryset = DesignationType.objects.exclude(
+        brokering_rule=BrokeringRule.NOT_BROKERED
+    )
+    form.fields["priority_reason"].choices = [("", "Any reason"), *PriorityReason.choices]
+    form.fields["status"].widget = forms.CheckboxSelectMultiple(choices=form.fields["status"].choices)
+    apply_govuk_classes(form)
+
+
+# --- a GOV.UK date input (day, month and year boxes) ------------------------------------------------
+
+DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Posts ``<name>_day``, ``<name>_month`` and ``<name>_year``; the page renders the boxes."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({part: forms.TextInput() for part, _, _ in DATE_PARTS}, attrs)
+
+    def decompress(self, value: datetime.date | None) -> list:
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with the GOV.UK error messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, label: str, **kwargs) -> None:
+        parts = tuple(forms.CharField(required=False) for _ in DATE_PARTS)
+        super().__init__(parts, label=label, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list) -> datetime.date | None:
+        values = [str(value or "").strip() for value in data_list]
+        if not any(values):
+            return None
+        missing = [name for (name, _, _), value in zip(DATE_PARTS, values, strict=True) if not value]
+        if missing:
+            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}")
+        day, month, year = values
+        if not all(value.isdigit() for value in values) or len(year) != 4:
+            raise ValidationError(f"{self.label} must be a real date")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"{self.label} must be a real date") from error
+
+
+def date_parts(bound_field: forms.BoundField) -> list[dict]:
+    """The day, month and year boxes of a GovukDateField, with what was typed or the initial date."""
+    value = bound_field.value()
+    if isinstance(value, datetime.date) or value is None:
+        value = bound_field.field.widget.decompress(value)
+    return [
+        {"name": name, "label": label, "width": width, "value": "" if part is None else part}
+        for (name, label, width), part in zip(DATE_PARTS, value, strict=True)
+    ]
 
 
 class SchoolSearchForm(GovukFormMixin, forms.Form):
@@ -85,8 +176,10 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         label="Why the school is a priority for support",
         help_text="Ticked from the school's data where it shows one; change them if you know better.",
     )
-    preferred_start_on = date_field(
-        "Preferred start date", required=False, required_message="Enter the preferred start date"
+    preferred_start_on = GovukDateField(
+        "Preferred start date",
+        required=False,
+        help_text="For example, 27 3 2026. Leave it blank for as soon as possible.",
     )
     budget = forms.DecimalField(
         label="Budget (£)",
@@ -102,8 +195,14 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         initial=Funder.COMMISSIONER,
         widget=forms.RadioSelect,
         label="Who funds it",
+        error_messages={"required": "Choose who funds it"},
     )
-    funder_name = forms.CharField(label="Name of the funder", required=False, max_length=200)
+    funder_name = forms.CharField(
+        label="Name of the funder",
+        required=False,
+        max_length=200,
+        help_text="Only when someone else funds it.",
+    )
     broker = OrganisationChoiceField(
         queryset=None,
         label="Broker",
@@ -129,6 +228,14 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         from accounts.models import Organisation
 
         return Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+
+    # The school is fixed by the page: a school the commissioner may not support is theirs to change.
+    SERVICE_FIELDS = {"school": "commissioner"}
+
+    def add_refusal(self, error: BrokerageError) -> None:
+        """A refusal from raise_request, on the field the person can change."""
+        field = self.SERVICE_FIELDS.get(error.field, error.field)
+        add_service_error(self, BrokerageError(error.message, field=field))
 
     def clean(self) -> dict:
         cleaned = super().clean()

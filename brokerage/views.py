@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +23,17 @@ from schools.models import School
 from schools.views import FilteredListMixin, GovukPaginationMixin
 
 from . import services
-from .choices import PriorityReason, RequestStatus
+from .choices import WAITING_REQUEST_STATUSES, PriorityReason, RequestStatus
 from .errors import BrokerageError
-from .filters import SupportRequestFilterSet
-from .forms import ReasonForm, RiskAssessmentForm, SchoolSearchForm, SupportRequestForm
+from .forms import (
+    ReasonForm,
+    RiskAssessmentForm,
+    SchoolSearchForm,
+    SupportRequestForm,
+    SupportRequestListFilterSet,
+    date_parts,
+    prepare_list_filter_form,
+)
 from .matching import match
 from .models import ShortlistEntry, SupportRequest
 from .priority import suggested_priority_reasons
@@ -47,14 +54,13 @@ class RequestListView(LoginRequiredMixin, FilteredListMixin, GovukPaginationMixi
     context_object_name = "support_requests"
     paginate_by = 25
     extra_context = {**NAV, "tab": "all"}
-    filterset_class = SupportRequestFilterSet
+    filterset_class = SupportRequestListFilterSet
 
     def visible_queryset(self) -> QuerySet[SupportRequest]:
         return requests_visible_to(self.request.user).order_by("-created_at", "-pk")
 
     def prepare_filter_form(self, form, visible) -> None:
-        for name in ("school", "created_after", "created_before"):
-            form.fields.pop(name, None)
+        prepare_list_filter_form(form)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(
@@ -130,7 +136,8 @@ class RaiseRequestView(RaiseRequestMixin, View):
     template_name = "brokerage/requests/request_form.html"
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
+        # Signed out and refused people get the mixin's answer (sign in, 403) before any 404.
+        if request.user.has_perm("brokerage.raise_request"):
             self.school = get_object_or_404(services.commissionable_schools(request.user), pk=kwargs["urn"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -166,7 +173,7 @@ class RaiseRequestView(RaiseRequestMixin, View):
                     funder_name=data["funder_name"],
                 )
             except BrokerageError as error:
-                add_service_error(form, error)
+                form.add_refusal(error)
             else:
                 messages.success(request, f"Request raised. {support_request.broker} has been told.")
                 return redirect("brokerage:request-detail", pk=support_request.pk)
@@ -184,6 +191,7 @@ class RaiseRequestView(RaiseRequestMixin, View):
                 "form": form,
                 "school": self.school,
                 "reasons": reasons,
+                "start_parts": date_parts(form["preferred_start_on"]),
                 **NAV,
             },
         )
@@ -230,12 +238,7 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
             "is_broker": is_broker,
             "can_withdraw": user.has_perm("brokerage.change_request", support_request)
             and RequestStatus.WITHDRAWN in services.ALLOWED_REQUEST_CHANGES[support_request.status],
-            "brokering_open": support_request.status
-            in {
-                RequestStatus.OPEN,
-                RequestStatus.SHORTLISTING,
-                RequestStatus.PROPOSED,
-            },
+            "brokering_open": support_request.status in WAITING_REQUEST_STATUSES,
             **NAV,
             **extra,
         }
@@ -293,7 +296,16 @@ class ShortlistEntryView(RequestMixin, View):
     permission = "brokerage.broker_request"
 
     def post(self, request: HttpRequest, pk: int, entry_pk: int, action: str) -> HttpResponse:
-        entry = get_object_or_404(ShortlistEntry, pk=entry_pk, request=self.support_request)
+        entry = get_object_or_404(
+            ShortlistEntry.objects.select_related("designation__holder"),
+            pk=entry_pk,
+            request=self.support_request,
+        )
+        if action not in {"contacted", "declined"}:
+            raise Http404
+        if self.support_request.status not in WAITING_REQUEST_STATUSES:
+            messages.error(request, f"This request is {self.support_request.get_status_display().lower()}.")
+            return self.back()
         notes = request.POST.get("notes", "").strip()
         if action == "contacted":
             services.mark_contacted(entry, actor=request.user, notes=notes)
@@ -301,8 +313,6 @@ class ShortlistEntryView(RequestMixin, View):
         elif action == "declined":
             services.mark_declined(entry, actor=request.user, notes=notes)
             messages.success(request, f"{entry.designation.holder} marked as declined or unavailable.")
-        else:
-            raise PermissionDenied
         return self.back()
 
 
@@ -397,7 +407,7 @@ class RiskCreateView(RiskMixin, View):
     template_name = "brokerage/risk/risk_form.html"
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
+        if request.user.has_perm("brokerage.assess_risk"):
             self.school = get_object_or_404(School, pk=kwargs["urn"])
         return super().dispatch(request, *args, **kwargs)
 

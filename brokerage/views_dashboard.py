@@ -1,97 +1,36 @@
-"""The local authority dashboard and its CSV export of deployments."""
+"""The local authority dashboard and its deployments CSV. An LA officer sees their own
+authority (choosing between them if they have several); a national administrator chooses any."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import datetime
+from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
-from deployments.choices import Rag
-from deployments.queries import deployments_visible_to
 from schools.models import LocalAuthority
+from schools.views import pagination_context
 
 from . import dashboard
 
-
-class DashboardMixin(LoginRequiredMixin):
-    """LA officers see their own authority; national administrators choose any (``?la=<code>``)."""
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.has_perm("brokerage.view_dashboard"):
-            raise PermissionDenied
-        self.authorities = self.authorities_for(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def authorities_for(self, request: HttpRequest) -> list[LocalAuthority]:
-        own = sorted(
-            {
-                o.local_authority
-                for o in request.user.organisations_with_role("la_officer")
-                if o.local_authority
-            },
-            key=lambda la: la.name,
-        )
-        if request.user.is_national_administrator:
-            chosen = LocalAuthority.objects.filter(code=request.GET.get("la", "")).first()
-            if chosen:
-                return [chosen]
-            return own or list(LocalAuthority.objects.order_by("name")[:1])
-        return own
-
-    @property
-    def authority_ids(self) -> list[int]:
-        return [la.pk for la in self.authorities]
-
-
-class DashboardView(DashboardMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        today = timezone.localdate()
-        live = list(dashboard.live_deployments(self.authority_ids, today))
-        at_risk = [(d, dashboard.risk_reasons(d)) for d in live]
-        at_risk = [(d, reasons) for d, reasons in at_risk if reasons]
-        ages = dashboard.open_requests_by_age(self.authority_ids, today)
-        largest_age = max([1, *(bucket["count"] for bucket in ages)])
-        context = {
-            "active_nav": "dashboard",
-            "authorities": self.authorities,
-            "all_authorities": LocalAuthority.objects.order_by("name")
-            if request.user.is_national_administrator
-            else None,
-            "ages": [{**bucket, "width": round(100 * bucket["count"] / largest_age)} for bucket in ages],
-            "open_requests": sum(bucket["count"] for bucket in ages),
-            "live_count": len(live),
-            "at_risk": at_risk,
-            "schools_at_risk": dashboard.at_risk_schools(self.authority_ids)[:25],
-            "coverage": dashboard.coverage(self.authority_ids),
-            "la_query": f"?la={self.authorities[0].code}"
-            if request.user.is_national_administrator and self.authorities
-            else "",
-        }
-        return render(request, "brokerage/dashboard/index.html", context)
-
-
-class Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
+NAV = {"active_nav": "dashboard"}
+AT_RISK_PER_PAGE = 25
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = [
     "Supported school URN",
     "Supported school",
     "Leader",
     "Type",
     "State",
-    "Start",
-    "End",
+    "Starts on",
+    "Ends on",
     "Days agreed",
     "Days used",
     "Next review",
@@ -101,76 +40,111 @@ CSV_HEADER = [
     "Broker",
     "Commissioner",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
+    """A cell a spreadsheet will not run as a formula: text starting = + - @ gains a quote."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+class DashboardMixin(LoginRequiredMixin):
+    """Resolves the authority from ?la= (an LA code) among those the user may open: 403 without
+    the permission, 404 for an authority outside their reach."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not request.user.has_perm("brokerage.view_dashboard"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def choose_authority(self) -> tuple[list[LocalAuthority], LocalAuthority | None]:
+        authorities = list(dashboard.authorities_for(self.request.user))
+        code = self.request.GET.get("la", "").strip()
+        if code:
+            chosen = next((la for la in authorities if la.code == code), None)
+            if chosen is None:
+                raise Http404("No such local authority on your dashboard")
+            return authorities, chosen
+        if len(authorities) == 1 or (authorities and not self.request.user.is_national_administrator):
+            return authorities, authorities[0]
+        return authorities, None
+
+
+class DashboardView(DashboardMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        authorities, authority = self.choose_authority()
+        context = {"authorities": authorities, "authority": authority, **NAV}
+        if authority is not None:
+            context.update(self.figures(request, authority))
+        return render(request, "brokerage/dashboard/index.html", context)
+
+    def figures(self, request: HttpRequest, authority: LocalAuthority) -> dict:
+        today = timezone.localdate()
+        ids = [authority.pk]
+        page = Paginator(dashboard.at_risk_deployments(ids, today), AT_RISK_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        at_risk = [{"deployment": d, "reasons": dashboard.risk_reasons(d)} for d in page.object_list]
+        request_ages = dashboard.open_requests_by_age(ids, today)
+        return {
+            "today": today,
+            "request_ages": request_ages,
+            "open_requests": sum(bucket["count"] for bucket in request_ages),
+            "deployment_figures": dashboard.deployment_figures(ids, today),
+            "at_risk": at_risk,
+            "at_risk_page": page,
+            "pagination": pagination_context(request, page),
+            "schools_at_risk": list(dashboard.at_risk_schools(ids)[:50]),
+            "coverage": dashboard.coverage(ids),
+            "coverage_types": dashboard.COVERAGE_TYPES,
+            "phase_columns": dashboard.PHASE_COLUMNS,
+        }
+
+
+class Echo:
+    """A file-like object whose write returns the line, for csv.writer to stream through."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _date(value: datetime.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def csv_rows(deployments: Iterable) -> Iterator[list]:
+    yield CSV_HEADER
+    for d in deployments:
+        yield [
+            d.supported_school.urn,
+            d.supported_school.name,
+            d.leader.full_name or d.leader.email,
+            d.designation.designation_type.code,
+            d.get_state_display(),
+            _date(d.starts_on),
+            _date(d.ends_on),
+            d.days_agreed,
+            d.days_used,
+            _date(d.next_review_on),
+            d.red,
+            d.amber,
+            d.green,
+            d.broker.name,
+            d.commissioner.name,
+        ]
 
 
 class DeploymentsCsvView(DashboardMixin, View):
-    def get(self, request: HttpRequest) -> StreamingHttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _, authority = self.choose_authority()
+        if authority is None:
+            raise Http404("Choose a local authority")
+        deployments = dashboard.deployments_for_export(request.user, [authority.pk])
         writer = csv.writer(Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in self.rows()), content_type="text/csv; charset=utf-8"
+        lines = (
+            writer.writerow([safe_cell(cell) for cell in row]) for row in csv_rows(deployments.iterator())
         )
-        response["Content-Disposition"] = 'attachment; filename="deployments.csv"'
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        filename = f"deployments-{authority.code}-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-    def deployments(self):
-        return (
-            deployments_visible_to(self.request.user)
-            .filter(supported_school__local_authority_id__in=self.authority_ids)
-            .annotate(days_used=Sum("time_entries__days"))
-            .order_by("supported_school__name", "pk")
-        )
-
-    def rows(self) -> Iterator[list[str]]:
-        yield CSV_HEADER
-        deployments = list(self.deployments())
-        ratings = self.latest_ratings([d.pk for d in deployments])
-        for d in deployments:
-            counts = ratings.get(d.pk, {})
-            yield [
-                safe_cell(v)
-                for v in (
-                    d.supported_school.urn,
-                    d.supported_school.name,
-                    d.leader,
-                    d.designation.designation_type.code,
-                    d.get_state_display(),
-                    d.starts_on or "",
-                    d.ends_on or "",
-                    d.days_agreed,
-                    d.days_used or 0,
-                    d.next_review_on or "",
-                    counts.get(Rag.RED, 0),
-                    counts.get(Rag.AMBER, 0),
-                    counts.get(Rag.GREEN, 0),
-                    d.broker.name,
-                    d.commissioner.name,
-                )
-            ]
-
-    @staticmethod
-    def latest_ratings(deployment_ids: list[int]) -> dict[int, dict[str, int]]:
-        """RAG counts of each deployment's latest review, in two queries."""
-        from deployments.models import ObjectiveProgress, ProgressReview
-
-        latest: dict[int, int] = {}
-        for review_id, deployment_id in (
-            ProgressReview.objects.filter(deployment_id__in=deployment_ids)
-            .order_by("deployment_id", "reviewed_on", "pk")
-            .values_list("pk", "deployment_id")
-        ):
-            latest[deployment_id] = review_id
-        counts: dict[int, dict[str, int]] = {}
-        by_review = {review: deployment for deployment, review in latest.items()}
-        rows = ObjectiveProgress.objects.filter(review_id__in=list(latest.values())).values(
-            "review_id", "rag"
-        )
-        for row in rows.annotate(n=Count("pk")):
-            counts.setdefault(by_review[row["review_id"]], {})[row["rag"]] = row["n"]
-        return counts

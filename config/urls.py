@@ -13,6 +13,7 @@ urlpatterns = [
     path("designations/", include("designations.urls")),
     path("applications/", include("designations.urls_applications")),
     path("support/dashboard/", include("brokerage.urls_dashboard")),
+    path("partners/", include("brokerage.urls_partners")),
     path("support/", include("brokerage.urls")),
     path("deployments/", include("deployments.urls")),
     path("healthz", healthz, name="healthz"),

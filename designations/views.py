@@ -13,6 +13,7 @@ from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequi
 
 from accounts.choices import Role
 from accounts.models import Organisation
+from deployments import pool
 from schools.views import FilteredListMixin, GovukPaginationMixin
 
 from .choices import DesignationStatus
@@ -320,12 +321,13 @@ class PoolView(PermissionRequiredMixin, ListView):
     context_object_name = "pools"
 
     def get_queryset(self) -> list[dict]:
-        pools = []
+        pools, today = [], timezone.localdate()
         for teaching_school in self.request.user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD):
             members = list(pool_for(teaching_school))
             for designation in members:
                 designation.training = training_status(designation)
-            pools.append({"teaching_school": teaching_school, "designations": members})
+            share = pool.summarise(members, today)
+            pools.append({"teaching_school": teaching_school, "designations": members, "share": share})
         return pools
 
 

@@ -150,7 +150,8 @@ def eager_celery():
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Run the tests that flush the database (transactional ones, live-server browser tests) last.
+    """Run the tests that flush the database (transactional ones, live-server browser tests) last,
+    each restoring the database's rows for the next.
 
     A flush also empties the rows the data migrations seeded (the designation types), so any test
     after one that needs them would fail. pytest-django orders tests that request the database only
@@ -163,4 +164,8 @@ def pytest_collection_modifyitems(items):
         flushing_fixtures = {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
         return transactional or bool(flushing_fixtures)
 
-    items[:] = [item for item in items if not flushes(item)] + [item for item in items if flushes(item)]
+    flushing = [item for item in items if flushes(item)]
+    for item in flushing:
+        # Serialized rollback puts the seeded rows back for the next flushing test.
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+    items[:] = [item for item in items if not flushes(item)] + flushing

@@ -12,3 +12,4 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update", "--no-first-run",
         ],
     }
+

@@ -1,0 +1,383 @@
+"""The local authority dashboard: who may open it, its figures (requests by age, deployments at
+risk and why, coverage with its gaps) and the deployments CSV."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from brokerage import dashboard
+from brokerage.choices import RequestStatus
+from brokerage.models import SupportRequest
+from deployments.choices import DeploymentState, Rag
+from deployments.models import ObjectiveProgress
+from designations.models import DesignationType
+from schools.choices import Phase
+from tests.factories import OrganisationFactory, SchoolFactory
+from tests.factories.brokerage import RiskAssessmentFactory, SupportRequestFactory
+from tests.factories.deployments import (
+    AgreementFactory,
+    DeploymentFactory,
+    ObjectiveFactory,
+    ProgressReviewFactory,
+    TimeEntryFactory,
+)
+from tests.factories.designations import DesignationFactory
+
+pytestmark = pytest.mark.django_db
+
+INDEX = reverse("dashboard:index")
+CSV_URL = reverse("dashboard:deployments-csv")
+# Session and user, memberships, permission, the authorities, then the figures: requests by age,
+# deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav.
+DASHBOARD_QUERIES = 13
+# Session, user, memberships, the authorities, and the deployments in one query.
+CSV_QUERIES = 5
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def days_ago(days: int) -> datetime.date:
+    return today() - datetime.timedelta(days=days)
+
+
+def raised(days: int, **kwargs) -> SupportRequest:
+    request = SupportRequestFactory(**kwargs)
+    created = timezone.now() - datetime.timedelta(days=days)
+    SupportRequest.objects.filter(pk=request.pk).update(created_at=created)
+    return request
+
+
+def designation_of(code: str, **kwargs):
+    return DesignationFactory(designation_type=DesignationType.objects.get(code=code), **kwargs)
+
+
+def deployment_at(school, commissioner, **kwargs):
+    request = SupportRequestFactory(school=school, commissioner=commissioner, broker=commissioner)
+    return DeploymentFactory(support_request=request, **{"last_time_logged_on": days_ago(2), **kwargs})
+
+
+def rate(deployment, reviewed_on, *rags):
+    review = ProgressReviewFactory(deployment=deployment, reviewed_on=reviewed_on)
+    agreement = deployment.agreements.first() or AgreementFactory(deployment=deployment)
+    for rag in rags:
+        objective = ObjectiveFactory(agreement=agreement)
+        ObjectiveProgress.objects.create(review=review, objective=objective, rag=rag, evidence="Seen.")
+    return review
+
+
+def csv_lines(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+# --- permissions -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("national_admin", 200),
+        ("la_officer", 200),
+        ("other_la_officer", 200),
+        ("commissioner", 403),
+        ("teaching_school_lead", 403),
+        ("school_leader", 403),
+        ("associate", 403),
+        ("outsider", 403),
+    ],
+)
+@pytest.mark.parametrize("url", [INDEX, CSV_URL])
+def test_permission_matrix(client, request, persona, status, url, home_la, other_la):
+    client.force_login(request.getfixturevalue(persona))
+    la = "" if persona != "national_admin" else "?la=926"
+    assert client.get(url + la).status_code == status
+
+
+@pytest.mark.parametrize("url", [INDEX, CSV_URL])
+def test_anonymous_is_sent_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert reverse("accounts:sign-in") in response["Location"]
+
+
+def test_la_officer_sees_their_own_authority_and_not_another(client, la_officer, other_la):
+    client.force_login(la_officer)
+    response = client.get(INDEX)
+    assert response.context["authority"].code == "926"
+    assert client.get(INDEX + "?la=935").status_code == 404
+    assert client.get(CSV_URL + "?la=935").status_code == 404
+
+
+def test_national_admin_chooses_any_authority(client, national_admin, home_la, other_la):
+    client.force_login(national_admin)
+    response = client.get(INDEX)
+    assert response.context["authority"] is None
+    assert "Choose a local authority" in response.content.decode()
+    assert [la.code for la in response.context["authorities"]] == ["926", "935"]
+    assert client.get(INDEX + "?la=935").context["authority"] == other_la
+    assert client.get(INDEX + "?la=999").status_code == 404
+    assert client.get(CSV_URL).status_code == 404
+
+
+# --- (a) open requests by age ------------------------------------------------------------------------------
+
+
+def test_open_requests_counted_by_age(home_school, home_la_org, other_school, home_la, other_la_org):
+    for days in (0, 13):  # under 2 weeks
+        raised(days, school=home_school, commissioner=home_la_org)
+    for days in (14, 27):  # 2 to 4 weeks
+        raised(days, school=home_school, commissioner=home_la_org, status=RequestStatus.SHORTLISTING)
+    raised(28, school=home_school, commissioner=home_la_org, status=RequestStatus.PROPOSED)  # 1 to 3 months
+    raised(90, school=home_school, commissioner=home_la_org)  # 1 to 3 months
+    raised(91, school=home_school, commissioner=home_la_org)  # over 3 months
+    # Commissioned by Norfolk for a school elsewhere: counts. Not waiting, or Suffolk's own: do not.
+    raised(400, school=other_school, commissioner=home_la_org)
+    raised(5, school=home_school, commissioner=home_la_org, status=RequestStatus.AGREED)
+    raised(5, school=home_school, commissioner=home_la_org, status=RequestStatus.WITHDRAWN)
+    raised(5, school=other_school, commissioner=other_la_org)
+
+    ages = dashboard.open_requests_by_age([home_la.pk], today())
+
+    assert [(bucket["label"], bucket["count"]) for bucket in ages] == [
+        ("Under 2 weeks", 2),
+        ("2 to 4 weeks", 2),
+        ("1 to 3 months", 2),
+        ("Over 3 months", 2),
+    ]
+
+
+# --- (b) deployments at risk ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def risky(home_school, home_la_org):
+    """One deployment for each reason, one with all three, one healthy, one paused and quiet."""
+    red = deployment_at(home_school, home_la_org, next_review_on=days_ago(-10))
+    rate(red, days_ago(40), Rag.GREEN)
+    rate(red, days_ago(5), Rag.RED, Rag.AMBER, Rag.RED)
+    recovered = deployment_at(home_school, home_la_org, next_review_on=days_ago(-10))
+    rate(recovered, days_ago(40), Rag.RED)
+    rate(recovered, days_ago(5), Rag.GREEN)
+    overdue = deployment_at(home_school, home_la_org, next_review_on=days_ago(1))
+    stalled = deployment_at(home_school, home_la_org, next_review_on=days_ago(-10))
+    stalled.last_time_logged_on = days_ago(28)
+    stalled.save()
+    never_logged = deployment_at(
+        home_school,
+        home_la_org,
+        starts_on=days_ago(60),
+        next_review_on=days_ago(-5),
+        last_time_logged_on=None,
+    )
+    all_three = deployment_at(home_school, home_la_org, next_review_on=days_ago(3))
+    all_three.last_time_logged_on = days_ago(40)
+    all_three.save()
+    rate(all_three, days_ago(10), Rag.RED)
+    paused_quiet = deployment_at(
+        home_school, home_la_org, state=DeploymentState.PAUSED, next_review_on=days_ago(-5)
+    )
+    paused_quiet.last_time_logged_on = days_ago(60)
+    paused_quiet.save()
+    return {
+        "red": red,
+        "recovered": recovered,
+        "overdue": overdue,
+        "stalled": stalled,
+        "never_logged": never_logged,
+        "all_three": all_three,
+        "paused_quiet": paused_quiet,
+    }
+
+
+def test_at_risk_deployments_and_their_reasons(risky, home_la):
+    ids = [home_la.pk]
+    reasons = {d.pk: dashboard.risk_reasons(d) for d in dashboard.at_risk_deployments(ids, today())}
+
+    assert reasons[risky["red"].pk] == ["2 red objectives at the latest review"]
+    assert reasons[risky["overdue"].pk] == [f"Review overdue: it was due on {days_ago(1):%-d %B %Y}"]
+    assert reasons[risky["stalled"].pk] == [f"No time logged since {days_ago(28):%-d %B %Y}"]
+    assert reasons[risky["never_logged"].pk] == [f"No time logged since {days_ago(60):%-d %B %Y}"]
+    assert len(reasons[risky["all_three"].pk]) == 3
+    assert risky["recovered"].pk not in reasons  # red only at an earlier review
+    assert risky["paused_quiet"].pk not in reasons  # a paused deployment logs no time
+    figures = dashboard.deployment_figures(ids, today())
+    assert (figures.live, figures.active, figures.paused, figures.at_risk) == (7, 6, 1, 5)
+
+
+def test_dashboard_page_lists_at_risk_deployments(client, la_officer, risky):
+    client.force_login(la_officer)
+    response = client.get(INDEX)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "2 red objectives at the latest review" in content
+    assert f"Review overdue: it was due on {days_ago(1):%-d %B %Y}" in content
+    assert [row["deployment"].pk for row in response.context["at_risk"]].count(risky["all_three"].pk) == 1
+
+
+def test_other_authorities_deployments_are_not_counted(risky, other_la):
+    assert dashboard.deployment_figures([other_la.pk], today()).live == 0
+
+
+# --- (c) schools at risk without support -----------------------------------------------------------------
+
+
+def test_schools_at_risk_without_support(client, la_officer, home_la, home_la_org):
+    unsupported = SchoolFactory(local_authority=home_la, name="Unsupported Infant School")
+    RiskAssessmentFactory(school=unsupported, effective_leadership=False)
+    supported = SchoolFactory(local_authority=home_la, name="Supported Junior School")
+    RiskAssessmentFactory(school=supported, likely_good_outcomes=False)
+    SupportRequestFactory(school=supported, commissioner=home_la_org)
+    fine = SchoolFactory(local_authority=home_la, name="Fine Academy")
+    RiskAssessmentFactory(school=fine)
+
+    client.force_login(la_officer)
+    content = client.get(INDEX).content.decode()
+
+    assert "Unsupported Infant School" in content
+    assert "Supported Junior School" not in content
+    assert "Fine Academy" not in content
+
+
+# --- (d) coverage ------------------------------------------------------------------------------------------
+
+
+def test_coverage_by_type_phase_and_area_with_gaps(home_la, other_la):
+    primary = SchoolFactory(local_authority=home_la, phase=Phase.PRIMARY, town="Norwich")
+    secondary = SchoolFactory(local_authority=home_la, phase=Phase.SECONDARY, town="King's Lynn")
+    special = SchoolFactory(local_authority=home_la, phase=Phase.NOT_APPLICABLE, town="")
+    designation_of("SLE", school=primary)
+    designation_of("SLE", school=primary)
+    designation_of("SLE", school=secondary)
+    designation_of("LLE", school=primary)
+    designation_of("NLE", school=secondary)
+    designation_of("NLG", school=special)
+    designation_of("LLE", school=secondary, status="suspended")  # not active: not counted
+    designation_of("LLE", school=SchoolFactory(local_authority=other_la, phase=Phase.SECONDARY))
+
+    result = dashboard.coverage([home_la.pk])
+
+    assert result.by_phase == {
+        "SLE": {"Primary": 2, "Secondary": 1, "Other": 0},
+        "LLE": {"Primary": 1, "Secondary": 0, "Other": 0},
+        "NLE": {"Primary": 0, "Secondary": 1, "Other": 0},
+        "NLG": {"Primary": 0, "Secondary": 0, "Other": 1},
+    }
+    assert "No secondary LLEs" in result.gaps
+    assert "No primary NLEs" in result.gaps
+    assert "No primary SLEs" not in result.gaps
+    assert dict(result.by_area) == {
+        "Norwich": {"SLE": 2, "LLE": 1, "NLE": 0, "NLG": 0},
+        "King's Lynn": {"SLE": 1, "LLE": 0, "NLE": 1, "NLG": 0},
+        "Area not recorded": {"SLE": 0, "LLE": 0, "NLE": 0, "NLG": 1},
+    }
+    assert result.largest == 2
+    bars = {(bar["code"], bar["phase"]): bar for bar in result.bars()}
+    assert bars["SLE", "Primary"]["length"] == dashboard.BAR_MAX
+    assert bars["SLE", "Secondary"]["length"] == dashboard.BAR_MAX // 2
+    assert bars["LLE", "Secondary"]["gap"] is True
+
+
+def test_coverage_page_has_chart_table_and_gap(client, la_officer, home_la):
+    designation_of("SLE", school=SchoolFactory(local_authority=home_la, phase=Phase.PRIMARY))
+    client.force_login(la_officer)
+    content = client.get(INDEX).content.decode()
+    assert "<svg" in content
+    assert 'data-cell="SLE-primary">1<' in content
+    assert 'data-cell="LLE-secondary"><strong class="govuk-tag govuk-tag--red">0' in content
+    assert "No secondary LLEs" in content
+
+
+def test_dashboard_query_count_is_constant(
+    client, la_officer, home_school, home_la_org, django_assert_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            d = deployment_at(home_school, home_la_org, next_review_on=days_ago(1))
+            rate(d, days_ago(3), Rag.RED)
+            raised(20, school=home_school, commissioner=home_la_org)
+            designation_of("SLE", school=SchoolFactory(local_authority=home_school.local_authority))
+
+    client.force_login(la_officer)
+    add(2)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert len(client.get(INDEX).context["at_risk"]) == 2
+    add(18)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert len(client.get(INDEX).context["at_risk"]) == 20
+
+
+# --- (e) the CSV ---------------------------------------------------------------------------------------
+
+
+def test_csv_has_one_row_per_visible_deployment(client, la_officer, home_school, home_la_org, other_school):
+    deployment = deployment_at(home_school, home_la_org, days_agreed=Decimal("26.0"))
+    TimeEntryFactory(deployment=deployment, days=Decimal("1.5"))
+    TimeEntryFactory(deployment=deployment, days=Decimal("0.5"))
+    rate(deployment, days_ago(30), Rag.RED, Rag.RED)
+    rate(deployment, days_ago(2), Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREEN)
+    deployment_at(other_school, home_la_org)  # commissioned by Norfolk elsewhere: in
+    elsewhere = OrganisationFactory(kind="agency", name="Elsewhere Agency")
+    request = SupportRequestFactory(school=home_school, commissioner=elsewhere, broker=elsewhere)
+    DeploymentFactory(support_request=request)  # in Norfolk, but the officer cannot see it
+
+    client.force_login(la_officer)
+    response = client.get(CSV_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    lines = csv_lines(response)
+    header, rows = lines[0], lines[1:]
+    assert header[:3] == ["Supported school URN", "Supported school", "Leader"]
+    assert len(rows) == 2
+    row = dict(zip(header, next(r for r in rows if r[0] == str(home_school.urn)), strict=True))
+    assert row["Supported school"] == "Home Primary School"
+    assert row["Leader"] == deployment.leader.full_name
+    assert row["State"] == "Active"
+    assert row["Starts on"] == deployment.starts_on.isoformat()
+    assert row["Days agreed"] == "26.0"
+    assert Decimal(row["Days used"]) == Decimal("2.0")
+    assert (row["Red objectives"], row["Amber objectives"], row["Green objectives"]) == ("1", "1", "2")
+    assert row["Broker"] == row["Commissioner"] == "Norfolk County Council"
+
+
+def test_csv_is_safe_from_formula_injection(client, la_officer, home_la, home_la_org):
+    school = SchoolFactory(local_authority=home_la, name='=HYPERLINK("http://evil.example","x")')
+    deployment = deployment_at(school, home_la_org)
+    deployment.leader.full_name = "@SUM(1+1)"
+    deployment.leader.save()
+    client.force_login(la_officer)
+    row = csv_lines(client.get(CSV_URL))[1]
+    assert row[1] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row[2] == "'@SUM(1+1)"
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx"])
+def test_safe_cell_quotes_formula_starts(value):
+    from brokerage.views_dashboard import safe_cell
+
+    assert safe_cell(value) == f"'{value}"
+    assert safe_cell("plain") == "plain"
+    assert safe_cell(None) == ""
+
+
+def test_csv_query_count_is_constant(client, la_officer, home_school, home_la_org, django_assert_num_queries):
+    def add(n):
+        for _ in range(n):
+            d = deployment_at(home_school, home_la_org)
+            TimeEntryFactory(deployment=d)
+            rate(d, days_ago(3), Rag.AMBER)
+
+    client.force_login(la_officer)
+    add(2)
+    with django_assert_num_queries(CSV_QUERIES):
+        assert len(csv_lines(client.get(CSV_URL))) == 3
+    add(18)
+    with django_assert_num_queries(CSV_QUERIES):
+        assert len(csv_lines(client.get(CSV_URL))) == 21
