@@ -1,5 +1,6 @@
 """Persona fixtures for every role, plus an outsider, shared by all tests."""
 
+import importlib
 import os
 
 import pytest
@@ -148,24 +149,36 @@ def eager_celery():
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
 
 
+def _flushes(item) -> bool:
+    """A transactional test or a live-server browser test: the database is flushed after it."""
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    flushing_fixtures = {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+    return transactional or bool(flushing_fixtures)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Run the tests that flush the database (transactional ones, live-server browser tests) last,
-    each restoring the database's rows for the next.
+    """Run the tests that flush the database last.
 
-    A flush also empties the rows the data migrations seeded (the designation types), so any test
-    after one that needs them would fail. pytest-django orders tests that request the database only
+    A flush also empties the rows the data migrations seeded (the designation types), so a test
+    after one that needs them would fail. pytest-django orders tests that reach the database only
     through a fixture looked up at run time among the "no database" tests, after the flushing ones.
     """
+    flushing = [item for item in items if _flushes(item)]
+    items[:] = [item for item in items if not _flushes(item)] + flushing
 
-    def flushes(item) -> bool:
-        marker = item.get_closest_marker("django_db")
-        transactional = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
-        flushing_fixtures = {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
-        return transactional or bool(flushing_fixtures)
 
-    flushing = [item for item in items if flushes(item)]
-    for item in flushing:
-        # Serialized rollback puts the seeded rows back for the next flushing test.
-        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
-    items[:] = [item for item in items if not flushes(item)] + flushing
+@pytest.fixture(autouse=True)
+def _seeded_rows_after_a_flush(request):
+    """Before a flushing test, put back the seeded designation types an earlier one flushed away."""
+    if not _flushes(request.node):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from designations.models import DesignationType
+
+    if not DesignationType.objects.exists():
+        importlib.import_module("designations.migrations.0002_seed_designation_types").seed(apps, None)
+        importlib.import_module("designations.migrations.0004_brokerage_fit").forwards(apps, None)

@@ -320,7 +320,7 @@ def test_asking_for_changes_sends_it_back_to_draft_and_clears_agreement(setting)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_brokers_cannot_both_take_the_last_of_a_leaders_time(home_la, lle):
     """Two agreements for one leader with 1.5 days a week, 1 day each, agreed at the same moment:
     the row lock on the leader makes the second see the first, so exactly one is refused."""

@@ -103,7 +103,7 @@ def wait_until_finished(run: ImportRun, log_path: Path) -> ImportRun:
 
 @pytest.mark.postgres
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_performs_an_uploaded_import(worker, national_admin):
     sample = FIXTURES / "gias" / "edubase_sample_cp1252.csv"
     upload = SimpleUploadedFile(sample.name, sample.read_bytes(), content_type="text/csv")
