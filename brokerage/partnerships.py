@@ -239,7 +239,22 @@ def respond(partnership: ProfessionalPartnership, *, actor, accept: bool) -> Pro
     partnership.status = PartnershipStatus.ACTIVE if accept else PartnershipStatus.DECLINED
     partnership.responded_at = timezone.now()
     partnership.save(update_fields=["status", "responded_at"])
+    transaction.on_commit(lambda: partnership_answered(partnership))
     return partnership
+
+
+def partnership_answered(partnership: ProfessionalPartnership) -> None:
+    """To the new head: their professional partner accepted or declined."""
+    if partnership.new_head.is_active:
+        send_email(
+            "partnership-answered",
+            to=[partnership.new_head.email],
+            context={
+                "partnership": partnership,
+                "accepted": partnership.status == PartnershipStatus.ACTIVE,
+                "link": absolute_url("partners:detail", partnership.pk),
+            },
+        )
 
 
 @transaction.atomic

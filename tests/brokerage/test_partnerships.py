@@ -461,3 +461,13 @@ def test_request_form_shows_for_a_new_head(client, new_head, lle):
     content = response.content.decode()
     assert "Ask Lee Partner to be your partner" in content
     assert 'name="hours"' in content and 'value="20"' in content
+
+
+@pytest.mark.parametrize("accept, word", [(True, "accepted"), (False, "declined")])
+def test_the_new_head_is_told_the_answer(requested, lle, accept, word, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        partnerships.respond(requested, actor=lle.holder, accept=accept)
+    message = mail.outbox[-1]
+    assert message.to == ["nina@example.org"]
+    assert message.subject == f"Lee Partner has {word} your request for a professional partner"
+    assert reverse("partners:detail", args=[requested.pk]) in message.body
