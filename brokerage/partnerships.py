@@ -21,7 +21,7 @@ from designations.choices import CURRENT_DESIGNATION_STATUSES, HEADSHIP_ROLES, D
 from designations.emails import absolute_url, send_email
 from designations.models import Designation, LeadershipPost
 from designations.services.lifecycle import add_months
-from schools.geography import GridPoint, within_distance
+from schools.geography import GridPoint, squared_distance, within_distance
 
 from .choices import PartnershipStatus
 from .errors import BrokerageError
@@ -158,10 +158,8 @@ def search(home_school, filters: SearchFilters) -> QuerySet[Designation]:
                 partners, point, filters.within_km * 1000, "school__easting", "school__northing"
             )
         else:
-            easting, northing = F("school__easting"), F("school__northing")
             partners = partners.annotate(
-                distance_squared=(easting - point.easting) * (easting - point.easting)
-                + (northing - point.northing) * (northing - point.northing)
+                distance_squared=squared_distance(point, "school__easting", "school__northing")
             )
         return partners.order_by(F("distance_squared").asc(nulls_last=True), "holder__full_name", "pk")
     return partners.order_by("holder__full_name", "pk")

@@ -10,7 +10,8 @@ import math
 import re
 from typing import NamedTuple
 
-from django.db.models import F
+from django.db.models import BigIntegerField, F
+from django.db.models.functions import Cast
 
 from .models import OutwardCode
 
@@ -41,13 +42,20 @@ def distance_metres(a: GridPoint, b: GridPoint) -> float:
     return math.hypot(a.easting - b.easting, a.northing - b.northing)
 
 
+def squared_distance(point: GridPoint, easting_field: str, northing_field: str):
+    """Square metres from ``point`` to the row's grid point, in 64-bit integers (distances across
+    England squared overflow PostgreSQL's 32-bit integer)."""
+    east = Cast(F(easting_field), BigIntegerField()) - point.easting
+    north = Cast(F(northing_field), BigIntegerField()) - point.northing
+    return east * east + north * north
+
+
 def within_distance(queryset, point: GridPoint, radius_m: int, easting_field: str, northing_field: str):
     """Rows whose grid point lies within ``radius_m`` of ``point``, nearest first.
 
     A bounding box first (indexable), then the exact circle on squared distances; the queryset
     gains a ``distance_squared`` annotation (square metres).
     """
-    easting, northing = F(easting_field), F(northing_field)
     return (
         queryset.filter(
             **{
@@ -55,9 +63,6 @@ def within_distance(queryset, point: GridPoint, radius_m: int, easting_field: st
                 f"{northing_field}__range": (point.northing - radius_m, point.northing + radius_m),
             }
         )
-        .annotate(
-            distance_squared=(easting - point.easting) * (easting - point.easting)
-            + (northing - point.northing) * (northing - point.northing)
-        )
+        .annotate(distance_squared=squared_distance(point, easting_field, northing_field))
         .filter(distance_squared__lte=radius_m * radius_m)
     )
