@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -26,7 +25,7 @@ from django.db.models.functions import Coalesce
 from accounts.choices import OrganisationKind, Role
 from deployments.choices import DeploymentState, Rag
 from deployments.models import Deployment, ObjectiveProgress, ProgressReview, TimeEntry
-from deployments.queries import deployments_visible_to
+from deployments.queries import deployments_visible_to, quiet_since, stalled_on
 from designations.choices import DesignationStatus
 from designations.models import Designation
 from schools.choices import Phase
@@ -34,9 +33,7 @@ from schools.models import LocalAuthority
 
 from .choices import WAITING_REQUEST_STATUSES
 from .models import SupportRequest
-from .queries import schools_at_risk_without_support
 
-STALLED_AFTER = datetime.timedelta(days=28)
 AGE_BUCKETS = [  # (label, younger than this many days; None: no upper limit)
     ("Under 2 weeks", 14),
     ("2 to 4 weeks", 28),
@@ -162,9 +159,9 @@ def live_deployments(authority_ids: list[int], today: datetime.date) -> QuerySet
         .select_related("supported_school", "leader", "designation__designation_type", "broker")
         .annotate(
             review_overdue=Q(next_review_on__lt=today),
-            last_activity=Coalesce(F("last_time_logged_on"), F("starts_on")),
+            quiet_since=quiet_since(),
         )
-        .annotate(stalled=Q(state=DeploymentState.ACTIVE, last_activity__lte=today - STALLED_AFTER))
+        .annotate(stalled=stalled_on(today))
         .order_by("supported_school__name", "pk")
     )
 
@@ -181,7 +178,7 @@ def risk_reasons(deployment: Deployment) -> list[str]:
     if deployment.review_overdue:
         reasons.append(f"Review overdue: it was due on {deployment.next_review_on:%-d %B %Y}")
     if deployment.stalled:
-        since = f"since {deployment.last_activity:%-d %B %Y}" if deployment.last_activity else "at all"
+        since = f"since {deployment.quiet_since:%-d %B %Y}" if deployment.quiet_since else "at all"
         reasons.append(f"No time logged {since}")
     return reasons
 
@@ -215,8 +212,6 @@ def at_risk_deployments(authority_ids: list[int], today: datetime.date) -> Query
 # --- (c) schools at risk without support ---------------------------------------------------------
 
 
-def at_risk_schools(authority_ids: list[int]):
-    return schools_at_risk_without_support(authority_ids)
 
 
 # --- (d) coverage ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from schools.models import LocalAuthority
 from schools.views import pagination_context
 
 from . import dashboard
+from .queries import schools_at_risk_without_support
 
 NAV = {"active_nav": "dashboard"}
 AT_RISK_PER_PAGE = 25
@@ -94,7 +95,7 @@ class DashboardView(DashboardMixin, View):
             "at_risk": at_risk,
             "at_risk_page": page,
             "pagination": pagination_context(request, page),
-            "schools_at_risk": list(dashboard.at_risk_schools(ids)[:50]),
+            "schools_at_risk": list(schools_at_risk_without_support(ids)[:50]),
             "coverage": dashboard.coverage(ids),
             "coverage_types": dashboard.COVERAGE_TYPES,
             "phase_columns": dashboard.PHASE_COLUMNS,

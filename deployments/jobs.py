@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
@@ -31,13 +30,13 @@ from designations.services.lifecycle import add_months
 from . import emails, services
 from .choices import DeploymentState, NoticeKind, ReminderKind
 from .models import Deployment, Notice, ReviewReminder
+from .queries import quiet_since, stalled_on
 
 logger = logging.getLogger(__name__)
 
 State = DeploymentState
 BATCH_SIZE = 500
 REMINDER_WINDOW_DAYS = 14
-STALL_DAYS = 28
 REVIEWED_STATES = [State.ACTIVE, State.PAUSED, State.AWAITING_FINAL_EVALUATION]
 # A designation in a deployment in one of these states has been deployed.
 DEPLOYED_STATES = [State.AGREED, State.ACTIVE, State.PAUSED, State.AWAITING_FINAL_EVALUATION, State.COMPLETED]
@@ -184,11 +183,8 @@ def stall_key(deployment: Deployment) -> str:
 
 
 def _stalled_deployments(today: datetime.date) -> QuerySet[Deployment]:
-    cutoff = today - datetime.timedelta(days=STALL_DAYS)
     return with_recipients(
-        Deployment.objects.filter(state=State.ACTIVE)
-        .alias(quiet_since=Coalesce("last_time_logged_on", "starts_on"))
-        .filter(quiet_since__lt=cutoff)
+        Deployment.objects.alias(quiet_since=quiet_since()).filter(stalled_on(today))
     ).prefetch_related(
         Prefetch("notices", queryset=Notice.objects.filter(kind=NoticeKind.STALLED), to_attr="stall_notices")
     )

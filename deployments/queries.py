@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisations_of
 
+from .choices import DeploymentState
 from .models import Deployment
+
+# An active deployment with no time logged for this long has stalled.
+STALLED_AFTER = datetime.timedelta(weeks=4)
+
+
+def quiet_since() -> Coalesce:
+    """The last day time was logged on a deployment, or its start when none has been."""
+    return Coalesce("last_time_logged_on", "starts_on")
+
+
+def stalled_on(today: datetime.date) -> Q:
+    """Active and quiet for STALLED_AFTER or longer; the queryset needs ``quiet_since``."""
+    return Q(state=DeploymentState.ACTIVE, quiet_since__lte=today - STALLED_AFTER)
 
 
 def _deployments() -> QuerySet[Deployment]:

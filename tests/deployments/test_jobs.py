@@ -288,7 +288,7 @@ def test_one_never_logged_on_is_flagged_from_its_start(make):
 
 
 def test_recent_time_a_fresh_start_or_another_state_is_not_flagged(make):
-    make(last_time_logged_on=TODAY - days(28))
+    make(last_time_logged_on=TODAY - days(27))
     make(starts_on=TODAY - days(10), last_time_logged_on=None)
     for state in (State.PAUSED, State.AGREED, State.AWAITING_FINAL_EVALUATION, State.COMPLETED):
         make(state=state, last_time_logged_on=TODAY - days(60))
@@ -688,3 +688,15 @@ def test_the_jobs_are_scheduled_daily():
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     times = [schedule[f"deployments.{job}"] for job in JOBS]
     assert [(t.hour, t.minute) for t in times] == [({5}, {0}), ({5}, {30}), ({6}, {0}), ({6}, {30})]
+
+
+def test_the_job_and_the_dashboard_share_one_rule_for_a_stall(make, home_la):
+    """Four weeks to the day without time logged is a stall, for the daily job and the dashboard."""
+    from brokerage import dashboard
+
+    deployment = make(last_time_logged_on=TODAY - days(28))
+
+    assert jobs.flag_stalled_deployments(TODAY)["flagged"] == 1
+    authority = deployment.supported_school.local_authority_id
+    live = {d.pk: d for d in dashboard.live_deployments([authority], TODAY)}
+    assert live[deployment.pk].stalled
