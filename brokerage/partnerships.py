@@ -17,19 +17,18 @@ from django.utils import timezone
 
 from deployments.choices import COMMITTED_STATES
 from deployments.models import Deployment
-from designations.choices import CURRENT_DESIGNATION_STATUSES, HEADSHIP_ROLES, DesignationStatus
+from designations.choices import CURRENT_DESIGNATION_STATUSES, DesignationStatus
 from designations.emails import absolute_url, send_email
 from designations.models import Designation, LeadershipPost
-from designations.services.lifecycle import add_months
 from schools.geography import GridPoint, squared_distance, within_distance
 
 from .choices import PartnershipStatus
 from .errors import BrokerageError
 from .models import CoachingSession, ProfessionalPartnership
+from .priority import new_head_post
 
 PARTNER_TYPE = "LLE"
 HOURS_MIN, HOURS_MAX = Decimal(20), Decimal(30)
-NEW_HEAD_YEARS = 2
 LIVE_STATUSES = [PartnershipStatus.REQUESTED, PartnershipStatus.ACTIVE]
 DECIMAL = DecimalField(max_digits=6, decimal_places=2)
 
@@ -38,20 +37,10 @@ DECIMAL = DecimalField(max_digits=6, decimal_places=2)
 
 
 def is_new_head(user, today: datetime.date) -> LeadershipPost | None:
-    """The user's current headship when it began in the last two years and no headship of theirs
-    began before it (the same rule as brokerage.priority.new_first_time_head, from the person's side)."""
+    """The user's headship when they are a new, first-time head (brokerage.priority decides)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    headships = list(
-        LeadershipPost.objects.filter(person=user, role__in=sorted(HEADSHIP_ROLES), started_on__lte=today)
-        .select_related("school")
-        .order_by("started_on", "pk")
-    )
-    if not headships:
-        return None
-    first = headships[0]
-    current = first.is_current_on(today) and first.started_on >= add_months(today, -12 * NEW_HEAD_YEARS)
-    return first if current else None
+    return new_head_post(user, today)
 
 
 # --- who may see and act ---------------------------------------------------------------------------

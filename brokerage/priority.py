@@ -39,21 +39,29 @@ def ofsted_concern(school: School) -> str | None:
     return f"Inspected on {inspection.start_date:%-d %B %Y}: {', '.join(poor)}."
 
 
+def new_head_post(person, today: datetime.date) -> LeadershipPost | None:
+    """The person's headship when it is their first, is held now and began in the last two years."""
+    headships = LeadershipPost.objects.filter(
+        person=person, role__in=sorted(HEADSHIP_ROLES), started_on__lte=today
+    ).order_by("started_on", "pk")
+    first = headships.select_related("school").first()
+    if first is None or not first.is_current_on(today):
+        return None
+    return first if first.started_on >= add_months(today, -12 * NEW_HEAD_YEARS) else None
+
+
 def new_first_time_head(school: School, today: datetime.date) -> LeadershipPost | None:
-    """The school's current head, when they took up their first headship in the last two years."""
-    since = add_months(today, -12 * NEW_HEAD_YEARS)
+    """The school's current head, when this is their first headship and began in the last two years."""
     current = (
-        LeadershipPost.objects.filter(school=school, role__in=sorted(HEADSHIP_ROLES), started_on__gte=since)
-        .filter(ended_on__isnull=True)
+        LeadershipPost.objects.filter(school=school, role__in=sorted(HEADSHIP_ROLES), ended_on__isnull=True)
         .select_related("person")
+        .order_by("-started_on", "-pk")
         .first()
     )
     if current is None:
         return None
-    earlier = LeadershipPost.objects.filter(
-        person_id=current.person_id, role__in=sorted(HEADSHIP_ROLES), started_on__lt=current.started_on
-    ).exclude(pk=current.pk)
-    return None if earlier.exists() else current
+    first = new_head_post(current.person, today)
+    return current if first is not None and first.pk == current.pk else None
 
 
 def latest_risk_assessment(school: School) -> RiskAssessment | None:
