@@ -88,7 +88,8 @@ def school_organisations_of(user, school_id: int) -> list:
     ]
 
 
-def _member_of(user, organisation_id: int, roles: set[str] | None = None) -> bool:
+def is_member(user, organisation_id: int, roles: set[str] | None = None) -> bool:
+    """The user belongs to the organisation (in one of ``roles``, when given)."""
     return any(
         m.organisation_id == organisation_id and (roles is None or m.role in roles)
         for m in getattr(user, "active_memberships", [])
@@ -110,7 +111,7 @@ def is_request_commissioner(user, request) -> bool:
     return (
         request is not None
         and user.is_authenticated
-        and _member_of(user, request.commissioner_id, COMMISSIONER_ROLES)
+        and is_member(user, request.commissioner_id, COMMISSIONER_ROLES)
     )
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.choices import OrganisationKind
+from accounts.principals import acting_person, is_api_client
 from designations.models import Designation, DesignationType, Specialism
 from schools.choices import OPEN_STATUSES
 from schools.models import School
@@ -71,18 +72,6 @@ def commissionable_schools(user):
     return School.objects.filter(scope, status__in=sorted(OPEN_STATUSES)).distinct()
 
 
-def broker_choices(designation_types) -> list:
-    """Organisations that may broker every one of these types."""
-    from accounts.models import Organisation
-
-    organisations = Organisation.objects.filter(is_active=True).select_related("local_authority", "school")
-    return [
-        o
-        for o in organisations
-        if designation_types and all(may_broker_type(o, t) for t in designation_types)
-    ]
-
-
 # --- raising a request ---------------------------------------------------------------------------
 
 
@@ -113,7 +102,7 @@ def type_fit_errors(designation_types, needs, priority_reasons) -> list[str]:
 
 
 def _may_act_for(actor, commissioner) -> bool:
-    if getattr(actor, "is_api_client", False):
+    if is_api_client(actor):
         return actor.organisation.pk == commissioner.pk and commissioner.kind in COMMISSIONING_KINDS
     return commissioner in commissioning_organisations_of(actor)
 
@@ -175,7 +164,7 @@ def raise_request(
         school=school,
         commissioner=commissioner,
         broker=broker,
-        raised_by=_person(actor),
+        raised_by=acting_person(actor),
         title=title,
         needs_description=needs_description,
         priority_reasons=sorted(set(priority_reasons)),
@@ -205,7 +194,7 @@ def change_status(request: SupportRequest, to_status: str, *, actor, reason: str
             request=request,
             from_status=request.status,
             to_status=to_status,
-            actor=_person(actor),
+            actor=acting_person(actor),
             reason=reason,
         )
         request.status, request.status_reason = to_status, reason
@@ -227,14 +216,6 @@ def close(request: SupportRequest, *, actor, reason: str) -> SupportRequest:
     if not reason.strip():
         raise BrokerageError("Say why the request is closed without support.", field="reason")
     return change_status(request, Status.CLOSED, actor=actor, reason=reason)
-
-
-def _person(actor):
-    return (
-        actor
-        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_client", False)
-        else None
-    )
 
 
 # --- the broker's shortlist -----------------------------------------------------------------------

@@ -25,8 +25,6 @@ from .choices import (
     TimeBasis,
 )
 
-DAYS_PER_WEEK_MAX = Decimal("5")
-
 
 class Deployment(models.Model):
     """A leader working with a supported school, brokered for a support request."""

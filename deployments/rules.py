@@ -8,17 +8,11 @@ from accounts.rules import is_national_administrator
 from brokerage.rules import (
     COMMISSIONER_ROLES,
     broker_organisations_of,
+    is_member,
     school_organisations_of,
 )
 
 from .choices import Party
-
-
-def _member_of(user, organisation_id: int, roles: set[str]) -> bool:
-    return any(
-        m.organisation_id == organisation_id and m.role in roles
-        for m in getattr(user, "active_memberships", [])
-    )
 
 
 @rules.predicate
@@ -28,7 +22,7 @@ def is_deployment_broker(user, deployment) -> bool:
 
 @rules.predicate
 def is_deployment_commissioner(user, deployment) -> bool:
-    return deployment is not None and _member_of(user, deployment.commissioner_id, COMMISSIONER_ROLES)
+    return deployment is not None and is_member(user, deployment.commissioner_id, COMMISSIONER_ROLES)
 
 
 @rules.predicate

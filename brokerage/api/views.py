@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -15,8 +14,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.authentication import forget_token_for_history
 from accounts.api.responses import error_responses
 from accounts.choices import OrganisationKind
+from accounts.principals import is_api_client
 from schools.models import School
 from schools.queries import schools_visible_to
 
@@ -39,18 +40,6 @@ FILTER_PARAMETERS = [
         "designation_type", str, description="A type's code, e.g. LLE; an unknown code is a 400."
     ),
 ]
-
-
-def is_api_client(principal) -> bool:
-    return getattr(principal, "is_api_client", False)
-
-
-def forget_token_for_history(request: Request) -> None:
-    """simple_history records the Django request's user as the author of a change; DRF sets that
-    to the token's ApiClient, which is no person (and no User row). A token's change is recorded
-    without a person."""
-    if is_api_client(request.user):
-        request._request.user = AnonymousUser()
 
 
 def error_body(error: BrokerageError) -> dict[str, list[str]]:

@@ -13,8 +13,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.authentication import forget_token_for_history
 from accounts.api.responses import error_responses
-from brokerage.api.views import error_body, forget_token_for_history, is_api_client
+from accounts.principals import is_api_client
+from brokerage.api.views import error_body
 from brokerage.errors import BrokerageError, InvalidTransition
 
 from .. import services

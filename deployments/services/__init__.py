@@ -14,7 +14,7 @@ from .agreements import (
     start_if_due,
     start_new_version,
 )
-from .capacity import check_capacity, spare_capacity
+from .capacity import check_capacity
 from .transitions import ALLOWED_TRANSITIONS, end_early, escalate, pause, resume, transition
 from .work import (
     Rating,

@@ -139,20 +139,9 @@ def headroom(
     return max(free, Decimal(0))
 
 
-def spare_capacity(leader, starts_on: datetime.date, ends_on: datetime.date) -> Decimal:
-    """The days a week this leader has free throughout the period."""
-    return headroom(
-        available=weekly_availability(leader),
-        committed=commitments(leader, starts_on, ends_on),
-        unavailable=unavailability(leader, starts_on, ends_on),
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-
-
-def _days(value: Decimal) -> str:
-    value = value.normalize()
-    text = f"{value:f}"
+def days_text(value: Decimal) -> str:
+    """'1 day', '2.5 days': for messages."""
+    text = f"{value.normalize():f}"
     return f"{text} day" if value == 1 else f"{text} days"
 
 
@@ -174,8 +163,9 @@ def check_capacity(
     )
     if shortfall is not None:
         raise CapacityExceeded(
-            f"This would commit {leader} to {_days(shortfall.committed)} a week from "
+            f"This would commit {leader} to {days_text(shortfall.committed)} a week from "
             f"{shortfall.starts_on:%-d %B %Y} to {shortfall.ends_on:%-d %B %Y}: "
-            f"{_days(shortfall.excess)} a week more than the {_days(shortfall.available)} they can give.",
+            f"{days_text(shortfall.excess)} a week more than the "
+            f"{days_text(shortfall.available)} they can give.",
             field="days_per_week",
         )

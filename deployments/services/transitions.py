@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.principals import acting_person
 from brokerage.errors import BrokerageError, InvalidTransition
 
 from ..choices import DeploymentState, StateReason
@@ -62,7 +63,7 @@ def transition(
             to_state=to_state,
             reason=reason,
             note=note,
-            actor=_person(actor),
+            actor=acting_person(actor),
         )
         locked.state, locked.state_changed_at = to_state, timezone.now()
         if to_state in NEEDS_REASON:
@@ -104,11 +105,3 @@ def escalate(deployment: Deployment, *, actor, note: str) -> Deployment:
 
     transaction.on_commit(lambda: emails.escalated(deployment, note, actor))
     return deployment
-
-
-def _person(actor):
-    return (
-        actor
-        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_client", False)
-        else None
-    )

@@ -25,6 +25,7 @@ from ..models import (
     Variation,
 )
 from .agreements import current_agreement
+from .capacity import days_text
 from .transitions import transition
 
 State = DeploymentState
@@ -39,11 +40,6 @@ def days_allowed(deployment: Deployment) -> Decimal:
     """The days agreed plus every recorded variation."""
     extra = deployment.variations.aggregate(total=Sum("extra_days"))["total"] or Decimal(0)
     return deployment.days_agreed + extra
-
-
-def _days(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return f"{text} day" if value == 1 else f"{text} days"
 
 
 def log_time(
@@ -79,9 +75,9 @@ def log_time(
         used, allowed = days_used(locked), days_allowed(locked)
         if used + days > allowed:
             raise BrokerageError(
-                f"This would take the time logged to {_days(used + days)}, "
-                f"{_days(used + days - allowed)} more "
-                f"than the {_days(allowed)} agreed. Ask the broker to record a variation first.",
+                f"This would take the time logged to {days_text(used + days)}, "
+                f"{days_text(used + days - allowed)} more "
+                f"than the {days_text(allowed)} agreed. Ask the broker to record a variation first.",
                 field="days",
             )
         entry = TimeEntry.objects.create(
