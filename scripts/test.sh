@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the test suite, selecting the tests the configured services allow:
 # PostgreSQL-only tests need DATABASE_URL to point at PostgreSQL, broker tests need CELERY_BROKER_URL.
-# Extra arguments go to pytest (e.g. a path, or -n 2 for pytest-xdist).
+# Tests run in parallel over the machine's cores (pytest-xdist; PYTEST_WORKERS=0 runs them in one process).
+# Extra arguments go to pytest (e.g. a path, or -x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +20,4 @@ else
     echo "Running every test, against PostgreSQL and the Redis broker."
 fi
 
-exec .venv/bin/pytest -p no:cacheprovider -rfE "${marker_args[@]}" "$@"
+exec .venv/bin/pytest -p no:cacheprovider -rfE -n "${PYTEST_WORKERS:-auto}" "${marker_args[@]}" "$@"
