@@ -56,8 +56,11 @@ class StaffData:
 def propose(
     request: SupportRequest, designation: Designation, *, actor, today: datetime.date | None = None
 ) -> Deployment:
-    """The broker puts a leader forward: refused if the broker may not broker them or the matching
-    excludes them (suspended, untrained, conflict of interest, no time)."""
+    """The broker puts a leader forward: refused if the broker may not broker them, the matching
+    excludes them (suspended, untrained, conflict of interest, no time) or they are already proposed.
+
+    Side effects, in order: the deployment (proposed), their shortlist entry marked proposed, the
+    request moved to proposed, and after commit an email telling the leader."""
     today = today or timezone.localdate()
     if not actor.has_perm("brokerage.broker_request", request):
         raise BrokerageError("Only the request's broker can propose a leader.")
@@ -71,6 +74,13 @@ def propose(
     if found.exclusions:
         raise BrokerageError(" ".join(found.exclusions))
     with transaction.atomic():
+        # Locked so that a second press of "Propose" (or a second broker) waits, then is refused.
+        SupportRequest.objects.select_for_update().get(pk=request.pk)
+        already = Deployment.objects.filter(support_request=request, designation=designation).exclude(
+            state=State.ENDED_EARLY
+        )
+        if already.exists():
+            raise InvalidTransition(f"{designation.holder} has already been proposed for this request.")
         deployment = Deployment.objects.create(
             support_request=request,
             designation=designation,
@@ -88,6 +98,9 @@ def propose(
         entry.save(update_fields=["status"])
         if request.status != RequestStatus.PROPOSED:
             brokerage_services.change_status(request, RequestStatus.PROPOSED, actor=actor)
+        from .. import emails
+
+        transaction.on_commit(lambda: emails.leader_proposed(deployment))
     return deployment
 
 
