@@ -346,6 +346,10 @@ class RecordOutsideAgreementForm(GovukFormMixin, forms.Form):
     copy = forms.FileField(
         label="Upload a copy (optional)",
         required=False,
+        error_messages={
+            "empty": "The selected file is empty.",
+            "invalid": "The selected file could not be read: upload it again.",
+        },
         help_text="The email, the signed letter or the meeting notes: "
         "a PDF, DOCX, XLSX, PNG, JPG or TXT file.",
     )
