@@ -301,6 +301,9 @@ class ProposeView(RequestMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
+        if self.support_request.status not in WAITING_REQUEST_STATUSES:
+            messages.error(request, f"This request is {self.support_request.get_status_display().lower()}.")
+            return self.back()
         return self.render_page()
 
     def post(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
