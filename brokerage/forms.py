@@ -17,6 +17,7 @@ from designations.models import DesignationType, Specialism
 from .choices import Funder, PriorityReason
 from .errors import BrokerageError
 from .filters import SupportRequestFilterSet
+from .models import SHORTLIST_TEXT_MAX
 from .rules import BROKER_KINDS_BY_RULE
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -252,7 +253,27 @@ class ReasonForm(GovukFormMixin, forms.Form):
 
 
 class ShortlistNoteForm(GovukFormMixin, forms.Form):
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=SHORTLIST_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Only brokers see these notes: not the leader, the school or the commissioner.",
+        error_messages={"max_length": f"Notes must be {SHORTLIST_TEXT_MAX:,} characters or fewer"},
+    )
+
+
+class DeclineForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why did they decline, or why are they unavailable?",
+        max_length=SHORTLIST_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, ‘No time until the summer term’. Only brokers see this.",
+        error_messages={
+            "required": "Enter why they declined or are unavailable",
+            "max_length": f"The reason must be {SHORTLIST_TEXT_MAX:,} characters or fewer",
+        },
+    )
 
 
 def yes_no(label: str) -> forms.ChoiceField:

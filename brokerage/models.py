@@ -137,6 +137,10 @@ class RequestTransition(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
+# The longest note or decline reason a broker may write on a shortlist entry.
+SHORTLIST_TEXT_MAX = 2000
+
+
 class ShortlistEntry(models.Model):
     """A leader the broker is considering for a request, and how far they have got."""
 
@@ -147,12 +151,20 @@ class ShortlistEntry(models.Model):
     status = models.CharField(
         max_length=20, choices=ShortlistStatus.choices, default=ShortlistStatus.SHORTLISTED
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(
+        blank=True,
+        max_length=SHORTLIST_TEXT_MAX,
+        help_text="The broker's own working notes: only brokers see them.",
+    )
+    decline_reason = models.TextField(
+        blank=True, max_length=SHORTLIST_TEXT_MAX, help_text="Why the leader declined or is unavailable."
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
     contacted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 

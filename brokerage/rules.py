@@ -7,24 +7,19 @@ import rules
 
 from accounts.choices import OrganisationKind, Role
 from accounts.rules import is_la_officer, is_national_administrator
-from designations.choices import BrokeringRule
+
+# Who may broker which designation is decided in designations (below brokerage), so the
+# designation page can use it too; these names stay importable from here.
+from designations.rules import (  # noqa: F401
+    BROKER_KINDS_BY_RULE,
+    BROKER_ROLES_BY_KIND,
+    broker_organisations_of,
+    may_broker_designation,
+    may_broker_type,
+)
 
 Kind = OrganisationKind
 
-# The kinds of organisation each brokering rule lets broker a type's deployments.
-BROKER_KINDS_BY_RULE: dict[str, set[str]] = {
-    BrokeringRule.TEACHING_SCHOOL_POOL: {Kind.TEACHING_SCHOOL},
-    BrokeringRule.LOCAL_BROKERS: {Kind.LOCAL_AUTHORITY, Kind.TEACHING_SCHOOL, Kind.AGENCY},
-    BrokeringRule.ASSOCIATES: {Kind.NATIONAL_BODY, Kind.AGENCY},
-    BrokeringRule.NOT_BROKERED: set(),
-}
-# The roles in which a member brokers for their organisation.
-BROKER_ROLES_BY_KIND: dict[str, set[str]] = {
-    Kind.LOCAL_AUTHORITY: {Role.LA_OFFICER},
-    Kind.TEACHING_SCHOOL: {Role.TEACHING_SCHOOL_LEAD},
-    Kind.AGENCY: {Role.ASSOCIATE},
-    Kind.NATIONAL_BODY: {Role.ASSOCIATE},
-}
 COMMISSIONING_KINDS = {
     Kind.LOCAL_AUTHORITY,
     Kind.DIOCESE,
@@ -36,32 +31,6 @@ COMMISSIONING_KINDS = {
 COMMISSIONER_ROLES = {Role.COMMISSIONER, Role.LA_OFFICER}
 # Members of a school who act for it: agree agreements, see its support.
 SCHOOL_ROLES = {Role.SCHOOL_LEADER, Role.COMMISSIONER, Role.TEACHING_SCHOOL_LEAD}
-
-
-def may_broker_type(organisation, designation_type) -> bool:
-    """The brokering rule of the type names this kind of organisation."""
-    return organisation.kind in BROKER_KINDS_BY_RULE.get(designation_type.brokering_rule, set())
-
-
-def may_broker_designation(organisation, designation) -> bool:
-    """As may_broker_type, and a teaching school brokers SLEs from its own pool only."""
-    designation_type = designation.designation_type
-    if not may_broker_type(organisation, designation_type):
-        return False
-    if designation_type.brokering_rule == BrokeringRule.TEACHING_SCHOOL_POOL:
-        return designation.designating_organisation_id == organisation.pk
-    return True
-
-
-def broker_organisations_of(user) -> list:
-    """The organisations this user brokers for."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return [
-        m.organisation
-        for m in getattr(user, "active_memberships", [])
-        if m.role in BROKER_ROLES_BY_KIND.get(m.organisation.kind, set())
-    ]
 
 
 def commissioning_organisations_of(user) -> list:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -257,22 +258,53 @@ def shortlist(request: SupportRequest, designation: Designation, *, actor, notes
     return entry
 
 
+def _save_entry(entry: ShortlistEntry, fields: list[str]) -> ShortlistEntry:
+    try:
+        entry.full_clean(exclude=["request", "designation", "added_by"], validate_unique=False)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise BrokerageError(messages[0], field={"decline_reason": "reason"}.get(field, field)) from error
+    entry.save(update_fields=fields)
+    return entry
+
+
+def _require_open_shortlist(entry: ShortlistEntry) -> None:
+    if entry.request.status not in {Status.OPEN, Status.SHORTLISTING, Status.PROPOSED}:
+        raise InvalidTransition(f"This request is {entry.request.get_status_display().lower()}.")
+
+
 def mark_contacted(entry: ShortlistEntry, *, actor, notes: str = "") -> ShortlistEntry:
     _require_broker(actor, entry.request)
     entry.status, entry.contacted_at = ShortlistStatus.CONTACTED, timezone.now()
     if notes:
         entry.notes = notes
-    entry.save(update_fields=["status", "contacted_at", "notes"])
-    return entry
+    return _save_entry(entry, ["status", "contacted_at", "notes"])
 
 
-def mark_declined(entry: ShortlistEntry, *, actor, notes: str = "") -> ShortlistEntry:
+def mark_declined(entry: ShortlistEntry, *, actor, reason: str, notes: str = "") -> ShortlistEntry:
+    """The leader said no (or cannot do it): recorded with why, for the broker's eyes only."""
     _require_broker(actor, entry.request)
-    entry.status = ShortlistStatus.DECLINED
+    _require_open_shortlist(entry)
+    if entry.status == ShortlistStatus.PROPOSED:
+        raise InvalidTransition(f"{entry.designation.holder} has been proposed: end the deployment instead.")
+    if not reason.strip():
+        raise BrokerageError("Enter why they declined or are unavailable.", field="reason")
+    entry.status, entry.declined_at, entry.decline_reason = (
+        ShortlistStatus.DECLINED,
+        timezone.now(),
+        reason.strip(),
+    )
     if notes:
         entry.notes = notes
-    entry.save(update_fields=["status", "notes"])
-    return entry
+    return _save_entry(entry, ["status", "declined_at", "decline_reason", "notes"])
+
+
+def update_shortlist_notes(entry: ShortlistEntry, *, actor, notes: str) -> ShortlistEntry:
+    """The broker's working notes on a leader they are considering (replaces the notes)."""
+    _require_broker(actor, entry.request)
+    _require_open_shortlist(entry)
+    entry.notes = notes.strip()
+    return _save_entry(entry, ["notes"])
 
 
 # --- risk assessments ----------------------------------------------------------------------------

@@ -15,13 +15,23 @@ urlpatterns = [
     path("requests/<int:pk>/close/", views.EndRequestView.as_view(kind="close"), name="request-close"),
     path(
         "requests/<int:pk>/shortlist/<int:designation_pk>/",
-        views.BrokerActionView.as_view(action="shortlist"),
+        views.BrokerActionView.as_view(),
         name="shortlist-add",
     ),
     path(
         "requests/<int:pk>/propose/<int:designation_pk>/",
-        views.BrokerActionView.as_view(action="propose"),
+        views.ProposeView.as_view(),
         name="propose",
+    ),
+    path(
+        "requests/<int:pk>/shortlist/entry/<int:entry_pk>/notes/",
+        views.ShortlistEntryFormView.as_view(kind="notes"),
+        name="shortlist-notes",
+    ),
+    path(
+        "requests/<int:pk>/shortlist/entry/<int:entry_pk>/declined/",
+        views.ShortlistEntryFormView.as_view(kind="declined"),
+        name="shortlist-decline",
     ),
     path(
         "requests/<int:pk>/shortlist/entry/<int:entry_pk>/<slug:action>/",

@@ -26,9 +26,11 @@ from . import services
 from .choices import WAITING_REQUEST_STATUSES, PriorityReason, RequestStatus
 from .errors import BrokerageError
 from .forms import (
+    DeclineForm,
     ReasonForm,
     RiskAssessmentForm,
     SchoolSearchForm,
+    ShortlistNoteForm,
     SupportRequestForm,
     SupportRequestListFilterSet,
     date_parts,
@@ -268,52 +270,147 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
 
 
 class BrokerActionView(RequestMixin, View):
-    """POST-only actions on candidates: shortlist, propose."""
+    """POST-only: add a candidate to the shortlist."""
 
     permission = "brokerage.broker_request"
-    action = ""
 
     def post(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
         designation = get_object_or_404(
             Designation.objects.select_related("holder", "designation_type"), pk=designation_pk
         )
         try:
-            if self.action == "shortlist":
-                services.shortlist(self.support_request, designation, actor=request.user)
-                messages.success(request, f"{designation.holder} added to the shortlist.")
-            else:
-                deployment = deployment_services.propose(
-                    self.support_request, designation, actor=request.user
-                )
-                messages.success(request, f"{designation.holder} proposed. Now draft the agreement.")
-                return redirect("deployments:deployment-detail", pk=deployment.pk)
+            services.shortlist(self.support_request, designation, actor=request.user)
         except BrokerageError as error:
             messages.error(request, error.message)
+        else:
+            messages.success(request, f"{designation.holder} added to the shortlist.")
         return self.back()
 
 
-class ShortlistEntryView(RequestMixin, View):
-    permission = "brokerage.broker_request"
+class ProposeView(RequestMixin, View):
+    """GET: confirm proposing a leader (what happens next, who is told). POST: propose them."""
 
-    def post(self, request: HttpRequest, pk: int, entry_pk: int, action: str) -> HttpResponse:
-        entry = get_object_or_404(
-            ShortlistEntry.objects.select_related("designation__holder"),
-            pk=entry_pk,
-            request=self.support_request,
+    permission = "brokerage.broker_request"
+    template_name = "brokerage/requests/propose_confirm.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.designation = get_object_or_404(
+            Designation.objects.select_related("holder", "designation_type", "school"),
+            pk=kwargs["designation_pk"],
         )
-        if action not in {"contacted", "declined"}:
-            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
         if self.support_request.status not in WAITING_REQUEST_STATUSES:
             messages.error(request, f"This request is {self.support_request.get_status_display().lower()}.")
             return self.back()
-        notes = request.POST.get("notes", "").strip()
-        if action == "contacted":
-            services.mark_contacted(entry, actor=request.user, notes=notes)
-            messages.success(request, f"{entry.designation.holder} marked as contacted.")
-        elif action == "declined":
-            services.mark_declined(entry, actor=request.user, notes=notes)
-            messages.success(request, f"{entry.designation.holder} marked as declined or unavailable.")
+        return self.render_page()
+
+    def post(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
+        designation = self.designation
+        try:
+            deployment = deployment_services.propose(self.support_request, designation, actor=request.user)
+        except BrokerageError as error:
+            messages.error(request, error.message)
+            return self.back()
+        messages.success(
+            request, f"{designation.holder} proposed and told by email. Now draft the agreement."
+        )
+        return redirect("deployments:deployment-detail", pk=deployment.pk)
+
+    def render_page(self) -> HttpResponse:
+        return render(
+            self.request,
+            self.template_name,
+            {"support_request": self.support_request, "designation": self.designation, **NAV},
+        )
+
+
+class ShortlistEntryMixin(RequestMixin):
+    permission = "brokerage.broker_request"
+
+    def get_entry(self) -> ShortlistEntry:
+        return get_object_or_404(
+            ShortlistEntry.objects.select_related("designation__holder", "designation__school", "request"),
+            pk=self.kwargs["entry_pk"],
+            request=self.support_request,
+        )
+
+    def refuse_if_closed(self) -> HttpResponse | None:
+        if self.support_request.status not in WAITING_REQUEST_STATUSES:
+            messages.error(
+                self.request, f"This request is {self.support_request.get_status_display().lower()}."
+            )
+            return self.back()
+        return None
+
+
+class ShortlistEntryView(ShortlistEntryMixin, View):
+    """POST: mark a shortlisted leader as contacted."""
+
+    def post(self, request: HttpRequest, pk: int, entry_pk: int, action: str) -> HttpResponse:
+        entry = self.get_entry()
+        if action != "contacted":
+            raise Http404
+        refused = self.refuse_if_closed()
+        if refused:
+            return refused
+        services.mark_contacted(entry, actor=request.user, notes=request.POST.get("notes", "").strip())
+        messages.success(request, f"{entry.designation.holder} marked as contacted.")
         return self.back()
+
+
+class ShortlistEntryFormView(ShortlistEntryMixin, View):
+    """The broker's notes on an entry, or why the leader declined: a question page each."""
+
+    kind = "notes"
+    KINDS = {
+        "notes": {
+            "form": ShortlistNoteForm,
+            "template": "brokerage/requests/shortlist_notes.html",
+        },
+        "declined": {
+            "form": DeclineForm,
+            "template": "brokerage/requests/shortlist_decline.html",
+        },
+    }
+
+    def get(self, request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+        entry = self.get_entry()
+        refused = self.refuse_if_closed()
+        if refused:
+            return refused
+        initial = {"notes": entry.notes} if self.kind == "notes" else {"reason": entry.decline_reason}
+        return self.render_page(entry, self.KINDS[self.kind]["form"](initial=initial))
+
+    def post(self, request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+        entry = self.get_entry()
+        refused = self.refuse_if_closed()
+        if refused:
+            return refused
+        form = self.KINDS[self.kind]["form"](request.POST)
+        if form.is_valid():
+            try:
+                if self.kind == "notes":
+                    notes = form.cleaned_data["notes"]
+                    services.update_shortlist_notes(entry, actor=request.user, notes=notes)
+                    message = f"Notes on {entry.designation.holder} saved."
+                else:
+                    services.mark_declined(entry, actor=request.user, reason=form.cleaned_data["reason"])
+                    message = f"{entry.designation.holder} marked as declined or unavailable."
+            except BrokerageError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(f"{reverse('brokerage:request-detail', args=[pk])}#shortlist")
+        return self.render_page(entry, form)
+
+    def render_page(self, entry: ShortlistEntry, form) -> HttpResponse:
+        return render(
+            self.request,
+            self.KINDS[self.kind]["template"],
+            {"support_request": self.support_request, "entry": entry, "form": form, **NAV},
+        )
 
 
 class EndRequestView(RequestMixin, View):

@@ -16,6 +16,7 @@ from .models import (
     Notice,
     Objective,
     ProgressReview,
+    RecordedSignoff,
     ReviewReminder,
     Signoff,
     TimeEntry,
@@ -78,8 +79,23 @@ class AgreementAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "status", "starts_on", "ends_on", "payee_school"]
     list_filter = ["status", "time_basis", "rate_basis"]
     raw_id_fields = ["deployment", "payee_school", "drafted_by"]
-    readonly_fields = ["status", "agreed_at"]
+    readonly_fields = ["status", "sent_at", "agreed_at"]
     inlines = [ObjectiveInline, StaffInline, SignoffInline]
+
+
+@admin.register(RecordedSignoff)
+class RecordedSignoffAdmin(SimpleHistoryAdmin):
+    """Agreements recorded on a party's behalf: read-only, as they count only through the service."""
+
+    list_display = ["__str__", "party", "agreed_on", "method", "status", "recorded_by", "recorded_at"]
+    list_filter = ["status", "party", "method"]
+    search_fields = ["agreed_by_name", "agreement__deployment__supported_school__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ProgressReview)

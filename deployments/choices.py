@@ -51,6 +51,20 @@ class Party(models.TextChoices):
     COMMISSIONER = "commissioner", "The commissioner"
 
 
+class AgreementMethod(models.TextChoices):
+    """How a party agreed outside the service."""
+
+    EMAIL = "email", "By email"
+    LETTER = "letter", "By letter"
+    MEETING = "meeting", "At a meeting"
+
+
+class RecordedSignoffStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the recorder to confirm"
+    CONFIRMED = "confirmed", "Confirmed: counts as the party's agreement"
+    CANCELLED = "cancelled", "Cancelled before it counted"
+
+
 class TimeBasis(models.TextChoices):
     DAYS_PER_WEEK = "days_per_week", "Days a week"
     TOTAL_DAYS = "total_days", "Total days"

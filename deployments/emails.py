@@ -116,6 +116,19 @@ def escalated(deployment, note: str, actor) -> None:
     )
 
 
+def leader_proposed(deployment) -> None:
+    """To the leader: the broker has proposed them to support a school; the agreement follows."""
+    _send(
+        "leader-proposed",
+        leader_recipients(deployment),
+        {
+            "deployment": deployment,
+            "request": deployment.support_request,
+            "link": deployment_link(deployment),
+        },
+    )
+
+
 def agreement_sent(agreement) -> None:
     """To the three parties: a version of the agreement is waiting for each of them to agree."""
     deployment = agreement.deployment

@@ -13,13 +13,14 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
 from accounts.models import Organisation
 from brokerage.errors import BrokerageError
 from designations.forms import DATE_INPUT_FORMATS, govuk_date_input
 
-from .choices import ObjectiveOutcome, Rag, RateBasis, StateReason, TimeBasis
+from .choices import AgreementMethod, ObjectiveOutcome, Party, Rag, RateBasis, StateReason, TimeBasis
 from .filters import DeploymentFilterSet
 from .models import Agreement, Objective, Unavailability
 
@@ -307,6 +308,61 @@ class RequestChangesForm(GovukFormMixin, forms.Form):
         rows=5,
         required_message="Say what needs to change",
     )
+
+
+class RecordOutsideAgreementForm(GovukFormMixin, forms.Form):
+    """Step one of recording an agreement a party gave outside the service."""
+
+    party = forms.ChoiceField(
+        label="Which party agreed?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the party that agreed"},
+    )
+    agreed_by_name = forms.CharField(
+        label="Who agreed?",
+        max_length=200,
+        help_text="Their full name",
+        error_messages={
+            "required": "Enter the name of the person who agreed",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    agreed_by_role = forms.CharField(
+        label="Their role",
+        max_length=200,
+        help_text="For example, headteacher or chair of governors",
+        error_messages={
+            "required": "Enter their role",
+            "max_length": "The role must be 200 characters or fewer",
+        },
+    )
+    agreed_on = date_field("When did they agree?", required_message="Enter the date they agreed")
+    method = forms.ChoiceField(
+        label="How did they agree?",
+        choices=AgreementMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they agreed"},
+    )
+    copy = forms.FileField(
+        label="Upload a copy (optional)",
+        required=False,
+        error_messages={
+            "empty": "The selected file is empty.",
+            "invalid": "The selected file could not be read: upload it again.",
+        },
+        help_text="The email, the signed letter or the meeting notes: "
+        "a PDF, DOCX, XLSX, PNG, JPG or TXT file.",
+    )
+
+    def __init__(self, *args, parties: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [(p, Party(p).label) for p in parties]
+
+    def clean_agreed_on(self) -> datetime.date:
+        agreed_on = self.cleaned_data["agreed_on"]
+        if agreed_on > timezone.localdate():
+            raise forms.ValidationError("The date they agreed must be today or in the past")
+        return agreed_on
 
 
 # --- time, variations, reviews, evaluation -------------------------------------------------------

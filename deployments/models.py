@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .choices import (
+    AgreementMethod,
     AgreementStatus,
     DeploymentState,
     NoticeKind,
@@ -20,6 +21,7 @@ from .choices import (
     Party,
     Rag,
     RateBasis,
+    RecordedSignoffStatus,
     ReminderKind,
     StateReason,
     TimeBasis,
@@ -138,6 +140,9 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When this version was last sent to the parties to agree."
+    )
     agreed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -237,6 +242,8 @@ class Signoff(models.Model):
     agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agreed_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["agreement", "agreed_at"]
         constraints = [
@@ -245,6 +252,62 @@ class Signoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_party_display()} agreed v{self.agreement_id}"
+
+
+def recorded_copy_path(instance: RecordedSignoff, filename: str) -> str:
+    # Private storage: never under a public URL; served by a permission-checked view.
+    return f"agreements/{instance.agreement.deployment_id}/{filename}"
+
+
+class RecordedSignoff(models.Model):
+    """A party's agreement given outside the service (by email, letter or at a meeting), recorded
+    on its behalf by the broker or a national administrator. It counts as the party's signoff
+    only once the recorder confirms it; it stays as the record of who said so, and how."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="recorded_signoffs")
+    party = models.CharField(max_length=20, choices=Party.choices)
+    agreed_by_name = models.CharField("Who agreed", max_length=200)
+    agreed_by_role = models.CharField("Their role", max_length=200)
+    agreed_on = models.DateField("When they agreed")
+    method = models.CharField("How they agreed", max_length=20, choices=AgreementMethod.choices)
+    copy = models.FileField(upload_to=recorded_copy_path, blank=True, max_length=300)
+    copy_name = models.CharField(max_length=255, blank=True)
+    copy_content_type = models.CharField(max_length=100, blank=True)
+    copy_size = models.PositiveIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=20, choices=RecordedSignoffStatus.choices, default=RecordedSignoffStatus.PENDING
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    signoff = models.OneToOneField(
+        Signoff, null=True, blank=True, on_delete=models.SET_NULL, related_name="recorded"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agreed_by_name} for {self.get_party_display().lower()} (v{self.agreement_id})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        if self.agreed_on is None:
+            return
+        if self.agreed_on > timezone.localdate():
+            raise ValidationError({"agreed_on": "The date they agreed must be today or in the past"})
+        sent_at = self.agreement.sent_at if self.agreement_id else None
+        if sent_at is not None and self.agreed_on < timezone.localdate(sent_at):
+            raise ValidationError(
+                {
+                    "agreed_on": "The date they agreed must be on or after "
+                    f"{timezone.localdate(sent_at):%-d %B %Y}, when this version was sent"
+                }
+            )
 
 
 class TimeEntry(models.Model):

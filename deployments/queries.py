@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from accounts.choices import OrganisationKind
 from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisations_of
 
-from .choices import DeploymentState
+from .choices import DeploymentState, Party
 from .models import Deployment
 
 # An active deployment with no time logged for this long has stalled.
@@ -72,3 +74,90 @@ def deployments_visible_to(principal) -> QuerySet[Deployment]:
         return deployments
     ids = Deployment.objects.filter(scope).values("pk")
     return deployments.filter(pk__in=ids)
+
+
+# --- the people of each party ----------------------------------------------------------------------
+
+SCHOOL_KINDS = {OrganisationKind.SCHOOL, OrganisationKind.TEACHING_SCHOOL}
+
+
+@dataclass
+class PartyPeople:
+    """One party to a deployment and the people there who can agree for it (as parties_of decides)."""
+
+    key: str
+    label: str
+    place: str
+    people: list = field(default_factory=list)
+    party: str | None = None  # the Party they agree as; None for the leader's own row
+
+    @property
+    def nobody_can_agree(self) -> bool:
+        return self.party is not None and not self.people
+
+
+def party_people(deployment: Deployment) -> list[PartyPeople]:
+    """Each party (the supported school, the leader's school, the commissioner) with the active
+    people who can agree for it, then the leader. Two queries, whatever the number of people.
+
+    The leader can agree for their school, so they are listed there as well as on their own row."""
+    from accounts.models import Membership
+
+    school_ids = {deployment.supported_school_id, deployment.leader_school_id}
+    memberships = (
+        Membership.objects.filter(user__is_active=True, organisation__is_active=True)
+        .filter(
+            Q(
+                organisation__school_id__in=school_ids,
+                organisation__kind__in=sorted(SCHOOL_KINDS),
+                role__in=sorted(SCHOOL_ROLES),
+            )
+            | Q(organisation_id=deployment.commissioner_id, role__in=sorted(COMMISSIONER_ROLES))
+        )
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user__email")
+    )
+    by_school: dict[int, dict] = {school_id: {} for school_id in school_ids}
+    commissioners: dict = {}
+    for membership in memberships:
+        organisation = membership.organisation
+        if organisation.pk == deployment.commissioner_id and membership.role in COMMISSIONER_ROLES:
+            commissioners.setdefault(membership.user_id, membership.user)
+        in_school = organisation.school_id in by_school and organisation.kind in SCHOOL_KINDS
+        if in_school and membership.role in SCHOOL_ROLES:
+            by_school[organisation.school_id].setdefault(membership.user_id, membership.user)
+    leader = deployment.leader
+    leader_school_people = dict(by_school[deployment.leader_school_id])
+    if leader.is_active:
+        leader_school_people.setdefault(leader.pk, leader)
+    return [
+        PartyPeople(
+            key=Party.SUPPORTED_SCHOOL,
+            label=Party.SUPPORTED_SCHOOL.label,
+            place=deployment.supported_school.name,
+            people=list(by_school[deployment.supported_school_id].values()),
+            party=Party.SUPPORTED_SCHOOL,
+        ),
+        PartyPeople(
+            key=Party.LEADER_SCHOOL,
+            label=Party.LEADER_SCHOOL.label,
+            place=deployment.leader_school.name,
+            people=list(leader_school_people.values()),
+            party=Party.LEADER_SCHOOL,
+        ),
+        PartyPeople(
+            key=Party.COMMISSIONER,
+            label=Party.COMMISSIONER.label,
+            place=deployment.commissioner.name,
+            people=list(commissioners.values()),
+            party=Party.COMMISSIONER,
+        ),
+        PartyPeople(key="leader", label="The leader", place=deployment.leader_school.name, people=[leader]),
+    ]
+
+
+def named_staff(agreement) -> list:
+    """Staff of the leader's school named on an agreement, with their accounts when they have one."""
+    if agreement is None:
+        return []
+    return list(agreement.staff.select_related("user"))

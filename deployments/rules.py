@@ -67,6 +67,15 @@ def is_party(user, deployment) -> bool:
     return bool(parties_of(user, deployment))
 
 
+def recordable_parties(user, deployment) -> list[str]:
+    """The parties this user may record an outside agreement for: none without the permission,
+    and never one they act for (they agree for it themselves)."""
+    if not user.has_perm("deployments.record_outside_agreement", deployment):
+        return []
+    own = parties_of(user, deployment)
+    return [party for party in Party.values if party not in own]
+
+
 can_view = (
     is_national_administrator
     | is_deployment_broker
@@ -77,7 +86,19 @@ can_view = (
     | is_named_staff
 )
 rules.add_perm("deployments.view_deployment", can_view)
+# The named contacts of every party. Only the parties, the leader and named staff, the broker and
+# national administrators see a deployment at all, and each of them needs to reach the others.
+rules.add_perm("deployments.view_contacts", can_view)
 rules.add_perm("deployments.manage_deployment", is_deployment_broker)
+# Recording, on a party's behalf, an agreement it gave outside the service: the broker or a national
+# administrator, never someone who works on the deployment (the leader or named staff, even if they
+# also broker it). Nor for a party they act for themselves: see recordable_parties.
+can_record_outside_agreement = (is_national_administrator | is_deployment_broker) & ~(
+    is_deployment_leader | is_named_staff
+)
+rules.add_perm("deployments.record_outside_agreement", can_record_outside_agreement)
+# The copy of an agreement given outside the service: the broker, administrators and the parties.
+rules.add_perm("deployments.view_recorded_copy", is_national_administrator | is_deployment_broker | is_party)
 rules.add_perm("deployments.agree", is_party)
 rules.add_perm("deployments.log_time", is_deployment_leader | is_named_staff)
 rules.add_perm("deployments.record_variation", is_deployment_broker)

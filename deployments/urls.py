@@ -32,6 +32,26 @@ urlpatterns = [
         views.AgreementRequestChangesView.as_view(),
         name="agreement-request-changes",
     ),
+    path(
+        "<int:pk>/agreement/v<int:version>/record/",
+        views.AgreementRecordView.as_view(),
+        name="agreement-record",
+    ),
+    path(
+        "<int:pk>/agreement/v<int:version>/record/<int:record_pk>/",
+        views.RecordedSignoffConfirmView.as_view(),
+        name="recorded-signoff-confirm",
+    ),
+    path(
+        "<int:pk>/agreement/v<int:version>/record/<int:record_pk>/cancel/",
+        views.RecordedSignoffCancelView.as_view(),
+        name="recorded-signoff-cancel",
+    ),
+    path(
+        "<int:pk>/agreement/recorded/<int:record_pk>/copy/",
+        views.RecordedCopyView.as_view(),
+        name="recorded-signoff-copy",
+    ),
     path("<int:pk>/time/", views.TimeLogView.as_view(), name="time-log"),
     path("<int:pk>/variations/new/", views.VariationCreateView.as_view(), name="variation-new"),
     path("<int:pk>/reviews/new/", views.ReviewCreateView.as_view(), name="review-new"),

@@ -16,7 +16,7 @@ from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.forms import BaseForm
 from django.forms.utils import ErrorDict, ErrorList
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +31,21 @@ from schools.views import FilteredListMixin, GovukPaginationMixin
 
 from . import services
 from .api.views import latest_ratings, sees_money
-from .choices import FINISHED_STATES, AgreementStatus, DeploymentState, Party, StateReason, TimeBasis
+from .choices import (
+    FINISHED_STATES,
+    AgreementStatus,
+    DeploymentState,
+    Party,
+    RecordedSignoffStatus,
+    StateReason,
+    TimeBasis,
+)
 from .forms import (
     AgreementTermsForm,
     DeploymentListFilterSet,
     EvaluationForm,
     ObjectiveFormSet,
+    RecordOutsideAgreementForm,
     RequestChangesForm,
     ReviewForm,
     StaffFormSet,
@@ -57,12 +66,13 @@ from .models import (
     ObjectiveOutcomeRecord,
     ObjectiveProgress,
     ProgressReview,
+    RecordedSignoff,
     TimeEntry,
     Unavailability,
     Variation,
 )
-from .queries import deployments_visible_to
-from .rules import parties_of
+from .queries import deployments_visible_to, named_staff, party_people
+from .rules import parties_of, recordable_parties
 from .services.work import REVIEWABLE_STATES
 
 State = DeploymentState
@@ -283,13 +293,52 @@ class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
             days_allowed=deployment.days_agreed + extra,
             reviews=self.reviews(),
             evaluation=self.evaluation(),
-            transitions=list(deployment.transitions.select_related("actor")),
+            history=self.history(),
             action_links=action_links_for(user, deployment),
             sees_money=sees_money(user, deployment),
             parties=sorted(Party(p).label for p in parties_of(user, deployment)),
             today=timezone.localdate(),
+            **self.contacts(agreement),
         )
         return render(request, self.template_name, context)
+
+    def history(self) -> list[dict]:
+        """State changes and agreements recorded on a party's behalf, oldest first."""
+        rows = [
+            {
+                "at": change.at,
+                "change": f"{change.get_from_state_display()} to {change.get_to_state_display()}",
+                "who": change.actor,
+                "why": ": ".join(filter(None, [change.get_reason_display(), change.note])),
+            }
+            for change in self.deployment.transitions.select_related("actor")
+        ]
+        recorded = RecordedSignoff.objects.filter(
+            agreement__deployment=self.deployment, status=RecordedSignoffStatus.CONFIRMED
+        ).select_related("agreement", "recorded_by")
+        rows += [
+            {
+                "at": record.confirmed_at,
+                "change": f"Version {record.agreement.version} agreed for "
+                f"{record.get_party_display().lower()}, recorded on its behalf",
+                "who": record.recorded_by,
+                "why": f"{record.agreed_by_name} ({record.agreed_by_role}) agreed "
+                f"{record.get_method_display().lower()} on {record.agreed_on:%-d %B %Y}",
+            }
+            for record in recorded
+        ]
+        return sorted(rows, key=lambda row: row["at"])
+
+    def contacts(self, agreement: Agreement | None) -> dict:
+        """Who to contact at each party, and the named staff: for those who may see contacts."""
+        if not self.request.user.has_perm("deployments.view_contacts", self.deployment):
+            return {"show_contacts": False}
+        staff_of = agreement or services.open_agreement(self.deployment)
+        return {
+            "show_contacts": True,
+            "party_rows": party_people(self.deployment),
+            "named_staff": named_staff(staff_of),
+        }
 
     def reviews(self) -> list[ProgressReview]:
         progress = ObjectiveProgress.objects.select_related("objective").order_by("objective__order", "pk")
@@ -477,9 +526,17 @@ class AgreementDetailView(AgreementMixin, ContextMixin, View):
         parties = parties_of(user, deployment)
         context = {"agreement": agreement, "is_broker": is_broker, "error": error}
         if agreement is not None:
-            signoffs = {s.party: s for s in agreement.signoffs.select_related("agreed_by")}
+            signoffs = {
+                s.party: s for s in agreement.signoffs.select_related("agreed_by", "recorded__recorded_by")
+            }
             waiting = agreement.status == AgreementStatus.AWAITING_AGREEMENT
+            open_version = agreement.status in {AgreementStatus.DRAFT, AgreementStatus.AWAITING_AGREEMENT}
+            recordable = set(recordable_parties(user, deployment)) if waiting else set()
             context |= {
+                "party_rows": party_people(deployment) if open_version else [],
+                "show_contacts": user.has_perm("deployments.view_contacts", deployment),
+                "may_record_for": [p for p in Party.values if p in recordable and p not in signoffs],
+                "sees_copies": user.has_perm("deployments.view_recorded_copy", deployment),
                 "objectives": list(agreement.objectives.all()),
                 "staff": list(agreement.staff.all()),
                 "signoffs": [{"party": Party(p), "signoff": signoffs.get(p)} for p in Party.values],
@@ -556,6 +613,13 @@ class AgreementSendView(AgreementMixin, ContextMixin, View):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return render(request, self.template_name, self.get_context_data(agreement=self.get_agreement()))
 
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            party_rows=party_people(self.deployment),
+            show_contacts=self.request.user.has_perm("deployments.view_contacts", self.deployment),
+            **kwargs,
+        )
+
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         agreement = self.get_agreement()
         try:
@@ -565,6 +629,154 @@ class AgreementSendView(AgreementMixin, ContextMixin, View):
             return render(request, self.template_name, context)
         messages.success(request, f"Version {agreement.version} has been sent to the three parties to agree.")
         return redirect("deployments:agreement-version", pk=self.deployment.pk, version=agreement.version)
+
+
+class AgreementRecordView(AgreementMixin, ContextMixin, View):
+    """Step one of recording an agreement a party gave outside the service (the broker or a
+    national administrator): who, their role, when, how, and a copy if there is one."""
+
+    template_name = "deployments/agreement_record.html"
+
+    def has_permission(self) -> bool:
+        return self.request.user.has_perm("deployments.record_outside_agreement", self.deployment)
+
+    def parties(self, agreement: Agreement) -> list[str]:
+        agreed = set(agreement.signoffs.values_list("party", flat=True))
+        return [p for p in recordable_parties(self.request.user, self.deployment) if p not in agreed]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        agreement = self.get_agreement()
+        refused = self.refuse_unless_waiting(agreement)
+        if refused:
+            return refused
+        party = request.GET.get("party", "")
+        form = RecordOutsideAgreementForm(
+            initial={"party": party} if party else {}, parties=self.parties(agreement)
+        )
+        return self.render_page(agreement, form)
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        agreement = self.get_agreement()
+        refused = self.refuse_unless_waiting(agreement)
+        if refused:
+            return refused
+        form = RecordOutsideAgreementForm(request.POST, request.FILES, parties=self.parties(agreement))
+        if form.is_valid():
+            try:
+                record = services.record_outside_agreement(
+                    agreement, actor=request.user, **form.cleaned_data
+                )
+            except BrokerageError as error:
+                add_service_error(form, error)
+            else:
+                return redirect(
+                    "deployments:recorded-signoff-confirm",
+                    pk=self.deployment.pk,
+                    version=agreement.version,
+                    record_pk=record.pk,
+                )
+        return self.render_page(agreement, form)
+
+    def refuse_unless_waiting(self, agreement: Agreement) -> HttpResponse | None:
+        if agreement.status == AgreementStatus.AWAITING_AGREEMENT:
+            return None
+        messages.error(self.request, "This version is not waiting for agreement.")
+        return redirect("deployments:agreement-version", pk=self.deployment.pk, version=agreement.version)
+
+    def render_page(self, agreement: Agreement, form: RecordOutsideAgreementForm) -> HttpResponse:
+        context = self.get_context_data(agreement=agreement, form=form)
+        return render(self.request, self.template_name, context)
+
+
+class RecordedSignoffMixin(AgreementMixin):
+    """A pending record the user made themselves (404 for anyone else's)."""
+
+    def has_permission(self) -> bool:
+        return self.request.user.has_perm("deployments.record_outside_agreement", self.deployment)
+
+    def get_record(self) -> RecordedSignoff:
+        return get_object_or_404(
+            RecordedSignoff.objects.select_related("agreement__deployment", "recorded_by"),
+            pk=self.kwargs["record_pk"],
+            agreement__deployment=self.deployment,
+            agreement__version=self.kwargs["version"],
+            recorded_by=self.request.user,
+        )
+
+    def back_to_agreement(self, record: RecordedSignoff) -> HttpResponse:
+        return redirect(
+            "deployments:agreement-version", pk=self.deployment.pk, version=record.agreement.version
+        )
+
+
+class RecordedSignoffConfirmView(RecordedSignoffMixin, ContextMixin, View):
+    """Step two: check the answers, then confirm (it counts as the party's agreement) or cancel."""
+
+    template_name = "deployments/recorded_signoff_confirm.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        record = self.get_record()
+        if record.status != RecordedSignoffStatus.PENDING:
+            return self.back_to_agreement(record)
+        return self.render_page(record)
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        record = self.get_record()
+        try:
+            agreement = services.confirm_recorded_signoff(record, actor=request.user)
+        except BrokerageError as error:
+            return self.render_page(record, error=error.message)
+        message = (
+            f"{record.agreed_by_name}'s agreement is recorded for {record.get_party_display().lower()}."
+        )
+        if agreement.status == AgreementStatus.AGREED:
+            self.deployment.refresh_from_db()
+            state = self.deployment.get_state_display().lower()
+            message += f" All three parties have agreed: the deployment is {state}."
+        messages.success(request, message)
+        return self.back_to_agreement(record)
+
+    def render_page(self, record: RecordedSignoff, *, error: str = "") -> HttpResponse:
+        context = self.get_context_data(record=record, agreement=record.agreement, error=error)
+        return render(self.request, self.template_name, context)
+
+
+class RecordedSignoffCancelView(RecordedSignoffMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        record = self.get_record()
+        try:
+            services.cancel_recorded_signoff(record, actor=request.user)
+        except BrokerageError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "The record was cancelled: nothing has been agreed for that party.")
+        return self.back_to_agreement(record)
+
+
+class RecordedCopyView(DeploymentMixin, View):
+    """The copy of an agreement given outside the service, for the broker, administrators and the
+    parties (404 for anyone else, as for evidence files)."""
+
+    def has_permission(self) -> bool:
+        if not self.request.user.has_perm("deployments.view_recorded_copy", self.deployment):
+            raise Http404("No such file.")
+        return True
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> FileResponse:
+        record = get_object_or_404(
+            RecordedSignoff, pk=kwargs["record_pk"], agreement__deployment=self.deployment
+        )
+        if not record.copy:
+            raise Http404("No copy was uploaded.")
+        try:
+            handle = record.copy.open("rb")
+        except FileNotFoundError as error:
+            raise Http404("The file is no longer stored.") from error
+        return FileResponse(
+            handle, as_attachment=True, filename=record.copy_name, content_type=record.copy_content_type
+        )
 
 
 class AgreementNewVersionView(DeploymentMixin, ContextMixin, View):

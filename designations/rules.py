@@ -2,10 +2,68 @@
 
 import rules
 
-from accounts.choices import Role
+from accounts.choices import OrganisationKind, Role
 from accounts.rules import is_national_administrator, is_teaching_school_lead
 
-from .choices import UNDECIDED_APPLICATION_STATES, ApplicationState, DesignatingBody
+from .choices import UNDECIDED_APPLICATION_STATES, ApplicationState, BrokeringRule, DesignatingBody
+
+Kind = OrganisationKind
+
+
+# --- who brokers which designation's deployments ---------------------------------------------------
+# The brokering rule is part of the designation type, so it is decided here; brokerage and
+# deployments import these names (from brokerage.rules, which re-exports them).
+
+# The kinds of organisation each brokering rule lets broker a type's deployments.
+BROKER_KINDS_BY_RULE: dict[str, set[str]] = {
+    BrokeringRule.TEACHING_SCHOOL_POOL: {Kind.TEACHING_SCHOOL},
+    BrokeringRule.LOCAL_BROKERS: {Kind.LOCAL_AUTHORITY, Kind.TEACHING_SCHOOL, Kind.AGENCY},
+    BrokeringRule.ASSOCIATES: {Kind.NATIONAL_BODY, Kind.AGENCY},
+    BrokeringRule.NOT_BROKERED: set(),
+}
+# The roles in which a member brokers for their organisation.
+BROKER_ROLES_BY_KIND: dict[str, set[str]] = {
+    Kind.LOCAL_AUTHORITY: {Role.LA_OFFICER},
+    Kind.TEACHING_SCHOOL: {Role.TEACHING_SCHOOL_LEAD},
+    Kind.AGENCY: {Role.ASSOCIATE},
+    Kind.NATIONAL_BODY: {Role.ASSOCIATE},
+}
+
+def may_broker_type(organisation, designation_type) -> bool:
+    """The brokering rule of the type names this kind of organisation."""
+    return organisation.kind in BROKER_KINDS_BY_RULE.get(designation_type.brokering_rule, set())
+
+
+def may_broker_designation(organisation, designation) -> bool:
+    """As may_broker_type, and a teaching school brokers SLEs from its own pool only."""
+    designation_type = designation.designation_type
+    if not may_broker_type(organisation, designation_type):
+        return False
+    if designation_type.brokering_rule == BrokeringRule.TEACHING_SCHOOL_POOL:
+        return designation.designating_organisation_id == organisation.pk
+    return True
+
+
+def broker_organisations_of(user) -> list:
+    """The organisations this user brokers for."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        m.organisation
+        for m in getattr(user, "active_memberships", [])
+        if m.role in BROKER_ROLES_BY_KIND.get(m.organisation.kind, set())
+    ]
+
+
+@rules.predicate
+def is_possible_broker(user, designation) -> bool:
+    """One of the user's broker organisations may broker this designation's deployments: its
+    type's brokering rule names that kind of organisation (for SLEs, the teaching school whose
+    pool the SLE is in)."""
+    return designation is not None and any(
+        may_broker_designation(organisation, designation) for organisation in broker_organisations_of(user)
+    )
+
 
 
 @rules.predicate
@@ -104,6 +162,11 @@ rules.add_perm(
     rules.is_authenticated & (is_national_administrator | designation_in_directory),
 )
 rules.add_perm("designations.change_own_designation", is_designation_holder & is_current_designation)
+# A holder's work email and phone: for themselves, whoever may broker them, and national administrators.
+rules.add_perm(
+    "designations.view_holder_contact",
+    rules.is_authenticated & (is_designation_holder | is_possible_broker | is_national_administrator),
+)
 
 
 # A designation's lifecycle: training, status changes, reviews and de-designation cases.

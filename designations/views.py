@@ -74,6 +74,9 @@ class DesignationDetailView(LoginRequiredMixin, DetailView):
             "designations.change_own_designation", designation
         )
         context["manage_links"] = manage_links_for(self.request.user, designation)
+        context["sees_contact"] = designation.holder_id is not None and self.request.user.has_perm(
+            "designations.view_holder_contact", designation
+        )
         return context
 
 

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from brokerage import matching
 from brokerage import services as brokerage_services
@@ -24,10 +27,18 @@ from brokerage.errors import BrokerageError, InvalidTransition
 from brokerage.models import ShortlistEntry, SupportRequest
 from brokerage.rules import may_broker_designation
 from designations.models import Designation
+from designations.validators import validate_evidence_file
 
-from ..choices import AgreementStatus, DeploymentState, Party, RateBasis, TimeBasis
-from ..models import Agreement, AgreementStaff, Deployment, Objective, Signoff
-from ..rules import parties_of
+from ..choices import (
+    AgreementStatus,
+    DeploymentState,
+    Party,
+    RateBasis,
+    RecordedSignoffStatus,
+    TimeBasis,
+)
+from ..models import Agreement, AgreementStaff, Deployment, Objective, RecordedSignoff, Signoff
+from ..rules import parties_of, recordable_parties
 from . import capacity
 from .transitions import transition
 
@@ -56,8 +67,11 @@ class StaffData:
 def propose(
     request: SupportRequest, designation: Designation, *, actor, today: datetime.date | None = None
 ) -> Deployment:
-    """The broker puts a leader forward: refused if the broker may not broker them or the matching
-    excludes them (suspended, untrained, conflict of interest, no time)."""
+    """The broker puts a leader forward: refused if the broker may not broker them, the matching
+    excludes them (suspended, untrained, conflict of interest, no time) or they are already proposed.
+
+    Side effects, in order: the deployment (proposed), their shortlist entry marked proposed, the
+    request moved to proposed, and after commit an email telling the leader."""
     today = today or timezone.localdate()
     if not actor.has_perm("brokerage.broker_request", request):
         raise BrokerageError("Only the request's broker can propose a leader.")
@@ -71,6 +85,13 @@ def propose(
     if found.exclusions:
         raise BrokerageError(" ".join(found.exclusions))
     with transaction.atomic():
+        # Locked so that a second press of "Propose" (or a second broker) waits, then is refused.
+        SupportRequest.objects.select_for_update().get(pk=request.pk)
+        already = Deployment.objects.filter(support_request=request, designation=designation).exclude(
+            state=State.ENDED_EARLY
+        )
+        if already.exists():
+            raise InvalidTransition(f"{designation.holder} has already been proposed for this request.")
         deployment = Deployment.objects.create(
             support_request=request,
             designation=designation,
@@ -88,6 +109,9 @@ def propose(
         entry.save(update_fields=["status"])
         if request.status != RequestStatus.PROPOSED:
             brokerage_services.change_status(request, RequestStatus.PROPOSED, actor=actor)
+        from .. import emails
+
+        transaction.on_commit(lambda: emails.leader_proposed(deployment))
     return deployment
 
 
@@ -250,8 +274,8 @@ def send_for_agreement(agreement: Agreement, *, actor) -> Agreement:
         days_per_week=agreement.committed_days_per_week,
         exclude=deployment,
     )
-    agreement.status = AgreementStatus.AWAITING_AGREEMENT
-    agreement.save(update_fields=["status"])
+    agreement.status, agreement.sent_at = AgreementStatus.AWAITING_AGREEMENT, timezone.now()
+    agreement.save(update_fields=["status", "sent_at"])
     from .. import emails
 
     transaction.on_commit(lambda: emails.agreement_sent(agreement))
@@ -277,14 +301,27 @@ def request_changes(agreement: Agreement, *, actor, reason: str) -> Agreement:
     return agreement
 
 
-def agree(agreement: Agreement, *, actor, party: str, today: datetime.date | None = None) -> Agreement:
+def agree(
+    agreement: Agreement,
+    *,
+    actor,
+    party: str,
+    today: datetime.date | None = None,
+    recorded: RecordedSignoff | None = None,
+) -> Agreement:
     """One party agrees. When all three have, the leader's time is committed (under a row lock on
-    the leader, so two brokers cannot both take their last day) and the deployment starts."""
+    the leader, so two brokers cannot both take their last day) and the deployment starts.
+
+    ``recorded``: the party agreed outside the service and ``actor`` (the broker or a national
+    administrator) confirms the record of it; the record becomes the party's signoff. The same
+    rules apply: one signoff per party, only while the version waits for agreement."""
     today = today or timezone.localdate()
     deployment = agreement.deployment
     if party not in Party.values:
         raise BrokerageError("Choose who you are agreeing for.", field="party")
-    if party not in parties_of(actor, deployment):
+    if recorded is not None:
+        _require_may_record(actor, deployment, party)
+    elif party not in parties_of(actor, deployment):
         raise BrokerageError(f"You cannot agree for {Party(party).label.lower()}.", field="party")
     with transaction.atomic():
         get_user_model().objects.select_for_update().get(pk=deployment.leader_id)
@@ -296,12 +333,133 @@ def agree(agreement: Agreement, *, actor, party: str, today: datetime.date | Non
         agreed_parties = {*agreement.signoffs.values_list("party", flat=True), party}
         if agreed_parties == set(Party.values):
             _commit(agreement, today)
-        Signoff.objects.create(agreement=agreement, party=party, agreed_by=actor)
+        signoff = Signoff.objects.create(agreement=agreement, party=party, agreed_by=actor)
+        if recorded is not None:
+            _confirm_record(recorded, signoff, agreement)
     from .. import emails
 
     if agreement.status == AgreementStatus.AGREED:
         transaction.on_commit(lambda: emails.agreement_agreed(agreement))
     return agreement
+
+
+# --- agreements given outside the service ---------------------------------------------------------
+
+
+def _require_may_record(actor, deployment: Deployment, party: str) -> None:
+    if not actor.has_perm("deployments.record_outside_agreement", deployment):
+        raise BrokerageError(
+            "Only the deployment's broker or a national administrator can record an agreement given "
+            "outside the service, and never for a deployment they work on."
+        )
+    if party not in recordable_parties(actor, deployment):
+        raise BrokerageError(
+            f"You act for {Party(party).label.lower()}: agree for it yourself instead.", field="party"
+        )
+
+
+def _validated(record: RecordedSignoff) -> None:
+    try:
+        record.full_clean(exclude=["agreement", "recorded_by", "signoff", "copy"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise BrokerageError(messages[0], field=field) from error
+
+
+def record_outside_agreement(
+    agreement: Agreement,
+    *,
+    actor,
+    party: str,
+    agreed_by_name: str,
+    agreed_by_role: str,
+    agreed_on: datetime.date,
+    method: str,
+    copy: UploadedFile | None = None,
+) -> RecordedSignoff:
+    """Step one: what a party agreed outside the service, kept pending (it does not count yet).
+
+    Refused unless the version waits for agreement, the party has not agreed it, the actor may
+    record for that party, the date is neither in the future nor before the version was sent, and
+    any copy is a file of an allowed kind (checked as evidence files are). Side effects: the
+    pending record (with its history) and the copy in private storage."""
+    deployment = agreement.deployment
+    if party not in Party.values:
+        raise BrokerageError("Choose the party that agreed.", field="party")
+    _require_may_record(actor, deployment, party)
+    if agreement.status != AgreementStatus.AWAITING_AGREEMENT:
+        raise InvalidTransition("This version is not waiting for agreement: send it to the parties first.")
+    if agreement.signoffs.filter(party=party).exists():
+        raise InvalidTransition(f"{Party(party).label} has already agreed this version.")
+    record = RecordedSignoff(
+        agreement=agreement,
+        party=party,
+        agreed_by_name=agreed_by_name.strip(),
+        agreed_by_role=agreed_by_role.strip(),
+        agreed_on=agreed_on,
+        method=method,
+        recorded_by=actor,
+    )
+    _validated(record)
+    content_type = ""
+    if copy is not None:
+        try:
+            content_type = validate_evidence_file(copy)
+        except ValidationError as error:
+            raise BrokerageError(error.messages[0], field="copy") from error
+    with transaction.atomic():
+        if copy is not None:
+            original_name = (copy.name or "agreement").rsplit("/", 1)[-1][:255]
+            record.copy_name, record.copy_content_type, record.copy_size = (
+                original_name,
+                content_type,
+                copy.size,
+            )
+            record.copy.save(get_valid_filename(original_name) or "agreement", copy, save=False)
+        record.save()
+    return record
+
+
+def confirm_recorded_signoff(
+    record: RecordedSignoff, *, actor, today: datetime.date | None = None
+) -> Agreement:
+    """Step two: the recorder confirms, and the record counts as the party's signoff, through
+    ``agree`` (so the last of the three commits the leader's time and starts the deployment)."""
+    if record.recorded_by_id != actor.pk:
+        raise BrokerageError("Only the person who recorded this agreement can confirm it.")
+    if record.status != RecordedSignoffStatus.PENDING:
+        raise InvalidTransition("This record has already been confirmed or cancelled.")
+    record.agreement.refresh_from_db()
+    _validated(record)
+    return agree(record.agreement, actor=actor, party=record.party, today=today, recorded=record)
+
+
+def _confirm_record(record: RecordedSignoff, signoff: Signoff, agreement: Agreement) -> None:
+    locked = RecordedSignoff.objects.select_for_update().get(pk=record.pk)
+    if locked.status != RecordedSignoffStatus.PENDING or locked.agreement_id != agreement.pk:
+        raise InvalidTransition("This record has already been confirmed or cancelled.")
+    locked.status, locked.confirmed_at, locked.signoff = (
+        RecordedSignoffStatus.CONFIRMED,
+        timezone.now(),
+        signoff,
+    )
+    locked.save(update_fields=["status", "confirmed_at", "signoff"])
+    record.refresh_from_db()
+
+
+def cancel_recorded_signoff(record: RecordedSignoff, *, actor) -> RecordedSignoff:
+    """The recorder thinks better of it before confirming: the record stays, cancelled; its copy goes."""
+    if record.recorded_by_id != actor.pk:
+        raise BrokerageError("Only the person who recorded this agreement can cancel it.")
+    with transaction.atomic():
+        locked = RecordedSignoff.objects.select_for_update().get(pk=record.pk)
+        if locked.status != RecordedSignoffStatus.PENDING:
+            raise InvalidTransition("This record has already been confirmed or cancelled.")
+        locked.status = RecordedSignoffStatus.CANCELLED
+        if locked.copy:
+            locked.copy.delete(save=False)
+        locked.save()
+    return locked
 
 
 def _commit(agreement: Agreement, today: datetime.date) -> None:

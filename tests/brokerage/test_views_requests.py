@@ -555,7 +555,10 @@ def test_shortlist_contact_decline_then_propose(client, la_officer, support_requ
     assert support_request.status == RequestStatus.SHORTLISTING
 
     client.post(reverse("brokerage:shortlist-entry", args=[support_request.pk, entry.pk, "contacted"]))
-    client.post(reverse("brokerage:shortlist-entry", args=[support_request.pk, other_entry.pk, "declined"]))
+    client.post(
+        reverse("brokerage:shortlist-decline", args=[support_request.pk, other_entry.pk]),
+        {"reason": "No time this term."},
+    )
     entry.refresh_from_db(), other_entry.refresh_from_db()
     assert (entry.status, other_entry.status) == (ShortlistStatus.CONTACTED, ShortlistStatus.DECLINED)
     body = page(client, "brokerage:request-detail", support_request.pk)

@@ -77,6 +77,8 @@ def test_an_la_officer_raises_a_request_and_agrees_a_deployment(
     expect(first).to_contain_text("Specialisms match the needs: Early reading.")
     expect(first).to_contain_text("6.0 km from the school.")
     expect(page.locator(".app-candidates > li").nth(1)).to_contain_text("2. Far Away")
+    page.get_by_role("link", name="Propose Rosa Reading").click()
+    expect(page.get_by_role("heading", name="Are you sure you want to propose Rosa Reading?")).to_be_visible()
     page.get_by_role("button", name="Propose Rosa Reading").click()
     expect(page.get_by_text("Rosa Reading proposed")).to_be_visible()
 
