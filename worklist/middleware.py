@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from accounts.principals import acting_person
+
 from .providers import refresh_count
 
 
@@ -18,8 +20,8 @@ class RecountTasksAfterPost:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        signed_in = getattr(user, "is_authenticated", False)
-        if request.method == "POST" and signed_in and response.status_code < 500:
-            refresh_count(user)
+        # A partner system's token (set as the user by the API's authentication) has no tasks.
+        person = acting_person(getattr(request, "user", None))
+        if request.method == "POST" and person is not None and response.status_code < 500:
+            refresh_count(person)
         return response

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.principals import acting_person
 from accounts.worklist import Task
 from brokerage import worklist as brokerage_tasks
 from deployments import worklist as deployment_tasks
@@ -39,8 +40,8 @@ COUNT_TTL_SECONDS = 60
 
 
 def tasks_for(user, today: datetime.date | None = None) -> list[Task]:
-    """Every task waiting for the user, most urgent first."""
-    if not getattr(user, "is_authenticated", False):
+    """Every task waiting for the user, most urgent first. None for a partner system's token."""
+    if acting_person(user) is None:
         return []
     today = today or timezone.localdate()
     tasks = [task for provider in PROVIDERS for task in provider(user, today)]
@@ -62,7 +63,7 @@ def refresh_count(user) -> int:
 
 def task_count_for(user) -> int | None:
     """The number of the user's tasks, from the cache when it is fresh. None when signed out."""
-    if not getattr(user, "is_authenticated", False):
+    if acting_person(user) is None:
         return None
     count = cache.get(_count_key(user))
     return refresh_count(user) if count is None else count
