@@ -61,12 +61,12 @@ def agreements_to_agree(user, today: datetime.date) -> list[Task]:
     )
     tasks = []
     for agreement in agreements:
+        deployment = agreement.deployment
         signed = {signoff.party for signoff in agreement.signoffs.all()}
-        waiting = [Party(p).label.lower() for p in Party.values if p in parties_of(user, agreement.deployment)
-                   and p not in signed]
+        mine = parties_of(user, deployment)
+        waiting = [Party(p).label.lower() for p in Party.values if p in mine and p not in signed]
         if not waiting:
             continue
-        deployment = agreement.deployment
         tasks.append(
             Task(
                 kind="agree-agreement",

@@ -22,6 +22,7 @@ class RecountTasksAfterPost:
         response = self.get_response(request)
         # A partner system's token (set as the user by the API's authentication) has no tasks.
         person = acting_person(getattr(request, "user", None))
-        if request.method == "POST" and person is not None and response.status_code < 500:
+        counted = getattr(request, "tasks_counted", False)
+        if request.method == "POST" and person is not None and not counted and response.status_code < 500:
             refresh_count(person)
         return response

@@ -9,3 +9,5 @@ from .providers import refresh_count
 @receiver(user_logged_in, dispatch_uid="worklist-count-on-sign-in")
 def count_tasks_on_sign_in(sender, request, user, **kwargs) -> None:
     refresh_count(user)
+    if request is not None:
+        request.tasks_counted = True  # the sign-in POST need not count them again

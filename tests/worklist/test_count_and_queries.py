@@ -14,6 +14,7 @@ from deployments.choices import AgreementStatus, DeploymentState
 from designations.choices import ApplicationState
 from designations.models import DesignationType
 from tests.factories import MembershipFactory
+from tests.factories.accounts import DEFAULT_PASSWORD
 from tests.factories.brokerage import ProfessionalPartnershipFactory, SupportRequestFactory
 from tests.factories.deployments import AgreementFactory, DeploymentFactory, ObjectiveFactory
 from tests.factories.designations import (
@@ -202,3 +203,13 @@ def test_the_tasks_page_costs_the_same_queries_whatever_the_number_of_tasks(
     assert {kind: kinds.count(kind) for kind in expected} == dict.fromkeys(expected, n)
     assert badge(len(kinds)) in response.content.decode()
     assert len(PROVIDERS) == 11
+
+
+def test_signing_in_counts_the_tasks_for_the_pages_that_follow(client, la_officer, home_request):
+    response = client.post(
+        reverse("accounts:sign-in"), {"username": la_officer.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.url == reverse("home")
+    assert cache.get(f"worklist:task-count:{la_officer.pk}") == 1
+    assert badge(1) in client.get(reverse("deployments:deployment-list")).content.decode()
