@@ -1,18 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse_lazy
 
 from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("schools:school-list")
 
 
 class SignInView(auth_views.LoginView):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "designations",
     "brokerage",
     "deployments",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "worklist.middleware.RecountTasksAfterPost",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.service",
+                "worklist.context_processors.task_count",
             ],
         },
     },

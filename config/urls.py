@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts import views as account_views
 from config.health import healthz
+from worklist import views as worklist_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", worklist_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("designations/manage/", include("designations.urls_lifecycle")),

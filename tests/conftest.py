@@ -39,6 +39,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The local-memory cache outlives a test; what it holds (task counts by user id) must not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def home_la(db):
     return LocalAuthorityFactory(code="926", name="Norfolk", region="East of England")

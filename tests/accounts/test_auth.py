@@ -24,12 +24,12 @@ def sign_in(client, email, password, **extra):
     return client.post(SIGN_IN_URL, {"username": email, "password": password, **extra})
 
 
-def test_sign_in_with_correct_details_goes_to_the_schools_list(client, person):
+def test_sign_in_with_correct_details_goes_to_their_tasks(client, person):
     response = sign_in(client, "ada@norfolk.example.org", DEFAULT_PASSWORD)
 
     assert response.status_code == 302
     assert response.url == reverse("home")
-    assert client.get(reverse("home")).url == reverse("schools:school-list")
+    assert "Your tasks" in client.get(reverse("home")).content.decode()
 
 
 def test_sign_in_ignores_case_and_spaces_in_the_email(client, person):

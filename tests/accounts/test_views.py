@@ -15,10 +15,13 @@ def test_home_sends_anonymous_visitors_to_sign_in(client, db):
     assert response.url.startswith(reverse("accounts:sign-in"))
 
 
-def test_home_sends_signed_in_people_to_the_schools_list(client, la_officer):
+def test_home_is_the_signed_in_persons_tasks(client, la_officer):
     client.force_login(la_officer)
 
-    assert client.get(reverse("home")).url == reverse("schools:school-list")
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert "<h1 class=\"govuk-heading-l\">Your tasks</h1>" in response.content.decode()
 
 
 def test_signed_in_person_visiting_sign_in_goes_home(client, la_officer):

@@ -35,6 +35,10 @@ def test_la_officer_finds_a_secondary_school_and_its_ofsted_grade(live_server, p
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
+    expect(page.get_by_role("heading", name="Your tasks")).to_be_visible()
+    expect(page.get_by_text("You have no tasks")).to_be_visible()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Schools").click()
+
     expect(page.get_by_role("heading", name="Schools", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Aylsham Primary School")).to_be_visible()
     expect(page.get_by_text("Beccles Free School")).to_have_count(0)

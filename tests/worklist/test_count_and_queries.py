@@ -1,0 +1,215 @@
+"""The count in the navigation, and the cost of the tasks page: a fixed number of queries whatever
+the number of tasks, pinned at two sizes."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import Role
+from brokerage.choices import PartnershipStatus, RequestStatus
+from deployments.choices import AgreementStatus, DeploymentState
+from designations.choices import ApplicationState
+from designations.models import DesignationType
+from tests.factories import MembershipFactory
+from tests.factories.accounts import DEFAULT_PASSWORD
+from tests.factories.brokerage import ProfessionalPartnershipFactory, SupportRequestFactory
+from tests.factories.deployments import AgreementFactory, DeploymentFactory, ObjectiveFactory
+from tests.factories.designations import (
+    ApplicationFactory,
+    ApplicationRoundFactory,
+    DeDesignationCaseFactory,
+    DesignationFactory,
+    RefereeRequestFactory,
+    ReviewFactory,
+)
+from worklist.providers import PROVIDERS, task_count_for, tasks_for
+
+from .conftest import quiet_deployment, task_kinds
+
+BADGE = '<span class="app-count-badge">{n}<span class="govuk-visually-hidden"> task{s}</span></span>'
+
+
+def badge(n: int) -> str:
+    return BADGE.format(n=n, s="" if n == 1 else "s")
+
+
+# --- the navigation's count ----------------------------------------------------------------------
+
+
+def test_the_navigation_shows_tasks_first_with_their_number(client, la_officer, home_request):
+    SupportRequestFactory.create_batch(2, school=home_request.school, commissioner=home_request.commissioner)
+    client.force_login(la_officer)
+
+    page = client.get(reverse("deployments:deployment-list")).content.decode()
+
+    navigation = page[page.index('id="navigation"'):]
+    assert navigation.index(">Tasks") < navigation.index(">Schools<")
+    assert f'href="{reverse("home")}">Tasks {badge(3)}</a>' in page
+
+
+def test_the_navigation_shows_no_number_when_there_is_nothing_to_do(client, la_officer):
+    client.force_login(la_officer)
+
+    page = client.get(reverse("deployments:deployment-list")).content.decode()
+
+    assert ">Tasks</a>" in page
+    assert "app-count-badge" not in page
+
+
+def test_the_tasks_item_is_current_on_the_tasks_page(client, la_officer):
+    client.force_login(la_officer)
+
+    page = client.get(reverse("home")).content.decode()
+
+    current = f'<a class="govuk-service-navigation__link" href="{reverse("home")}" aria-current="true">Tasks'
+    assert current in page
+    assert 'govuk-service-navigation__item--active">' in page[: page.index(current)]
+
+
+def test_doing_a_task_updates_the_count_on_the_very_next_page(client, la_officer, home_request):
+    client.force_login(la_officer)
+    assert badge(1) in client.get(reverse("deployments:deployment-list")).content.decode()
+
+    response = client.post(
+        reverse("brokerage:request-close", args=[home_request.pk]), {"reason": "Support found elsewhere."}
+    )
+
+    assert response.status_code == 302
+    page = client.get(reverse("deployments:deployment-list")).content.decode()
+    assert "app-count-badge" not in page
+
+
+def test_a_task_someone_else_makes_shows_in_the_count_once_the_cached_count_expires(
+    client, la_officer, home_request
+):
+    client.force_login(la_officer)
+    SupportRequestFactory(school=home_request.school, commissioner=home_request.commissioner)
+
+    # Counted at sign-in, the number may lag others' actions for up to a minute...
+    assert badge(1) in client.get(reverse("deployments:deployment-list")).content.decode()
+    cache.clear()  # ...as when the minute has passed
+    assert badge(2) in client.get(reverse("deployments:deployment-list")).content.decode()
+
+
+def test_visiting_the_tasks_page_refreshes_the_count(client, la_officer, home_request):
+    client.force_login(la_officer)
+    SupportRequestFactory(school=home_request.school, commissioner=home_request.commissioner)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert badge(2) in page
+    assert badge(2) in client.get(reverse("deployments:deployment-list")).content.decode()
+
+
+def test_a_cached_count_costs_no_queries(client, la_officer, home_request, django_assert_num_queries):
+    client.force_login(la_officer)  # counts them
+
+    with django_assert_num_queries(0):
+        assert task_count_for(la_officer) == 1
+
+
+def test_signed_out_visitors_have_no_count(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert task_count_for(AnonymousUser()) is None
+    assert tasks_for(AnonymousUser()) == []
+
+
+# --- a fixed number of queries -------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy(la_officer, teaching_school_org):
+    """The LA officer (who brokers for Norfolk and agrees as its commissioner) also leads the
+    teaching school, holds an LLE, applies for designations and is asked to be a partner."""
+    MembershipFactory(user=la_officer, organisation=teaching_school_org, role=Role.TEACHING_SCHOOL_LEAD)
+    return la_officer
+
+
+def make_tasks(n: int, user, home_school, home_la_org, teaching_school_org) -> None:
+    """n tasks of every kind for ``user``."""
+    today = timezone.localdate()
+    lle = DesignationType.objects.get(code="LLE")
+    sle = DesignationType.objects.get(code="SLE")
+    own = DesignationFactory(holder=user, designation_type=lle)
+    sle_round = ApplicationRoundFactory(designation_type=sle, teaching_school=teaching_school_org)
+
+    def request(status=RequestStatus.AGREED):
+        return SupportRequestFactory(school=home_school, commissioner=home_la_org, status=status)
+
+    for _ in range(n):
+        request(RequestStatus.OPEN)  # to broker
+        awaiting = DeploymentFactory(support_request=request(), state=DeploymentState.PROPOSED)
+        ObjectiveFactory(agreement=AgreementFactory(
+            deployment=awaiting, status=AgreementStatus.AWAITING_AGREEMENT, agreed_at=None
+        ))
+        sent_back = AgreementFactory(
+            deployment=DeploymentFactory(support_request=request(), state=DeploymentState.PROPOSED),
+            status=AgreementStatus.AWAITING_AGREEMENT, agreed_at=None,
+        )
+        sent_back.status = AgreementStatus.DRAFT
+        sent_back.save()
+        DeploymentFactory(support_request=request(), state=DeploymentState.PROPOSED)  # to draft
+        review = quiet_deployment(request(), DesignationFactory(designation_type=lle))
+        review.next_review_on = today - datetime.timedelta(days=2)
+        review.save(update_fields=["next_review_on"])
+        quiet_deployment(
+            request(), DesignationFactory(designation_type=lle),
+            state=DeploymentState.AWAITING_FINAL_EVALUATION,
+        )
+        stalled = quiet_deployment(request(), own)
+        stalled.last_time_logged_on = today - datetime.timedelta(weeks=6)
+        stalled.save(update_fields=["last_time_logged_on"])
+        ApplicationFactory(
+            round=sle_round, school=home_school, state=ApplicationState.SUBMITTED, submitted_at=timezone.now()
+        )
+        RefereeRequestFactory(application=ApplicationFactory(
+            applicant=user,
+            round=ApplicationRoundFactory(designation_type=sle, teaching_school=teaching_school_org),
+            school=home_school, state=ApplicationState.AWAITING_REFEREE, submitted_at=timezone.now(),
+        ))
+        pooled = DesignationFactory(designation_type=sle, designating_organisation=teaching_school_org)
+        DeDesignationCaseFactory(designation=pooled)
+        ReviewFactory(designation=pooled, due_on=today + datetime.timedelta(days=5))
+        ProfessionalPartnershipFactory(partner=own, status=PartnershipStatus.REQUESTED)
+
+
+# Session, user, memberships (3); the eleven providers (13: agreements to agree prefetch their
+# signoffs, agreements to draft read drafts and undrafted deployments); the navigation's model
+# permissions (2).
+HOME_QUERIES = 18
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_tasks_page_costs_the_same_queries_whatever_the_number_of_tasks(
+    client, busy, home_school, home_la_org, teaching_school_org, n, django_assert_num_queries
+):
+    make_tasks(n, busy, home_school, home_la_org, teaching_school_org)
+    client.force_login(busy)
+
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get(reverse("home"))
+
+    kinds = task_kinds(client, busy)
+    expected = {
+        "find-leader", "agree-agreement", "agreement-changes", "draft-agreement", "progress-review",
+        "final-evaluation", "log-time", "assess-application", "reference-awaited", "decide-case",
+        "designation-review", "partnership-request",
+    }
+    assert set(kinds) == expected
+    assert {kind: kinds.count(kind) for kind in expected} == dict.fromkeys(expected, n)
+    assert badge(len(kinds)) in response.content.decode()
+    assert len(PROVIDERS) == 11
+
+
+def test_signing_in_counts_the_tasks_for_the_pages_that_follow(client, la_officer, home_request):
+    response = client.post(
+        reverse("accounts:sign-in"), {"username": la_officer.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.url == reverse("home")
+    assert cache.get(f"worklist:task-count:{la_officer.pk}") == 1
+    assert badge(1) in client.get(reverse("deployments:deployment-list")).content.decode()

@@ -1,0 +1,69 @@
+"""Everything that waits for a person, composed from each app's worklist providers.
+
+To add a kind of task, write a provider in the app that knows about it (``<app>/worklist.py``,
+``def <name>(user, today) -> list[accounts.worklist.Task]``, a fixed number of queries) and add
+it to PROVIDERS below: one line."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.principals import acting_person
+from accounts.worklist import Task
+from brokerage import worklist as brokerage_tasks
+from deployments import worklist as deployment_tasks
+from designations import worklist as designation_tasks
+
+Provider = Callable[[object, datetime.date], list[Task]]
+
+PROVIDERS: list[Provider] = [
+    deployment_tasks.agreements_to_agree,
+    deployment_tasks.agreements_to_draft,
+    brokerage_tasks.requests_to_broker,
+    deployment_tasks.reviews_due,
+    deployment_tasks.evaluations_to_record,
+    deployment_tasks.stalled_deployments,
+    designation_tasks.applications_to_assess,
+    designation_tasks.references_awaited,
+    designation_tasks.cases_to_decide,
+    designation_tasks.designation_reviews_due,
+    brokerage_tasks.partnership_requests,
+]
+
+# The navigation's count may lag others' actions by this long; the person's own actions and a
+# visit to their tasks page refresh it at once.
+COUNT_TTL_SECONDS = 60
+
+
+def tasks_for(user, today: datetime.date | None = None) -> list[Task]:
+    """Every task waiting for the user, most urgent first. None for a partner system's token."""
+    if acting_person(user) is None:
+        return []
+    today = today or timezone.localdate()
+    tasks = [task for provider in PROVIDERS for task in provider(user, today)]
+    return sorted(tasks, key=lambda task: task.urgency(today))
+
+
+def _count_key(user) -> str:
+    return f"worklist:task-count:{user.pk}"
+
+
+def remember_count(user, count: int) -> int:
+    cache.set(_count_key(user), count, COUNT_TTL_SECONDS)
+    return count
+
+
+def refresh_count(user) -> int:
+    return remember_count(user, len(tasks_for(user)))
+
+
+def task_count_for(user) -> int | None:
+    """The number of the user's tasks, from the cache when it is fresh. None when signed out."""
+    if acting_person(user) is None:
+        return None
+    count = cache.get(_count_key(user))
+    return refresh_count(user) if count is None else count
