@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "designations",
     "brokerage",
     "deployments",
+    "navigation",
 ]
 
 MIDDLEWARE = [
