@@ -285,12 +285,17 @@ def complete(partnership: ProfessionalPartnership, *, actor, today: datetime.dat
 # --- offering partnership ----------------------------------------------------------------------------
 
 
+def lle_designations_held_by(person) -> QuerySet[Designation]:
+    """``person`` is a user or ``OuterRef("pk")`` (the navigation asks about many facts at once)."""
+    return Designation.objects.filter(
+        holder=person, designation_type__code=PARTNER_TYPE, status__in=sorted(CURRENT_DESIGNATION_STATUSES)
+    )
+
+
 def own_lle_designations(user) -> QuerySet[Designation]:
     if not getattr(user, "is_authenticated", False):
         return Designation.objects.none()
-    return Designation.objects.filter(
-        holder=user, designation_type__code=PARTNER_TYPE, status__in=sorted(CURRENT_DESIGNATION_STATUSES)
-    ).select_related("designation_type", "school")
+    return lle_designations_held_by(user).select_related("designation_type", "school")
 
 
 def set_offer(designation: Designation, *, actor, offers: bool) -> Designation:

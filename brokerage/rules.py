@@ -6,7 +6,7 @@ from __future__ import annotations
 import rules
 
 from accounts.choices import OrganisationKind, Role
-from accounts.rules import is_la_officer, is_national_administrator
+from accounts.rules import UserFact, is_la_officer, is_national_administrator, remembered
 
 # Who may broker which designation is decided in designations (below brokerage), so the
 # designation page can use it too; these names stay importable from here.
@@ -104,3 +104,63 @@ rules.add_perm("brokerage.broker_request", is_request_broker)
 rules.add_perm("brokerage.view_broker_queue", is_broker_anywhere)
 rules.add_perm("brokerage.assess_risk", is_la_officer)
 rules.add_perm("brokerage.view_dashboard", is_la_officer | is_national_administrator)
+
+
+
+# Professional partnerships: who finds a partner, who offers, who has partnerships to follow.
+def _recent_headships(person):
+    """Headships begun in the last two years: a new head has one (the cheap first test)."""
+    from django.utils import timezone
+
+    from designations.models import LeadershipPost
+
+    from .priority import HEADSHIP_ROLES, NEW_HEAD_YEARS, add_months
+
+    today = timezone.localdate()
+    return LeadershipPost.objects.filter(
+        person=person,
+        role__in=sorted(HEADSHIP_ROLES),
+        started_on__lte=today,
+        started_on__gte=add_months(today, -12 * NEW_HEAD_YEARS),
+    )
+
+
+def _current_lle_designations(person):
+    from .partnerships import lle_designations_held_by
+
+    return lle_designations_held_by(person)
+
+
+def _partnerships_of(person):
+    from django.db.models import Q
+
+    from .models import ProfessionalPartnership
+
+    return ProfessionalPartnership.objects.filter(Q(new_head=person) | Q(partner__holder=person))
+
+
+HAS_A_RECENT_HEADSHIP = UserFact("has_a_recent_headship", _recent_headships)
+HOLDS_CURRENT_LLE = UserFact("holds_current_lle", _current_lle_designations)
+HAS_PARTNERSHIPS = UserFact("has_partnerships", _partnerships_of)
+holds_current_lle = rules.predicate(HOLDS_CURRENT_LLE, name="holds_current_lle")
+has_partnerships = rules.predicate(HAS_PARTNERSHIPS, name="has_partnerships")
+
+
+@rules.predicate
+def is_new_head_now(user) -> bool:
+    """A new, first-time head now (brokerage.partnerships decides; a recent headship comes first)."""
+    if not HAS_A_RECENT_HEADSHIP(user):
+        return False
+    from django.utils import timezone
+
+    from .partnerships import is_new_head
+
+    return remembered(user, "is_new_head", lambda: is_new_head(user, timezone.localdate()) is not None)
+
+
+rules.add_perm("brokerage.find_partner", is_new_head_now)
+rules.add_perm("brokerage.offer_partnership", holds_current_lle)
+rules.add_perm(
+    "brokerage.view_partnerships",
+    is_national_administrator | is_new_head_now | holds_current_lle | has_partnerships,
+)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.forms import GovukFormMixin
+from accounts.rules import remembered
 from deployments.forms import add_service_error, date_field, text_area
 from designations.models import Specialism
 from schools.choices import Phase
@@ -132,6 +133,8 @@ class NewHeadMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
             self.post_held = partnerships.is_new_head(request.user, timezone.localdate())
+            # The page's navigation asks the same question: give it this answer.
+            remembered(request.user, "is_new_head", lambda: self.post_held is not None)
             if self.post_held is None:
                 return not_new_head(request)
         return super().dispatch(request, *args, **kwargs)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "brokerage",
     "deployments",
     "worklist",
+    "navigation",
 ]
 
 MIDDLEWARE = [

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import rules
 
-from accounts.rules import is_national_administrator
+from accounts.rules import UserFact, is_national_administrator
 from brokerage.rules import (
     COMMISSIONER_ROLES,
     broker_organisations_of,
     is_member,
     school_organisations_of,
 )
+from designations.rules import holds_a_designation
 
 from .choices import Party
 
@@ -103,3 +104,21 @@ rules.add_perm("deployments.agree", is_party)
 rules.add_perm("deployments.log_time", is_deployment_leader | is_named_staff)
 rules.add_perm("deployments.record_variation", is_deployment_broker)
 rules.add_perm("deployments.review", is_deployment_broker)
+
+
+# A leader's own pages: the deployments they lead or are named on, and their unavailability.
+def _deployments_worked_on(person):
+    from django.db.models import Q
+
+    from .models import Deployment
+
+    return Deployment.objects.filter(Q(leader=person) | Q(agreements__staff__user=person))
+
+
+# Leads a deployment, or is named as staff on one of its agreements.
+WORKS_ON_A_DEPLOYMENT = UserFact("works_on_a_deployment", _deployments_worked_on)
+works_on_a_deployment = rules.predicate(WORKS_ON_A_DEPLOYMENT, name="works_on_a_deployment")
+
+
+rules.add_perm("deployments.record_unavailability", holds_a_designation)
+rules.add_perm("deployments.view_own_deployments", works_on_a_deployment | holds_a_designation)

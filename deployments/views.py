@@ -26,7 +26,6 @@ from django.views.generic.base import ContextMixin
 
 from accounts.models import Organisation
 from brokerage.errors import BrokerageError
-from designations.models import Designation
 from schools.views import FilteredListMixin, GovukPaginationMixin
 
 from . import services
@@ -138,7 +137,7 @@ STATE_ACTIONS: dict[str, dict] = {
 
 def state_action_available(action: dict, deployment: Deployment) -> bool:
     if action["to"] is None:
-        return deployment.state not in FINISHED_STATES
+        return services.may_escalate(deployment)
     if "from" in action and deployment.state not in action["from"]:
         return False
     return action["to"] in services.ALLOWED_TRANSITIONS[deployment.state]
@@ -972,7 +971,7 @@ class LeaderMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not Designation.objects.filter(holder=request.user).exists():
+        if not request.user.has_perm("deployments.record_unavailability"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

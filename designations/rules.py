@@ -3,7 +3,7 @@
 import rules
 
 from accounts.choices import OrganisationKind, Role
-from accounts.rules import is_national_administrator, is_teaching_school_lead
+from accounts.rules import UserFact, is_national_administrator, is_teaching_school_lead
 
 from .choices import UNDECIDED_APPLICATION_STATES, ApplicationState, BrokeringRule, DesignatingBody
 
@@ -193,3 +193,20 @@ rules.add_perm("designations.manage_reviews", can_manage_designation)
 # Whether to offer the lifecycle lists ("Cases to decide", "Reviews due") at all; each page and
 # action still checks the object-level permission.
 rules.add_perm("designations.manage_lifecycle", is_national_administrator | is_teaching_school_lead)
+
+
+
+def _designations_held(person):
+    from .models import Designation
+
+    return Designation.objects.filter(holder=person)
+
+
+# Holds (or held) any designation: they have their own designations and availability to keep.
+HOLDS_A_DESIGNATION = UserFact("holds_a_designation", _designations_held)
+holds_a_designation = rules.predicate(HOLDS_A_DESIGNATION, name="holds_a_designation")
+
+
+rules.add_perm("designations.view_own_designations", holds_a_designation)
+# The assessment queue: national administrators, and teaching-school leads for their own SLE rounds.
+rules.add_perm("designations.view_assessment_queue", is_national_administrator | is_teaching_school_lead)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -70,8 +71,10 @@ class DesignationDetailView(LoginRequiredMixin, DetailView):
         context["training"] = training_status(designation)
         context["reviews"] = designation.reviews.select_related("recorded_by").order_by("-due_on")
         context["status_changes"] = designation.status_changes.select_related("actor").order_by("-at", "-pk")
-        context["can_change_own"] = self.request.user.has_perm(
-            "designations.change_own_designation", designation
+        # The rule itself, not user.has_perm: a superuser passes every permission, but the page to
+        # update is the holder's own and answers 404 to anyone else.
+        context["can_change_own"] = rules.has_perm(
+            "designations.change_own_designation", self.request.user, designation
         )
         context["manage_links"] = manage_links_for(self.request.user, designation)
         context["sees_contact"] = designation.holder_id is not None and self.request.user.has_perm(

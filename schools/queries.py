@@ -45,3 +45,31 @@ def schools_visible_to(principal) -> QuerySet[School]:
         return schools
     scope = school_scope_filter(principal.scope_organisations)
     return schools if scope is None else schools.filter(scope)
+
+
+def school_in_scope_of(organisations, school: School) -> bool:
+    """``school_scope_filter`` for one school already loaded: the same answer, with no query."""
+    for organisation in organisations:
+        if organisation.is_national:
+            return True
+        if organisation.kind == OrganisationKind.LOCAL_AUTHORITY and organisation.local_authority_id:
+            if school.local_authority_id == organisation.local_authority_id:
+                return True
+        elif organisation.kind == OrganisationKind.ACADEMY_TRUST and organisation.trust_id:
+            if school.trust_id == organisation.trust_id:
+                return True
+        elif organisation.kind == OrganisationKind.DIOCESE and organisation.diocese_id:
+            if school.diocese_id == organisation.diocese_id:
+                return True
+        elif organisation.school_id and school.pk == organisation.school_id:
+            return True
+    return False
+
+
+def school_visible_to(principal, school: School) -> bool:
+    """Whether ``schools_visible_to(principal)`` holds this school, without a query."""
+    if not getattr(principal, "is_authenticated", False):
+        return False
+    if principal.is_national_administrator:
+        return True
+    return school_in_scope_of(principal.scope_organisations, school)

@@ -4,21 +4,14 @@ import rules
 
 from accounts.rules import is_national_administrator
 
-from .queries import school_scope_filter
+from .queries import school_visible_to
 
 
 @rules.predicate
 def school_in_scope(user, school) -> bool:
     if school is None:
         return True
-    if getattr(user, "is_national_administrator", False):
-        return True
-    scope = school_scope_filter(getattr(user, "scope_organisations", []))
-    if scope is None:
-        return True
-    from .models import School
-
-    return School.objects.filter(scope, pk=school.pk).exists()
+    return school_visible_to(user, school)
 
 
 rules.add_perm("schools.view_school", rules.is_authenticated & school_in_scope)

@@ -18,7 +18,7 @@ from .agreements import (
     start_new_version,
 )
 from .capacity import check_capacity
-from .transitions import ALLOWED_TRANSITIONS, end_early, escalate, pause, resume, transition
+from .transitions import ALLOWED_TRANSITIONS, end_early, escalate, may_escalate, pause, resume, transition
 from .work import (
     Rating,
     current_objectives,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.principals import acting_person
 from brokerage.errors import BrokerageError, InvalidTransition
 
-from ..choices import DeploymentState, StateReason
+from ..choices import FINISHED_STATES, DeploymentState, StateReason
 from ..models import Deployment, DeploymentTransition
 
 State = DeploymentState
@@ -93,10 +93,21 @@ def end_early(deployment: Deployment, *, actor, reason: str, note: str = "") -> 
     return transition(deployment, State.ENDED_EARLY, actor=actor, reason=reason, note=note)
 
 
+def may_escalate(deployment: Deployment) -> bool:
+    """Escalation tells the commissioner, so it needs a commissioner other than the broker."""
+    return deployment.state not in FINISHED_STATES and deployment.commissioner_id != deployment.broker_id
+
+
 def escalate(deployment: Deployment, *, actor, note: str) -> Deployment:
     """The broker tells the commissioner of a problem (e.g. the school will not engage)."""
     if not actor.has_perm("deployments.manage_deployment", deployment):
         raise BrokerageError("Only the deployment's broker can escalate it.")
+    if deployment.commissioner_id == deployment.broker_id:
+        raise BrokerageError(
+            "You commissioned this deployment yourselves: there is no one else to escalate it to."
+        )
+    if deployment.state in FINISHED_STATES:
+        raise BrokerageError("This deployment has finished: there is nothing to escalate.")
     if not note.strip():
         raise BrokerageError("Say what the commissioner needs to know.", field="note")
     deployment.escalated_at = timezone.now()

@@ -34,7 +34,7 @@ INDEX = reverse("dashboard:index")
 CSV_URL = reverse("dashboard:deployments-csv")
 # Session and user, memberships, permission, the authorities, then the figures: requests by age,
 # deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav.
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 14  # with the navigation's one query about the person
 # Session, user, memberships, the authorities, and the deployments in one query.
 CSV_QUERIES = 5
 

@@ -14,7 +14,7 @@ from deployments import services
 from deployments.choices import AgreementStatus, DeploymentState, ObjectiveOutcome, Party, Rag, StateReason
 from deployments.models import Agreement, DeploymentTransition, ObjectiveProgress, TimeEntry
 from tests.factories.brokerage import SupportRequestFactory
-from tests.factories.deployments import DeploymentFactory
+from tests.factories.deployments import DeploymentFactory, commissioned_by_a_trust
 
 pytestmark = pytest.mark.django_db
 
@@ -342,14 +342,37 @@ def test_an_invalid_transition_is_an_error_not_a_500(client, la_officer, home_de
     assert "The final evaluation follows the end of support" in text(response)
 
 
-def test_ending_early_and_escalating(client, la_officer, home_deployment, mailoutbox):
+def test_escalating_to_another_commissioner(
+    client, la_officer, home_school, home_la_org, mailoutbox, django_capture_on_commit_callbacks
+):
+    deployment, trust_commissioner = commissioned_by_a_trust(home_school, home_la_org)
     client.force_login(la_officer)
-    response = client.post(
-        url("state-change", home_deployment, "escalate"), {"note": "The school cancelled three visits"}
-    )
+    escalate = url("state-change", deployment, "escalate")
+    assert escalate in text(client.get(url("deployment-detail", deployment)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(escalate, {"note": "The school cancelled three visits"})
     assert response.status_code == 302
+    deployment.refresh_from_db()
+    assert deployment.escalated_at is not None
+    assert [m.to for m in mailoutbox] == [[trust_commissioner.email]]
+
+
+def test_escalation_is_not_offered_when_the_broker_commissioned_the_deployment(
+    client, la_officer, home_deployment
+):
+    client.force_login(la_officer)
+    assert "Escalate to the commissioner" not in text(client.get(url("deployment-detail", home_deployment)))
+    page = text(client.get(url("state-change", home_deployment, "escalate")))
+    assert "there is no one else to escalate it to" in page
+    response = client.post(url("state-change", home_deployment, "escalate"), {"note": "No engagement"})
+    assert response.status_code == 200
+    assert "no one else to escalate it to" in text(response)
     home_deployment.refresh_from_db()
-    assert home_deployment.escalated_at is not None
+    assert home_deployment.escalated_at is None
+
+
+def test_ending_early(client, la_officer, home_deployment):
+    client.force_login(la_officer)
     page = text(client.get(url("state-change", home_deployment, "end-early")))
     assert "This ends the deployment" in page
     response = client.post(

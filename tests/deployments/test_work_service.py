@@ -12,7 +12,7 @@ from deployments.choices import DeploymentState, ObjectiveOutcome, Rag, StateRea
 from deployments.models import AgreementStaff, DeploymentTransition
 from tests.factories import UserFactory
 from tests.factories.brokerage import SupportRequestFactory
-from tests.factories.deployments import TimeEntryFactory, agreed_deployment
+from tests.factories.deployments import TimeEntryFactory, agreed_deployment, commissioned_by_a_trust
 
 TODAY = timezone.localdate()
 State = DeploymentState
@@ -157,13 +157,22 @@ def test_every_allowed_move_is_listed():
 
 
 def test_escalation_tells_the_commissioner(
-    deployment, la_officer, mailoutbox, django_capture_on_commit_callbacks, commissioner
+    home_school, home_la_org, la_officer, mailoutbox, django_capture_on_commit_callbacks
 ):
+    deployment, trust_commissioner = commissioned_by_a_trust(home_school, home_la_org)
     with django_capture_on_commit_callbacks(execute=True):
         services.escalate(deployment, actor=la_officer, note="The school will not engage.")
     deployment.refresh_from_db()
     assert deployment.escalated_at is not None
-    assert any(commissioner.email in m.to for m in mailoutbox)
+    assert any(trust_commissioner.email in m.to for m in mailoutbox)
+
+
+def test_a_broker_that_commissioned_the_deployment_has_no_one_to_escalate_to(deployment, la_officer):
+    assert not services.may_escalate(deployment)
+    with pytest.raises(BrokerageError, match="no one else to escalate it to"):
+        services.escalate(deployment, actor=la_officer, note="The school will not engage.")
+    deployment.refresh_from_db()
+    assert deployment.escalated_at is None
 
 
 # --- reviews and evaluation ---------------------------------------------------------------------

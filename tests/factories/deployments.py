@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from accounts.choices import OrganisationKind, Role
 from deployments.choices import AgreementStatus, DeploymentState, Party, RateBasis, TimeBasis
 from deployments.models import (
     Agreement,
@@ -17,7 +18,7 @@ from deployments.models import (
     Unavailability,
 )
 
-from .accounts import UserFactory
+from .accounts import MembershipFactory, OrganisationFactory, UserFactory
 from .brokerage import SupportRequestFactory
 from .designations import DesignationFactory
 
@@ -121,3 +122,14 @@ def agreed_deployment(objectives: int = 2, **kwargs) -> Deployment:
     for party in Party.values:
         SignoffFactory(agreement=agreement, party=party)
     return deployment
+
+
+def commissioned_by_a_trust(school, broker, **kwargs) -> tuple[Deployment, object]:
+    """An agreed deployment that an academy trust commissioned and ``broker`` brokers, with the
+    trust's commissioner (the person an escalation goes to)."""
+    trust = OrganisationFactory(kind=OrganisationKind.ACADEMY_TRUST, name="Wensum Academy Trust")
+    commissioner = MembershipFactory(
+        user=UserFactory(email="commissioner@trust.example.org"), organisation=trust, role=Role.COMMISSIONER
+    ).user
+    request = SupportRequestFactory(school=school, commissioner=trust, broker=broker)
+    return agreed_deployment(support_request=request, **kwargs), commissioner

@@ -1,0 +1,188 @@
+"""The navigation for each role: at most seven top-level items, grouped, every one of them (and
+every page of its section) answering 200 to that role."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from navigation.menu import MAX_TOP_LEVEL_ITEMS, navigation_for
+
+pytestmark = pytest.mark.django_db
+
+DESIGNATIONS_FOR_EVERYONE = ["Directory", "Applications"]
+SUPPORT_FOR_MEMBERS = ["Support requests", "Deployments"]
+# persona: {section: [its pages]}
+EXPECTED = {
+    "national_admin": {
+        "Tasks": ["Tasks"],
+        "Schools": ["Schools"],
+        "Designations": [
+            "Directory", "Applications", "Assess", "Cases to decide", "Reviews due", "Application rounds",
+            "Designation types",
+        ],
+        "Support": ["Support requests", "Deployments", "Dashboard", "Professional partners"],
+        "Admin": ["Imports", "API docs"],
+    },
+    "superuser_admin": {
+        "Tasks": ["Tasks"],
+        "Schools": ["Schools"],
+        "Designations": [
+            "Directory", "Applications", "Assess", "Cases to decide", "Reviews due", "Application rounds",
+            "Designation types",
+        ],
+        "Support": ["Support requests", "Deployments", "Dashboard", "Professional partners"],
+        "Admin": ["Imports", "API docs", "Django admin"],
+    },
+    "la_officer": {
+        "Tasks": ["Tasks"],
+        "Schools": ["Schools"],
+        "Designations": DESIGNATIONS_FOR_EVERYONE,
+        "Support": ["Support requests", "Waiting for you", "Deployments", "Risk assessments", "Dashboard"],
+    },
+    "teaching_school_lead": {
+        "Tasks": ["Tasks"],
+        "Schools": ["Schools"],
+        "Designations": [
+            "Directory", "Your pool", "Applications", "Assess", "Cases to decide", "Reviews due",
+            "Application rounds",
+        ],
+        "Support": ["Support requests", "Waiting for you", "Deployments"],
+    },
+    "commissioner": {
+        "Tasks": ["Tasks"],
+        "Schools": ["Schools"],
+        "Designations": DESIGNATIONS_FOR_EVERYONE,
+        "Support": SUPPORT_FOR_MEMBERS,
+    },
+    "school_leader": {
+        "Tasks": ["Tasks"],
+        "Schools": ["Schools"],
+        "Designations": DESIGNATIONS_FOR_EVERYONE,
+        "Support": SUPPORT_FOR_MEMBERS,
+    },
+    "associate": {
+        "Tasks": ["Tasks"],
+        "Schools": ["Schools"],
+        "Designations": DESIGNATIONS_FOR_EVERYONE,
+        "Support": ["Support requests", "Waiting for you", "Deployments"],
+    },
+    "leader": {
+        "Tasks": ["Tasks"],
+        "Designations": ["Directory", "Your designations", "Applications"],
+        "Support": ["Your deployments", "Professional partners"],
+    },
+    "new_head": {
+        "Tasks": ["Tasks"],
+        "Designations": DESIGNATIONS_FOR_EVERYONE,
+        "Support": ["Professional partners"],
+    },
+    "outsider": {"Tasks": ["Tasks"], "Designations": DESIGNATIONS_FOR_EVERYONE},
+}
+
+
+class _ServiceNavigation(HTMLParser):
+    """The top-level items of the service navigation: their links, and whether sign-out is last."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.items: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attributes = dict(attrs)
+        if tag == "ul" and attributes.get("id") == "navigation":
+            self.depth = 1
+        elif self.depth and tag == "ul":
+            self.depth += 1
+        elif self.depth == 1 and tag == "li":
+            self.items.append("")
+        elif self.depth == 1 and tag == "a":
+            self.hrefs.append(attributes["href"])
+            self.items[-1] = attributes["href"]
+        elif self.depth == 1 and tag == "form":
+            self.items[-1] = "sign-out"
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "ul":
+            self.depth -= 1
+
+
+def service_navigation(html: str) -> _ServiceNavigation:
+    parser = _ServiceNavigation()
+    parser.feed(html)
+    return parser
+
+
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_each_role_sees_its_sections_and_their_pages(request, persona):
+    user = request.getfixturevalue(persona)
+    nav = navigation_for(user)
+
+    shown = {section.text: [page.text for page in section.pages] for section in nav.sections}
+    assert shown == EXPECTED[persona]
+
+
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_at_most_seven_top_level_items_with_room_for_your_account(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    parsed = service_navigation(client.get(reverse("schools:school-list")).content.decode())
+
+    assert parsed.items[-1] == "sign-out"
+    # "Your account" will join them, before signing out.
+    assert len(parsed.items) + 1 <= MAX_TOP_LEVEL_ITEMS
+    assert len(parsed.items) == len(EXPECTED[persona]) + 1
+
+
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_no_navigation_link_leads_to_a_refusal(client, request, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    parsed = service_navigation(client.get(reverse("schools:school-list")).content.decode())
+    addresses = set(parsed.hrefs) | set(navigation_for(user).urls())
+
+    statuses = {address: client.get(address, follow=True).status_code for address in addresses}
+
+    assert statuses == dict.fromkeys(addresses, 200)
+
+
+def test_api_docs_only_for_people_who_manage_api_tokens(client, national_admin, la_officer):
+    docs = reverse("api-docs")
+    client.force_login(la_officer)
+    assert docs not in client.get(reverse("schools:school-list")).content.decode()
+    client.force_login(national_admin)
+    assert docs in client.get(reverse("schools:import-list")).content.decode()
+
+
+def test_the_section_of_the_page_is_highlighted_and_its_pages_listed(client, teaching_school_lead):
+    client.force_login(teaching_school_lead)
+    html = client.get(reverse("designations-manage:case-list")).content.decode()
+
+    active = html.split('govuk-service-navigation__item--active">', 1)[1].split("</li>", 1)[0]
+    assert "Designations" in active
+    sub_navigation = html.split('class="app-sub-navigation', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{reverse("designations:pool")}"' in sub_navigation
+    assert f'href="{reverse("designations-manage:case-list")}" aria-current="page"' in sub_navigation
+
+
+def test_a_page_outside_the_persons_navigation_pages_highlights_its_section(
+    client, leader, leader_deployment
+):
+    client.force_login(leader)
+    html = client.get(reverse("deployments:deployment-detail", args=[leader_deployment.pk])).content.decode()
+
+    active = html.split('govuk-service-navigation__item--active">', 1)[1].split("</li>", 1)[0]
+    assert "Support" in active
+
+
+def test_the_task_count_is_shown_on_tasks_only_when_there_are_tasks():
+    from django.template import Context, Template
+
+    template = Template(
+        '{% include "govuk/components/service_navigation_item.html" with href="/" text="Tasks" '
+        "active=False count=task_count %}"
+    )
+    assert "app-count-badge" in template.render(Context({"task_count": 3}))
+    assert ">3<" in template.render(Context({"task_count": 3}))
+    assert "app-count-badge" not in template.render(Context({"task_count": 0}))
