@@ -15,7 +15,6 @@ from accounts.models import Invitation, Membership, User
 from accounts.queries import invitations_pending_for
 
 from ..factories import OrganisationFactory, UserFactory
-from ..factories.accounts import DEFAULT_PASSWORD
 
 NEW_PASSWORD = "a-long-unusual-phrase-42"
 
@@ -29,7 +28,9 @@ def _site(settings):
 @pytest.fixture
 def school_org(home_school):
     return OrganisationFactory(
-        kind=OrganisationKind.SCHOOL, name=home_school.name, school=home_school,
+        kind=OrganisationKind.SCHOOL,
+        name=home_school.name,
+        school=home_school,
         local_authority=home_school.local_authority,
     )
 
@@ -40,7 +41,8 @@ def head(school_org):
 
     return MembershipFactory(
         user=UserFactory(email="head@home.example.org", full_name="Hana Head"),
-        organisation=school_org, role=Role.HEADTEACHER,
+        organisation=school_org,
+        role=Role.HEADTEACHER,
     ).user
 
 
@@ -69,7 +71,9 @@ def test_an_invitation_emails_a_signed_link_that_expires_in_invitation_days(invi
     assert invitation.expires_at.date() == (timezone.now() + datetime.timedelta(days=14)).date()
 
 
-def test_a_new_person_sets_name_and_password_and_joins(client, invite, school_org, django_capture_on_commit_callbacks):
+def test_a_new_person_sets_name_and_password_and_joins(
+    client, invite, school_org, django_capture_on_commit_callbacks
+):
     invite()
     link = link_in(mail.outbox[0])
     mail.outbox.clear()
@@ -138,7 +142,9 @@ def test_a_link_older_than_invitation_days_is_expired_even_if_the_row_says_other
         services.invitation_from_token(token)
 
 
-@pytest.mark.parametrize("tamper", [lambda t: t[:-2] + "xx", lambda t: "nonsense", lambda t: t.replace(":", "9:", 1)])
+@pytest.mark.parametrize(
+    "tamper", [lambda t: t[:-2] + "xx", lambda t: "nonsense", lambda t: t.replace(":", "9:", 1)]
+)
 def test_a_tampered_link_says_it_is_not_valid(client, invite, tamper):
     invitation = invite()
     token = tamper(services.invitation_token(invitation))
@@ -211,7 +217,10 @@ def test_a_double_submitted_new_account_makes_one_user_and_one_membership(client
 
     assert first.status_code == 302 and second.status_code == 410
     assert User.objects.filter(email="new.teacher@home.example.org").count() == 1
-    assert Membership.objects.filter(organisation=school_org, user__email="new.teacher@home.example.org").count() == 1
+    assert (
+        Membership.objects.filter(organisation=school_org, user__email="new.teacher@home.example.org").count()
+        == 1
+    )
 
 
 def test_inviting_the_same_person_twice_resends_the_one_invitation(invite):
@@ -246,13 +255,17 @@ def test_the_database_refuses_two_pending_invitations_for_the_same_thing(invite)
     invitation = invite()
     with pytest.raises(IntegrityError), transaction.atomic():
         Invitation.objects.create(
-            email=invitation.email, organisation=invitation.organisation, role=invitation.role,
-            sent_at=timezone.now(), expires_at=timezone.now(),
+            email=invitation.email,
+            organisation=invitation.organisation,
+            role=invitation.role,
+            sent_at=timezone.now(),
+            expires_at=timezone.now(),
         )
 
 
-def test_the_head_resends_a_pending_invitation_from_the_people_page(client, invite, head, school_org,
-                                                                   django_capture_on_commit_callbacks):
+def test_the_head_resends_a_pending_invitation_from_the_people_page(
+    client, invite, head, school_org, django_capture_on_commit_callbacks
+):
     invitation = invite()
     Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(days=1))
     mail.outbox.clear()
@@ -268,7 +281,9 @@ def test_the_head_resends_a_pending_invitation_from_the_people_page(client, invi
     assert client.get(link_in(mail.outbox[0])).status_code == 200
 
 
-def test_the_head_cancels_after_a_confirmation_page_and_the_link_stops_working(client, invite, head, school_org):
+def test_the_head_cancels_after_a_confirmation_page_and_the_link_stops_working(
+    client, invite, head, school_org
+):
     invitation = invite()
     link = link_in(mail.outbox[0])
     client.force_login(head)
@@ -297,11 +312,19 @@ def test_an_outsider_cannot_resend_or_cancel(client, invite, school_org, outside
     invitation = invite()
     client.force_login(outsider)
 
-    assert client.post(reverse("accounts:invitation-resend", args=[school_org.pk, invitation.pk])).status_code == 403
-    assert client.post(reverse("accounts:invitation-cancel", args=[school_org.pk, invitation.pk])).status_code == 403
+    assert (
+        client.post(reverse("accounts:invitation-resend", args=[school_org.pk, invitation.pk])).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("accounts:invitation-cancel", args=[school_org.pk, invitation.pk])).status_code
+        == 403
+    )
 
 
-def test_invitations_pending_for_lists_usable_invitations_to_the_users_email(invite, django_assert_num_queries):
+def test_invitations_pending_for_lists_usable_invitations_to_the_users_email(
+    invite, django_assert_num_queries
+):
     person = UserFactory(email="new.teacher@home.example.org")
     usable = invite()
     expired = invite(role=Role.COMMISSIONER)

@@ -38,13 +38,18 @@ def world(db, home_la_org, other_la_org, national_body, home_school, home_la, ot
             kind=OrganisationKind.SCHOOL, name=home_school.name, school=home_school, local_authority=home_la
         ),
         "academy": OrganisationFactory(kind=OrganisationKind.SCHOOL, name="Home Academy", school=academy),
-        "other_la_school": OrganisationFactory(kind=OrganisationKind.SCHOOL, name="Away Primary", school=other_school),
+        "other_la_school": OrganisationFactory(
+            kind=OrganisationKind.SCHOOL, name="Away Primary", school=other_school
+        ),
         "teaching_school": OrganisationFactory(
-            kind=OrganisationKind.TEACHING_SCHOOL, name="Home Teaching School",
+            kind=OrganisationKind.TEACHING_SCHOOL,
+            name="Home Teaching School",
             school=SchoolFactory(local_authority=home_la, name="Teaching Primary"),
         ),
         "trust": OrganisationFactory(kind=OrganisationKind.ACADEMY_TRUST, name="Home Trust", trust=trust),
-        "diocese": OrganisationFactory(kind=OrganisationKind.DIOCESE, name="Diocese of Home", diocese=diocese),
+        "diocese": OrganisationFactory(
+            kind=OrganisationKind.DIOCESE, name="Diocese of Home", diocese=diocese
+        ),
     }
 
     def member(key, role, email):
@@ -87,8 +92,16 @@ GRANTS = {
     ("diocese_commissioner", "diocese"): {R.COMMISSIONER},
 }
 MANAGERS = [
-    "national_admin", "la_officer", "la_commissioner", "ts_lead", "headteacher", "school_leader",
-    "trust_commissioner", "diocese_commissioner", "associate", "outsider",
+    "national_admin",
+    "la_officer",
+    "la_commissioner",
+    "ts_lead",
+    "headteacher",
+    "school_leader",
+    "trust_commissioner",
+    "diocese_commissioner",
+    "associate",
+    "outsider",
 ]
 CELLS = [(manager, key) for manager in MANAGERS for key in ALL_BY_KIND]
 
@@ -142,11 +155,19 @@ def test_a_headteacher_counts_as_a_school_leader(world):
 # --- The pages -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("manager", "key"), [
-    ("headteacher", "maintained"), ("la_officer", "maintained"), ("la_officer", "academy"),
-    ("school_leader", "maintained"), ("outsider", "maintained"), ("national_admin", "diocese"),
-    ("trust_commissioner", "trust"), ("ts_lead", "maintained"),
-])
+@pytest.mark.parametrize(
+    ("manager", "key"),
+    [
+        ("headteacher", "maintained"),
+        ("la_officer", "maintained"),
+        ("la_officer", "academy"),
+        ("school_leader", "maintained"),
+        ("outsider", "maintained"),
+        ("national_admin", "diocese"),
+        ("trust_commissioner", "trust"),
+        ("ts_lead", "maintained"),
+    ],
+)
 def test_the_people_page_is_for_those_who_may_manage(client, world, manager, key):
     org, people = world
     client.force_login(people[manager])
@@ -156,10 +177,14 @@ def test_the_people_page_is_for_those_who_may_manage(client, world, manager, key
     assert response.status_code == (200 if (manager, key) in GRANTS else 403)
 
 
-def test_the_people_page_lists_members_invitations_and_requests(client, world, django_capture_on_commit_callbacks):
+def test_the_people_page_lists_members_invitations_and_requests(
+    client, world, django_capture_on_commit_callbacks
+):
     org, people = world
     head = people["headteacher"]
-    services.invite(email="new@home.example.org", organisation=org["maintained"], role=R.SCHOOL_LEADER, invited_by=head)
+    services.invite(
+        email="new@home.example.org", organisation=org["maintained"], role=R.SCHOOL_LEADER, invited_by=head
+    )
     client.force_login(head)
 
     response = client.get(reverse("accounts:organisation", args=[org["maintained"].pk]))
@@ -170,7 +195,9 @@ def test_the_people_page_lists_members_invitations_and_requests(client, world, d
     assert "No requests are waiting" in content
 
 
-def test_the_people_page_costs_the_same_queries_with_more_people(client, world, django_assert_max_num_queries):
+def test_the_people_page_costs_the_same_queries_with_more_people(
+    client, world, django_assert_max_num_queries
+):
     org, people = world
     client.force_login(people["headteacher"])
     url = reverse("accounts:organisation", args=[org["maintained"].pk])
@@ -179,7 +206,9 @@ def test_the_people_page_costs_the_same_queries_with_more_people(client, world, 
     for number in range(8):
         MembershipFactory(organisation=org["maintained"], role=R.SCHOOL_LEADER)
         services.invite(
-            email=f"p{number}@home.example.org", organisation=org["maintained"], role=R.COMMISSIONER,
+            email=f"p{number}@home.example.org",
+            organisation=org["maintained"],
+            role=R.COMMISSIONER,
             invited_by=people["headteacher"],
         )
 
@@ -214,11 +243,20 @@ def test_the_chooser_refuses_someone_who_manages_nothing(client, world):
     assert client.get(reverse("accounts:organisation-chooser")).status_code == 403
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    (R.SCHOOL_LEADER, True), (R.HEADTEACHER, True), (R.COMMISSIONER, True),
-    (R.NATIONAL_ADMINISTRATOR, False), (R.LA_OFFICER, False), (R.TEACHING_SCHOOL_LEAD, False),
-])
-def test_the_head_invites_only_roles_within_their_remit(client, world, role, allowed, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (R.SCHOOL_LEADER, True),
+        (R.HEADTEACHER, True),
+        (R.COMMISSIONER, True),
+        (R.NATIONAL_ADMINISTRATOR, False),
+        (R.LA_OFFICER, False),
+        (R.TEACHING_SCHOOL_LEAD, False),
+    ],
+)
+def test_the_head_invites_only_roles_within_their_remit(
+    client, world, role, allowed, django_capture_on_commit_callbacks
+):
     org, people = world
     client.force_login(people["headteacher"])
 
@@ -237,7 +275,9 @@ def test_the_invite_form_shows_errors_on_its_fields(client, world):
     org, people = world
     client.force_login(people["headteacher"])
 
-    response = client.post(reverse("accounts:organisation-invite", args=[org["maintained"].pk]), {"email": "nope"})
+    response = client.post(
+        reverse("accounts:organisation-invite", args=[org["maintained"].pk]), {"email": "nope"}
+    )
 
     form = response.context["form"]
     assert "email" in form.errors and "role" in form.errors
