@@ -225,15 +225,18 @@ class RequestAccessForm(GovukFormMixin, forms.Form):
     school_query = forms.CharField(
         label="If a school: its name, URN or postcode", max_length=200, required=False,
     )
-    school_urn = forms.TypedChoiceField(
-        label="Which school?", widget=forms.RadioSelect, coerce=int, required=False, choices=[],
+    # The matches to choose from are offered only when a search finds several (see clean()).
+    school_urn = forms.CharField(
+        label="Which school?", widget=forms.RadioSelect, required=False, max_length=10
     )
     local_authority = forms.ModelChoiceField(
         label="If a local authority: which one", queryset=LocalAuthority.objects.order_by("name"),
         required=False, empty_label="Choose a local authority",
     )
     trust_query = forms.CharField(label="If an academy trust: its name", max_length=200, required=False)
-    trust_code = forms.ChoiceField(label="Which trust?", widget=forms.RadioSelect, required=False, choices=[])
+    trust_code = forms.CharField(
+        label="Which trust?", widget=forms.RadioSelect, required=False, max_length=20
+    )
     diocese = forms.ModelChoiceField(
         label="If a diocese: which one", queryset=Diocese.objects.order_by("name"),
         required=False, empty_label="Choose a diocese",
@@ -291,7 +294,7 @@ class RequestAccessForm(GovukFormMixin, forms.Form):
         if not matches:
             self.add_error("school_query", "No school matches that name, URN or postcode")
             return None
-        self.fields["school_urn"].choices = [
+        self.fields["school_urn"].widget.choices = [
             (s.urn, f"{s.name}, {s.town or s.postcode} (URN {s.urn})") for s in matches[: self.MAX_MATCHES]
         ]
         self.add_error("school_urn", "More than one school matches: choose yours, or search more precisely")
@@ -313,15 +316,10 @@ class RequestAccessForm(GovukFormMixin, forms.Form):
         if not matches:
             self.add_error("trust_query", "No trust matches that name")
             return None
-        self.fields["trust_code"].choices = [(t.code, t.name) for t in matches[: self.MAX_MATCHES]]
+        self.fields["trust_code"].widget.choices = [(t.code, t.name) for t in matches[: self.MAX_MATCHES]]
         self.add_error("trust_code", "More than one trust matches: choose yours")
         return None
 
-    def clean_school_urn(self):
-        return None  # resolved in clean() against the matches offered
-
-    def clean_trust_code(self):
-        return None
 
 
 class ApproveAccessForm(GovukFormMixin, forms.Form):
