@@ -80,3 +80,9 @@ def access_request_declined(access_request: AccessRequest) -> None:
     send_email(
         "access-request-declined", to=[access_request.email], context={"access_request": access_request}
     )
+
+
+def set_password(user, *, link: str, reason: str) -> None:
+    """To someone with an account but no password yet: why they have one, and the link to choose one."""
+    context = {"person": user, "link": link, "reason": reason, "days": settings.INVITATION_DAYS}
+    send_email("set-password", to=[user.email], context=context)

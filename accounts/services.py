@@ -616,3 +616,49 @@ def decline_access_request(access_request: AccessRequest, *, reason: str, actor:
         locked.save(update_fields=["state", "decided_at", "decided_by", "decline_reason"])
         transaction.on_commit(lambda: emails.access_request_declined(locked))
     return locked
+
+
+# --- Setting a first password (an account made for someone, e.g. a designated leader) -----------
+
+SET_PASSWORD_SALT = "accounts.set-password"  # noqa: S105 - a signing salt, not a secret
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes as soon as a password is set, so the link works once.
+    return hashlib.sha256(f"{user.pk}:{user.password}".encode()).hexdigest()[:20]
+
+
+def set_password_token(user: User) -> str:
+    return signing.TimestampSigner(salt=SET_PASSWORD_SALT).sign_object(
+        {"u": user.pk, "p": _password_fingerprint(user)}
+    )
+
+
+def user_from_set_password_token(token: str) -> User:
+    signer = signing.TimestampSigner(salt=SET_PASSWORD_SALT)
+    try:
+        value = signer.unsign_object(token, max_age=datetime.timedelta(days=invitation_days()))
+    except signing.SignatureExpired as error:
+        raise LinkUnusable(
+            "This link has expired. Use “I have forgotten my password” on the sign-in page to get a new one."
+        ) from error
+    except (signing.BadSignature, ValueError) as error:
+        raise LinkUnusable(TAMPERED_LINK, status=404) from error
+    user = User.objects.filter(pk=value.get("u"), is_active=True).first() if isinstance(value, dict) else None
+    if user is None:
+        raise LinkUnusable(TAMPERED_LINK, status=404)
+    if value.get("p") != _password_fingerprint(user):
+        raise LinkUnusable(
+            "This link has already been used. Sign in with your password, or use “I have forgotten "
+            "my password” on the sign-in page."
+        )
+    return user
+
+
+def ask_to_set_password(user: User, *, reason: str) -> None:
+    """For someone whose account has no usable password: on commit, an email with a link (valid for
+    INVITATION_DAYS, usable once) to choose one. `reason` says why they have an account."""
+    if user.has_usable_password() or not user.is_active:
+        return
+    link = settings.SITE_URL + reverse("accounts:set-password", kwargs={"token": set_password_token(user)})
+    transaction.on_commit(lambda: emails.set_password(user, link=link, reason=reason))

@@ -44,6 +44,7 @@ urlpatterns = [
         "organisation/<int:pk>/invitations/<int:invitation_pk>/cancel/",
         people.invitation_cancel, name="invitation-cancel",
     ),
+    path("set-password/<str:token>/", people.set_password, name="set-password"),
     path("you/", people.your_account, name="you"),
     path("you/password/", people.change_password, name="change-password"),
 ]

@@ -24,6 +24,7 @@ from .forms import (
     EmailPreferencesForm,
     InviteForm,
     NewAccountForm,
+    NewPasswordForm,
     RequestAccessForm,
 )
 from .models import AccessRequest, Invitation, Membership, Organisation, User
@@ -388,3 +389,18 @@ def change_password(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your password has been changed.")
         return redirect("accounts:you")
     return render(request, "accounts/change_password.html", {"form": form})
+
+
+def set_password(request: HttpRequest, token: str) -> HttpResponse:
+    """The first password for an account someone else made (e.g. for a designated leader)."""
+    try:
+        person = services.user_from_set_password_token(token)
+    except LinkUnusable as error:
+        return _link_unusable(request, error, what="link")
+    form = NewPasswordForm(person, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        login(request, person, backend=MODEL_BACKEND)
+        messages.success(request, "Your password is set. You are signed in.")
+        return redirect("home")
+    return render(request, "accounts/set_password.html", {"form": form, "person": person})

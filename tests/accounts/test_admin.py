@@ -145,6 +145,8 @@ def test_invitations_and_access_requests_are_in_the_admin(admin_client, la_offic
     invitation = services.invite(
         email="new@example.org", organisation=home_la_org, role=Role.COMMISSIONER, invited_by=la_officer
     )
-    assert admin_client.get(reverse(f"admin:accounts_{model_name}_changelist"), {"q": "new"}).status_code == 200
-    assert admin_client.get(reverse("admin:accounts_invitation_change", args=[invitation.pk])).status_code == 200
+    changelist = reverse(f"admin:accounts_{model_name}_changelist")
+    assert admin_client.get(changelist, {"q": "new"}).status_code == 200
+    change = reverse("admin:accounts_invitation_change", args=[invitation.pk])
+    assert admin_client.get(change).status_code == 200
     assert admin_client.get(reverse(f"admin:accounts_{model_name}_add")).status_code == 200
