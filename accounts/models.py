@@ -394,6 +394,24 @@ class AccessRequest(models.Model):
             OrganisationKind.DIOCESE: self.diocese,
         }.get(self.organisation_kind)
 
+    def find_organisation(self) -> Organisation | None:
+        """The organisation row for the school, authority, trust or diocese asked for, if it has one."""
+        if self.organisation_id:
+            return self.organisation
+        link = {
+            OrganisationKind.SCHOOL: "school",
+            OrganisationKind.LOCAL_AUTHORITY: "local_authority",
+            OrganisationKind.ACADEMY_TRUST: "trust",
+            OrganisationKind.DIOCESE: "diocese",
+        }.get(self.organisation_kind)
+        if link is None or self.target is None:
+            return None
+        return (
+            Organisation.objects.filter(kind=self.organisation_kind, is_active=True, **{link: self.target})
+            .select_related("school", "local_authority")
+            .first()
+        )
+
     @property
     def target_name(self) -> str:
         return self.organisation.name if self.organisation_id else str(self.target or "")

@@ -107,12 +107,13 @@ def can_grant_role(user, organisation, role: str) -> bool:
 
 @rules.predicate
 def can_answer_access_request(user, access_request) -> bool:
-    """National administrators, and whoever the request was routed to."""
+    """National administrators, whoever the request was routed to, and the organisation's managers."""
     if access_request is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_national_administrator:
+    if user.is_national_administrator or access_request.routed_to.filter(pk=user.pk).exists():
         return True
-    return access_request.routed_to.filter(pk=user.pk).exists()
+    # Someone who became a manager of the organisation after the request was routed.
+    return can_manage_people(user, access_request.find_organisation())
 
 
 rules.add_perm("accounts.manage_people", can_manage_people)

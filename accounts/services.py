@@ -132,19 +132,7 @@ def organisation_for_diocese(diocese: Diocese) -> Organisation:
 
 
 def _existing_organisation_for(access_request: AccessRequest) -> Organisation | None:
-    link = {
-        OrganisationKind.SCHOOL: "school",
-        OrganisationKind.LOCAL_AUTHORITY: "local_authority",
-        OrganisationKind.ACADEMY_TRUST: "trust",
-        OrganisationKind.DIOCESE: "diocese",
-    }[access_request.organisation_kind]
-    return (
-        Organisation.objects.filter(
-            kind=access_request.organisation_kind, is_active=True, **{link: access_request.target}
-        )
-        .select_related("school", "local_authority")
-        .first()
-    )
+    return access_request.find_organisation()
 
 
 def _organisation_for_request(access_request: AccessRequest) -> Organisation:

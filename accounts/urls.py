@@ -26,6 +26,7 @@ urlpatterns = [
     path("request-access/confirm/<str:token>/", people.request_access_confirm, name="request-access-confirm"),
     path("access-requests/<int:pk>/", people.access_request_detail, name="access-request-detail"),
     path("organisation/", people.organisation_chooser, name="organisation-chooser"),
+    path("organisation/school/", people.organisation_for_school, name="organisation-for-school"),
     path("organisation/<int:pk>/", people.organisation_people, name="organisation"),
     path("organisation/<int:pk>/invite/", people.organisation_invite, name="organisation-invite"),
     path(

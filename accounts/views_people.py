@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from schools.models import School
+
 from . import queries, services
-from .choices import EmailKind
+from .choices import EmailKind, OrganisationKind
 from .errors import AccountsError, LinkUnusable
 from .forms import (
     AccountDetailsForm,
@@ -207,6 +209,25 @@ def organisation_chooser(request: HttpRequest) -> HttpResponse:
         "can_search": managed.count() > len(own_managed),
     }
     return render(request, "accounts/organisation_chooser.html", context)
+
+
+@login_required
+@require_POST
+def organisation_for_school(request: HttpRequest) -> HttpResponse:
+    """A school's people page, creating its organisation if it has none yet (an LA officer's
+    maintained school, or any school for a national administrator)."""
+    urn = request.POST.get("urn", "").strip()
+    school = School.objects.filter(pk=int(urn)).first() if urn.isdigit() and len(urn) <= 9 else None
+    if school is None:
+        messages.error(request, "No school has that URN.")
+        return redirect("accounts:organisation-chooser")
+    candidate = Organisation(
+        kind=OrganisationKind.SCHOOL, school=school, local_authority_id=school.local_authority_id
+    )
+    if not request.user.has_perm("accounts.manage_people", candidate):
+        raise PermissionDenied
+    organisation = services.organisation_for_school(school)
+    return redirect("accounts:organisation", pk=organisation.pk)
 
 
 def _managed_organisation(request: HttpRequest, pk: int) -> Organisation:

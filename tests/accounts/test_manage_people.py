@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.choices import OrganisationKind, Role
 from accounts.errors import AccountsError
-from accounts.models import Invitation, Membership
+from accounts.models import Invitation, Membership, Organisation
 from accounts.queries import organisations_managed_by
 from accounts.rules import grantable_roles
 
@@ -354,3 +354,63 @@ def test_a_member_of_another_organisation_cannot_be_reached_through_this_one(cli
 
     url = reverse("accounts:membership-remove", args=[org["maintained"].pk, officer_membership.pk])
     assert client.post(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("manager", "school", "allowed"),
+    [
+        ("la_officer", "maintained_without_row", True),
+        ("la_officer", "academy_without_row", False),
+        ("national_admin", "academy_without_row", True),
+        ("headteacher", "maintained_without_row", False),
+    ],
+)
+def test_a_schools_people_page_is_reached_by_urn_creating_its_organisation(
+    client, world, home_la, manager, school, allowed
+):
+    _, people = world
+    schools = {
+        "maintained_without_row": SchoolFactory(local_authority=home_la, name="New Maintained"),
+        "academy_without_row": SchoolFactory(
+            local_authority=home_la, name="New Academy", type_group="Academies"
+        ),
+    }
+    client.force_login(people[manager])
+
+    response = client.post(reverse("accounts:organisation-for-school"), {"urn": schools[school].urn})
+
+    created = Organisation.objects.filter(school=schools[school], kind=OrganisationKind.SCHOOL).first()
+    if allowed:
+        assert response.status_code == 302 and response.url == reverse(
+            "accounts:organisation", args=[created.pk]
+        )
+    else:
+        assert response.status_code == 403 and created is None
+
+
+def test_an_unknown_urn_is_told_not_created(client, world):
+    _, people = world
+    client.force_login(people["la_officer"])
+
+    response = client.post(reverse("accounts:organisation-for-school"), {"urn": "abc"})
+
+    assert response.status_code == 302 and response.url == reverse("accounts:organisation-chooser")
+
+
+def test_a_head_appointed_after_routing_may_answer_their_schools_request(client, world, home_school):
+    from accounts.models import AccessRequest
+    from accounts.rules import can_answer_access_request
+
+    org, people = world
+    request = AccessRequest.objects.create(
+        full_name="Rita",
+        email="rita@example.org",
+        organisation_kind=OrganisationKind.SCHOOL,
+        school=home_school,
+        role=R.SCHOOL_LEADER,
+        reason="Maths lead",
+        state="awaiting_decision",
+    )
+
+    assert can_answer_access_request(people["headteacher"], request)
+    assert not can_answer_access_request(people["school_leader"], request)
