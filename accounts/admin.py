@@ -1,4 +1,4 @@
-"""Admin for people, organisations, memberships and organisation API tokens."""
+"""Admin for people, organisations, memberships, invitations, access requests and API tokens."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, Membership, Organisation, User
+from .models import AccessRequest, ApiToken, Invitation, Membership, Organisation, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -46,7 +46,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal details", {"fields": ("full_name",)}),
+        ("Personal details", {"fields": ("full_name", "phone", "email_opt_outs")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -130,3 +130,26 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
         for token in tokens:
             token.revoke()
         self.message_user(request, f"Revoked {len(tokens)} token(s).", messages.SUCCESS)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    """Invitations are made, resent and cancelled on the people pages; here they are looked at."""
+
+    list_display = ("email", "organisation", "role", "sent_at", "expires_at", "accepted_at", "cancelled_at")
+    list_filter = ("role", "organisation__kind", ("accepted_at", admin.EmptyFieldListFilter))
+    search_fields = ("email", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ["organisation", "invited_by", "accepted_by", "cancelled_by"]
+    readonly_fields = ("created_at", "sent_at", "accepted_at", "accepted_by", "cancelled_at", "cancelled_by")
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(SimpleHistoryAdmin):
+    list_display = ("full_name", "email", "organisation_kind", "role", "state", "created_at", "decided_at")
+    list_filter = ("state", "organisation_kind", "role")
+    search_fields = ("full_name", "email")
+    raw_id_fields = ["school", "trust"]
+    autocomplete_fields = ["organisation", "decided_by", "invitation"]
+    filter_horizontal = ["routed_to"]
+    readonly_fields = ("created_at", "confirmed_at", "decided_at", "decided_by")

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     LA_OFFICER = "la_officer", "Local authority officer"
     TEACHING_SCHOOL_LEAD = "teaching_school_lead", "Teaching-school lead"
     COMMISSIONER = "commissioner", "Commissioner"
+    HEADTEACHER = "headteacher", "Headteacher"
     SCHOOL_LEADER = "school_leader", "School leader"
     ASSOCIATE = "associate", "Associate"
 
@@ -29,10 +30,53 @@ ROLES_BY_ORGANISATION_KIND = {
     OrganisationKind.LOCAL_AUTHORITY: {Role.LA_OFFICER, Role.COMMISSIONER},
     OrganisationKind.DIOCESE: {Role.COMMISSIONER},
     OrganisationKind.ACADEMY_TRUST: {Role.COMMISSIONER},
-    OrganisationKind.SCHOOL: {Role.SCHOOL_LEADER, Role.COMMISSIONER},
+    OrganisationKind.SCHOOL: {Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER},
     OrganisationKind.TEACHING_SCHOOL: {
-        Role.TEACHING_SCHOOL_LEAD, Role.SCHOOL_LEADER, Role.COMMISSIONER,
+        Role.TEACHING_SCHOOL_LEAD, Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER,
     },
     OrganisationKind.NATIONAL_BODY: {Role.NATIONAL_ADMINISTRATOR, Role.COMMISSIONER, Role.ASSOCIATE},
     OrganisationKind.AGENCY: {Role.COMMISSIONER, Role.ASSOCIATE},
 }
+
+# A headteacher is a school leader who may also manage their school's people: every check that
+# recognises school leaders uses this set.
+SCHOOL_LEADER_ROLES = frozenset({Role.SCHOOL_LEADER, Role.HEADTEACHER})
+
+# The roles a manager may grant, by the role that makes them a manager. What they may grant in a
+# given organisation is this set intersected with ROLES_BY_ORGANISATION_KIND for its kind; national
+# administrators may grant any role the organisation's kind allows.
+GRANTABLE_BY_MANAGER_ROLE = {
+    Role.LA_OFFICER: frozenset({Role.LA_OFFICER, Role.COMMISSIONER, Role.HEADTEACHER, Role.SCHOOL_LEADER}),
+    Role.TEACHING_SCHOOL_LEAD: frozenset(
+        {Role.TEACHING_SCHOOL_LEAD, Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER}
+    ),
+    Role.HEADTEACHER: frozenset({Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER}),
+    Role.COMMISSIONER: frozenset({Role.COMMISSIONER}),
+}
+
+# GIAS "establishment type group" of the schools a local authority maintains (and so manages).
+LA_MAINTAINED_TYPE_GROUP = "Local authority maintained schools"
+
+# The organisations a person may ask to join from the sign-in page.
+REQUESTABLE_KINDS = (
+    OrganisationKind.SCHOOL, OrganisationKind.LOCAL_AUTHORITY,
+    OrganisationKind.ACADEMY_TRUST, OrganisationKind.DIOCESE,
+)
+
+
+class AccessRequestState(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "Email not confirmed"
+    AWAITING_DECISION = "awaiting_decision", "Awaiting a decision"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class EmailKind(models.TextChoices):
+    """Informational emails a person may turn off. Emails that need the person to act (invitations,
+    access requests to answer, agreements to sign, reviews due, referee requests) are not listed
+    here and are always sent."""
+
+    APPLICATION_UPDATES = "application_updates", "Updates on your applications (received, decided)"
+    DESIGNATION_UPDATES = "designation_updates", "Changes to your designations (made, status changed)"
+    DEPLOYMENT_UPDATES = "deployment_updates", "Progress of deployments you take part in (agreed, closed)"
+    PEOPLE_UPDATES = "people_updates", "Someone accepted an invitation you sent"

@@ -60,7 +60,7 @@ DEMO_USERS = (
     DemoUser("la.officer@norfolk.demo", "Lewis Ashworth", Role.LA_OFFICER, "la"),
     DemoUser("ts.lead@norfolk.demo", "Tara Sandhu", Role.TEACHING_SCHOOL_LEAD, "teaching_school"),
     DemoUser("commissioner@norfolk.demo", "Colin Marsh", Role.COMMISSIONER, "la"),
-    DemoUser("head@norfolk.demo", "Helen Okafor", Role.SCHOOL_LEADER, "school"),
+    DemoUser("head@norfolk.demo", "Helen Okafor", Role.HEADTEACHER, "school"),
     DemoUser("associate@syslead.demo", "Amir Sheikh", Role.ASSOCIATE, "national"),
 )
 
@@ -432,9 +432,10 @@ def _save_users(organisations: dict[str, Organisation]) -> None:
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        Membership.objects.get_or_create(
-            user=user, organisation=organisations[demo.organisation], role=demo.role
-        )
+        organisation = organisations[demo.organisation]
+        # Bring an older seed up to date (the demo head was a school leader before headteachers).
+        Membership.objects.filter(user=user, organisation=organisation).exclude(role=demo.role).delete()
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=demo.role)
 
 
 @transaction.atomic

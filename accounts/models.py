@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -14,7 +15,14 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .choices import NATIONAL_KINDS, ROLES_BY_ORGANISATION_KIND, OrganisationKind, Role
+from .choices import (
+    NATIONAL_KINDS,
+    ROLES_BY_ORGANISATION_KIND,
+    AccessRequestState,
+    OrganisationKind,
+    Role,
+)
+from .validators import PHONE_MAX_LENGTH, validate_email_opt_outs, validate_uk_phone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -43,6 +51,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=200)
+    phone = models.CharField(
+        max_length=PHONE_MAX_LENGTH, blank=True, validators=[validate_uk_phone],
+        help_text="A UK phone number, optional.",
+    )
+    email_opt_outs = models.JSONField(
+        default=list, blank=True, validators=[validate_email_opt_outs],
+        help_text="Informational email kinds (accounts.choices.EmailKind) the person does not want.",
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Can sign in to the Django admin site."
     )
@@ -240,3 +256,183 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> InvitationQuerySet:
+        """Neither accepted nor cancelled (possibly expired: it can still be resent)."""
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+
+    def usable(self) -> InvitationQuerySet:
+        return self.pending().filter(expires_at__gt=timezone.now(), organisation__is_active=True)
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation with a role, accepted once through a signed link."""
+
+    email = models.EmailField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    full_name = models.CharField(max_length=200, blank=True, help_text="The name to suggest, if known.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            # A double click, or two managers at once, make one pending invitation.
+            models.UniqueConstraint(
+                fields=["email", "organisation", "role"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="unique_pending_invitation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.organisation} as {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    def clean(self) -> None:
+        if self.email:
+            self.email = self.email.strip().lower()
+        if not (self.organisation_id and self.role):
+            return
+        if self.role not in ROLES_BY_ORGANISATION_KIND.get(self.organisation.kind, set()):
+            raise ValidationError(
+                {"role": f"A {self.get_role_display().lower()} cannot belong to a "
+                 f"{self.organisation.get_kind_display().lower()}."}
+            )
+
+
+class AccessRequest(models.Model):
+    """Someone without an account asking to join an organisation, sent on once their email is confirmed.
+
+    The organisation may not have an Organisation row yet: the request names the school, local
+    authority, trust or diocese, and approving it creates the organisation.
+    """
+
+    CONFIRM_WITHIN = timedelta(days=2)
+
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    organisation_kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    local_authority = models.ForeignKey(
+        "schools.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    trust = models.ForeignKey(
+        "schools.Trust", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    diocese = models.ForeignKey(
+        "schools.Diocese", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField("role wanted", max_length=32, choices=Role.choices)
+    reason = models.TextField(max_length=2000, help_text="Why the person needs access.")
+    state = models.CharField(
+        max_length=32, choices=AccessRequestState.choices, default=AccessRequestState.UNCONFIRMED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    routed_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="access_requests_routed",
+        help_text="Who was asked to decide (the organisation's managers, else its local authority's "
+        "officers, else the national administrators).",
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_requests"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    decline_reason = models.TextField(max_length=2000, blank=True)
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_requests"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Access request from {self.full_name} for {self.target_name}"
+
+    @property
+    def target(self):
+        """The school, local authority, trust or diocese asked for."""
+        return {
+            OrganisationKind.SCHOOL: self.school,
+            OrganisationKind.LOCAL_AUTHORITY: self.local_authority,
+            OrganisationKind.ACADEMY_TRUST: self.trust,
+            OrganisationKind.DIOCESE: self.diocese,
+        }.get(self.organisation_kind)
+
+    def find_organisation(self) -> Organisation | None:
+        """The organisation row for the school, authority, trust or diocese asked for, if it has one."""
+        if self.organisation_id:
+            return self.organisation
+        link = {
+            OrganisationKind.SCHOOL: "school",
+            OrganisationKind.LOCAL_AUTHORITY: "local_authority",
+            OrganisationKind.ACADEMY_TRUST: "trust",
+            OrganisationKind.DIOCESE: "diocese",
+        }.get(self.organisation_kind)
+        if link is None or self.target is None:
+            return None
+        return (
+            Organisation.objects.filter(kind=self.organisation_kind, is_active=True, **{link: self.target})
+            .select_related("school", "local_authority")
+            .first()
+        )
+
+    @property
+    def target_name(self) -> str:
+        return self.organisation.name if self.organisation_id else str(self.target or "")
+
+    def clean(self) -> None:
+        if self.email:
+            self.email = self.email.strip().lower()
+        link = {
+            OrganisationKind.SCHOOL: "school_id",
+            OrganisationKind.LOCAL_AUTHORITY: "local_authority_id",
+            OrganisationKind.ACADEMY_TRUST: "trust_id",
+            OrganisationKind.DIOCESE: "diocese_id",
+        }.get(self.organisation_kind)
+        if link is None:
+            raise ValidationError(
+                {"organisation_kind": "Choose a school, local authority, trust or diocese."}
+            )
+        if not getattr(self, link):
+            raise ValidationError({"organisation_kind": "Choose the organisation you work for."})
+        if self.role and (
+            self.role == Role.NATIONAL_ADMINISTRATOR
+            or self.role not in ROLES_BY_ORGANISATION_KIND.get(self.organisation_kind, set())
+        ):
+            raise ValidationError({"role": "Choose a role that people in this kind of organisation have."})

@@ -2,7 +2,14 @@
 
 import rules
 
-from .choices import Role
+from .choices import (
+    GRANTABLE_BY_MANAGER_ROLE,
+    LA_MAINTAINED_TYPE_GROUP,
+    ROLES_BY_ORGANISATION_KIND,
+    SCHOOL_LEADER_ROLES,
+    OrganisationKind,
+    Role,
+)
 
 
 @rules.predicate
@@ -27,7 +34,7 @@ def is_commissioner(user) -> bool:
 
 @rules.predicate
 def is_school_leader(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.SCHOOL_LEADER)
+    return user.is_authenticated and user.has_role(*SCHOOL_LEADER_ROLES)
 
 
 rules.add_perm("accounts.manage_api_tokens", is_national_administrator)
@@ -87,3 +94,95 @@ def answer_all(user, facts) -> None:
     row = get_user_model().objects.filter(pk=user.pk).values(**expressions).first() or {}
     for fact in missing:
         answers[fact.key] = bool(row.get(fact.key))
+# --- Who may manage whom -------------------------------------------------------------------------
+
+
+def manages_through(membership, organisation) -> bool:
+    """Whether one of the user's memberships makes them a manager of the organisation's people."""
+    own = membership.organisation
+    if membership.role == Role.LA_OFFICER and own.kind == OrganisationKind.LOCAL_AUTHORITY:
+        if not own.local_authority_id:
+            return False
+        if organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+            return organisation.local_authority_id == own.local_authority_id
+        if organisation.kind == OrganisationKind.SCHOOL and organisation.school_id:
+            school = organisation.school
+            return (
+                school.local_authority_id == own.local_authority_id
+                and school.type_group == LA_MAINTAINED_TYPE_GROUP
+            )
+        return False
+    if own.pk is None or own.pk != organisation.pk:
+        return False
+    return (
+        (membership.role == Role.TEACHING_SCHOOL_LEAD and own.kind == OrganisationKind.TEACHING_SCHOOL)
+        or (
+            membership.role == Role.HEADTEACHER
+            and own.kind in (OrganisationKind.SCHOOL, OrganisationKind.TEACHING_SCHOOL)
+        )
+        or (
+            membership.role == Role.COMMISSIONER
+            and own.kind in (OrganisationKind.ACADEMY_TRUST, OrganisationKind.DIOCESE)
+        )
+    )
+
+
+def grantable_roles(user, organisation) -> frozenset[str]:
+    """The roles this user may give people in the organisation (empty: they may not manage it).
+
+    National administrators: any role the organisation's kind allows. Anyone else: the roles their
+    managing memberships may grant (GRANTABLE_BY_MANAGER_ROLE) that the kind allows.
+    """
+    if organisation is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    allowed = ROLES_BY_ORGANISATION_KIND.get(organisation.kind, set())
+    if user.is_national_administrator:
+        return frozenset(allowed)
+    granted: set[str] = set()
+    for membership in user.active_memberships:
+        if manages_through(membership, organisation):
+            granted |= GRANTABLE_BY_MANAGER_ROLE.get(membership.role, frozenset())
+    return frozenset(granted & allowed)
+
+
+@rules.predicate
+def can_manage_people(user, organisation) -> bool:
+    """The one rule for who may manage an organisation's people (see grantable_roles)."""
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_national_administrator:
+        return True
+    return any(manages_through(m, organisation) for m in user.active_memberships)
+
+
+def can_grant_role(user, organisation, role: str) -> bool:
+    return role in grantable_roles(user, organisation)
+
+
+@rules.predicate
+def can_answer_access_request(user, access_request) -> bool:
+    """National administrators, whoever the request was routed to, and the organisation's managers."""
+    if access_request is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_national_administrator or access_request.routed_to.filter(pk=user.pk).exists():
+        return True
+    # Someone who became a manager of the organisation after the request was routed.
+    return can_manage_people(user, access_request.find_organisation())
+
+
+rules.add_perm("accounts.manage_people", can_manage_people)
+rules.add_perm("accounts.answer_access_request", can_answer_access_request)
+
+
+@rules.predicate
+def manages_people_somewhere(user) -> bool:
+    """Whether to show "Your organisation": a national administrator, or someone whose membership
+    makes them a manager of their own organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_national_administrator:
+        return True
+    return any(manages_through(m, m.organisation) for m in user.active_memberships)
+
+
+rules.add_perm("accounts.manage_people_somewhere", manages_people_somewhere)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from . import views_people as people
 
 app_name = "accounts"
 
@@ -19,4 +20,32 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password-reset-complete",
     ),
+    path("invitations/<str:token>/", people.invitation, name="invitation"),
+    path("request-access/", people.request_access, name="request-access"),
+    path("request-access/sent/", people.request_access_sent, name="request-access-sent"),
+    path("request-access/confirm/<str:token>/", people.request_access_confirm, name="request-access-confirm"),
+    path("access-requests/<int:pk>/", people.access_request_detail, name="access-request-detail"),
+    path("organisation/", people.organisation_chooser, name="organisation-chooser"),
+    path("organisation/school/", people.organisation_for_school, name="organisation-for-school"),
+    path("organisation/<int:pk>/", people.organisation_people, name="organisation"),
+    path("organisation/<int:pk>/invite/", people.organisation_invite, name="organisation-invite"),
+    path(
+        "organisation/<int:pk>/members/<int:membership_pk>/role/",
+        people.membership_change_role, name="membership-change-role",
+    ),
+    path(
+        "organisation/<int:pk>/members/<int:membership_pk>/remove/",
+        people.membership_remove, name="membership-remove",
+    ),
+    path(
+        "organisation/<int:pk>/invitations/<int:invitation_pk>/resend/",
+        people.invitation_resend, name="invitation-resend",
+    ),
+    path(
+        "organisation/<int:pk>/invitations/<int:invitation_pk>/cancel/",
+        people.invitation_cancel, name="invitation-cancel",
+    ),
+    path("set-password/<str:token>/", people.set_password, name="set-password"),
+    path("you/", people.your_account, name="you"),
+    path("you/password/", people.change_password, name="change-password"),
 ]

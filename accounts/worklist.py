@@ -45,3 +45,42 @@ def as_date(moment: datetime.datetime | datetime.date | None) -> datetime.date |
     if moment is None or not isinstance(moment, datetime.datetime):
         return moment
     return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def invitations_to_answer(user, today: datetime.date) -> list[Task]:
+    """Invitations to join an organisation addressed to this person's email (one query)."""
+    from django.urls import reverse
+
+    from .queries import invitations_pending_for
+    from .services import invitation_token
+
+    return [
+        Task(
+            kind="answer-invitation",
+            what="Answer an invitation to join an organisation",
+            url=reverse("accounts:invitation", kwargs={"token": invitation_token(invitation)}),
+            detail=f"{invitation.organisation} as {invitation.get_role_display().lower()}",
+            since=as_date(invitation.sent_at),
+            due_on=as_date(invitation.expires_at),
+        )
+        for invitation in invitations_pending_for(user)
+    ]
+
+
+def access_requests_to_decide(user, today: datetime.date) -> list[Task]:
+    """Confirmed requests for access routed to this person, to approve or decline (one query)."""
+    from django.urls import reverse
+
+    from .queries import access_requests_to_answer
+
+    return [
+        Task(
+            kind="answer-access-request",
+            what="Approve or decline a request for access",
+            url=reverse("accounts:access-request-detail", args=[access_request.pk]),
+            school=access_request.target_name,
+            detail=f"{access_request.full_name}, as {access_request.get_role_display().lower()}",
+            since=as_date(access_request.confirmed_at),
+        )
+        for access_request in access_requests_to_answer(user)
+    ]

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import OrganisationKind, Role
+from accounts.choices import SCHOOL_LEADER_ROLES, OrganisationKind, Role
 from accounts.models import Membership, Organisation
 from deployments import services as deployment_services
 from deployments.choices import DeploymentState, ObjectiveOutcome, Party, Rag, StateReason, TimeBasis
@@ -219,7 +219,7 @@ def seed_brokerage_demo() -> BrokerageDemoSummary:
         raise RuntimeError("Run seed_demo first: the demo users are missing.")
     la = Organisation.objects.get(kind=OrganisationKind.LOCAL_AUTHORITY, local_authority__code=NORFOLK)
     teaching_school = ts_lead.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)[0]
-    head_school = head.organisations_with_role(Role.SCHOOL_LEADER)[0].school
+    head_school = head.organisations_with_role(*SCHOOL_LEADER_ROLES)[0].school
     busy: set[int] = set()
     norfolk = list(
         School.objects.filter(

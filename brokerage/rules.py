@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import rules
 
-from accounts.choices import OrganisationKind, Role
+from accounts.choices import SCHOOL_LEADER_ROLES, OrganisationKind, Role
 from accounts.rules import UserFact, is_la_officer, is_national_administrator, remembered
 
 # Who may broker which designation is decided in designations (below brokerage), so the
@@ -30,7 +30,7 @@ COMMISSIONING_KINDS = {
 }
 COMMISSIONER_ROLES = {Role.COMMISSIONER, Role.LA_OFFICER}
 # Members of a school who act for it: agree agreements, see its support.
-SCHOOL_ROLES = {Role.SCHOOL_LEADER, Role.COMMISSIONER, Role.TEACHING_SCHOOL_LEAD}
+SCHOOL_ROLES = {*SCHOOL_LEADER_ROLES, Role.COMMISSIONER, Role.TEACHING_SCHOOL_LEAD}
 
 
 def commissioning_organisations_of(user) -> list:

@@ -181,6 +181,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 REFEREE_LINK_DAYS = env.int("REFEREE_LINK_DAYS", default=21)
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 # Absolute links in emails (referee links, reminders) are built on this address.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -112,7 +112,7 @@ def _years_ago(today: datetime.date, years: float) -> datetime.date:
 def _demo_head_is_an_outstanding_headteacher(today: datetime.date) -> None:
     head = User.objects.filter(email=DEMO_HEAD_EMAIL).first()
     school_org = Organisation.objects.filter(
-        kind=OrganisationKind.SCHOOL, memberships__user=head, memberships__role=Role.SCHOOL_LEADER
+        kind=OrganisationKind.SCHOOL, memberships__user=head, memberships__role=Role.HEADTEACHER
     ).first()
     if head is None or school_org is None:
         return

@@ -28,8 +28,9 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
     ),
     "support": frozenset({"requests", "risk", "dashboard", "deployments", "my-deployments", "partners"}),
     "admin": frozenset({"imports", "admin", "api-docs"}),
+    "account": frozenset({"you", "people"}),
 }
-MAX_TOP_LEVEL_ITEMS = 7  # sections, "Your account" and "Sign out" together
+MAX_TOP_LEVEL_ITEMS = 7  # the sections and "Sign out" together
 # What the navigation asks about the person's own work, answered together in one query per page.
 PERSONAL_FACTS = (
     HOLDS_A_DESIGNATION, WORKS_ON_A_DEPLOYMENT, HAS_A_RECENT_HEADSHIP, HOLDS_CURRENT_LLE, HAS_PARTNERSHIPS,
@@ -162,6 +163,16 @@ def _admin_pages(user) -> list[Page]:
     return pages
 
 
+def _account_pages(user) -> list[Page]:
+    you = reverse("accounts:you")
+    pages = [Page("Your account", you)]
+    if _may(user, "accounts.manage_people_somewhere"):
+        organisation = reverse("accounts:organisation-chooser")
+        access_requests = organisation.replace("organisation/", "access-requests/")
+        pages.append(Page("Your organisation", organisation, prefixes=(access_requests,)))
+    return pages
+
+
 def navigation_for(user) -> Navigation:
     """The sections this person sees, in order, each with the pages they may open."""
     if not getattr(user, "is_authenticated", False):
@@ -174,6 +185,7 @@ def navigation_for(user) -> Navigation:
     for key, text, pages in (
         ("support", "Support", _support_pages(user)),
         ("admin", "Admin", _admin_pages(user)),
+        ("account", "Your account", _account_pages(user)),
     ):
         if pages:
             sections.append(Section(key, text, pages))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts import worklist as account_tasks
 from accounts.principals import acting_person
 from accounts.worklist import Task
 from brokerage import worklist as brokerage_tasks
@@ -32,6 +33,8 @@ PROVIDERS: list[Provider] = [
     designation_tasks.cases_to_decide,
     designation_tasks.designation_reviews_due,
     brokerage_tasks.partnership_requests,
+    account_tasks.invitations_to_answer,
+    account_tasks.access_requests_to_decide,
 ]
 
 # The navigation's count may lag others' actions by this long; the person's own actions and a

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import OrganisationKind
 from accounts.models import Organisation
+from accounts.services import ask_to_set_password
 from schools.models import School
 
 from .. import emails
@@ -150,6 +151,11 @@ def designate(application: Application, *, actor, on: datetime.date | None = Non
                 school=designation.school, designation=designation, started_on=on
             )
         transaction.on_commit(lambda: emails.designation_made(designation))
+        if holder is not None:
+            # An account made for the leader (not by them) has no password yet: let them choose one.
+            ask_to_set_password(
+                holder, reason=f"You have been designated as a {designation_type.name.lower()}."
+            )
     return designation
 
 

@@ -136,3 +136,17 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_sign_in(client, la_offic
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("model_name", ["invitation", "accessrequest"])
+def test_invitations_and_access_requests_are_in_the_admin(admin_client, la_officer, home_la_org, model_name):
+    from accounts import services
+
+    invitation = services.invite(
+        email="new@example.org", organisation=home_la_org, role=Role.COMMISSIONER, invited_by=la_officer
+    )
+    changelist = reverse(f"admin:accounts_{model_name}_changelist")
+    assert admin_client.get(changelist, {"q": "new"}).status_code == 200
+    change = reverse("admin:accounts_invitation_change", args=[invitation.pk])
+    assert admin_client.get(change).status_code == 200
+    assert admin_client.get(reverse(f"admin:accounts_{model_name}_add")).status_code == 200

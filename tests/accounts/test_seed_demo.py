@@ -92,7 +92,7 @@ def test_academies_have_a_trust_and_church_schools_a_diocese(seeded):
         ("la.officer@norfolk.demo", Role.LA_OFFICER, OrganisationKind.LOCAL_AUTHORITY),
         ("ts.lead@norfolk.demo", Role.TEACHING_SCHOOL_LEAD, OrganisationKind.TEACHING_SCHOOL),
         ("commissioner@norfolk.demo", Role.COMMISSIONER, OrganisationKind.LOCAL_AUTHORITY),
-        ("head@norfolk.demo", Role.SCHOOL_LEADER, OrganisationKind.SCHOOL),
+        ("head@norfolk.demo", Role.HEADTEACHER, OrganisationKind.SCHOOL),
         ("associate@syslead.demo", Role.ASSOCIATE, OrganisationKind.NATIONAL_BODY),
     ],
 )

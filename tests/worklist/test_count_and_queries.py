@@ -8,12 +8,14 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts import services as account_services
+from accounts.choices import AccessRequestState, OrganisationKind, Role
+from accounts.models import AccessRequest
 from brokerage.choices import PartnershipStatus, RequestStatus
 from deployments.choices import AgreementStatus, DeploymentState
 from designations.choices import ApplicationState
 from designations.models import DesignationType
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, OrganisationFactory
 from tests.factories.accounts import DEFAULT_PASSWORD
 from tests.factories.brokerage import ProfessionalPartnershipFactory, SupportRequestFactory
 from tests.factories.deployments import AgreementFactory, DeploymentFactory, ObjectiveFactory
@@ -178,12 +180,22 @@ def make_tasks(n: int, user, home_school, home_la_org, teaching_school_org) -> N
         DeDesignationCaseFactory(designation=pooled)
         ReviewFactory(designation=pooled, due_on=today + datetime.timedelta(days=5))
         ProfessionalPartnershipFactory(partner=own, status=PartnershipStatus.REQUESTED)
+        elsewhere = OrganisationFactory(kind=OrganisationKind.NATIONAL_BODY)
+        account_services.invite(
+            email=user.email, organisation=elsewhere, role=Role.ASSOCIATE, invited_by=None
+        )
+        asking = AccessRequest.objects.create(
+            full_name="Asha Asker", email=f"asker{elsewhere.pk}@example.org",
+            organisation_kind=OrganisationKind.SCHOOL, school=home_school, role=Role.SCHOOL_LEADER,
+            reason="I lead reading.", state=AccessRequestState.AWAITING_DECISION, confirmed_at=timezone.now(),
+        )
+        asking.routed_to.add(user)
 
 
-# Session, user, memberships (3); the eleven providers (13: agreements to agree prefetch their
+# Session, user, memberships (3); the thirteen providers (15: agreements to agree prefetch their
 # signoffs, agreements to draft read drafts and undrafted deployments); the navigation's model
 # permissions (2); the navigation's one query about the person's own work (1).
-HOME_QUERIES = 19
+HOME_QUERIES = 21
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -200,12 +212,12 @@ def test_the_tasks_page_costs_the_same_queries_whatever_the_number_of_tasks(
     expected = {
         "find-leader", "agree-agreement", "agreement-changes", "draft-agreement", "progress-review",
         "final-evaluation", "log-time", "assess-application", "reference-awaited", "decide-case",
-        "designation-review", "partnership-request",
+        "designation-review", "partnership-request", "answer-invitation", "answer-access-request",
     }
     assert set(kinds) == expected
     assert {kind: kinds.count(kind) for kind in expected} == dict.fromkeys(expected, n)
     assert badge(len(kinds)) in response.content.decode()
-    assert len(PROVIDERS) == 11
+    assert len(PROVIDERS) == 13
 
 
 def test_signing_in_counts_the_tasks_for_the_pages_that_follow(client, la_officer, home_request):

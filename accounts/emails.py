@@ -1,0 +1,88 @@
+"""One function per email kind about people. Templates: templates/emails/<kind>-subject.txt, -body.txt,
+-body.html. Services call these through transaction.on_commit. Links are passed in, never logged."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from .models import AccessRequest, Invitation
+
+
+def absolute_url(url_name: str, *args: Any, **kwargs: Any) -> str:
+    return f"{settings.SITE_URL}{reverse(url_name, args=args, kwargs=kwargs or None)}"
+
+
+def send_email(kind: str, *, to: list[str], context: dict[str, Any]) -> None:
+    if not to:
+        return
+    context = {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{kind}-subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{kind}-body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach_alternative(render_to_string(f"emails/{kind}-body.html", context), "text/html")
+    message.send()
+
+
+def invitation(invitation: Invitation, *, link: str, access_request: AccessRequest | None = None) -> None:
+    """To the invitee: the signed, single-use link to join (an approved access request says so)."""
+    send_email(
+        "invitation",
+        to=[invitation.email],
+        context={"invitation": invitation, "link": link, "access_request": access_request},
+    )
+
+
+def invitation_accepted(invitation: Invitation, *, to: list[str]) -> None:
+    """To the person who invited (informational): the invitee has joined."""
+    send_email("invitation-accepted", to=to, context={"invitation": invitation})
+
+
+def access_request_confirm(access_request: AccessRequest, *, link: str, has_account: bool) -> None:
+    """To the requester: confirm the email address before the request goes anywhere. Someone who
+    already has an account is told so here, in their own inbox, and nowhere else."""
+    send_email(
+        "access-request-confirm",
+        to=[access_request.email],
+        context={
+            "access_request": access_request,
+            "link": link,
+            "has_account": has_account,
+            "sign_in_link": absolute_url("accounts:sign-in"),
+            "reset_link": absolute_url("accounts:password-reset"),
+        },
+    )
+
+
+def access_request_to_answer(access_request: AccessRequest, *, to: list[str]) -> None:
+    """To those who decide: a confirmed request is waiting for them."""
+    send_email(
+        "access-request-to-answer",
+        to=to,
+        context={
+            "access_request": access_request,
+            "link": absolute_url("accounts:access-request-detail", access_request.pk),
+        },
+    )
+
+
+def access_request_declined(access_request: AccessRequest) -> None:
+    """To the requester: declined, with the reason."""
+    send_email(
+        "access-request-declined", to=[access_request.email], context={"access_request": access_request}
+    )
+
+
+def set_password(user, *, link: str, reason: str) -> None:
+    """To someone with an account but no password yet: why they have one, and the link to choose one."""
+    context = {"person": user, "link": link, "reason": reason, "days": settings.INVITATION_DAYS}
+    send_email("set-password", to=[user.email], context=context)
