@@ -90,6 +90,7 @@ class PartyPeople:
     place: str
     people: list = field(default_factory=list)
     party: str | None = None  # the Party they agree as; None for the leader's own row
+    invited: list = field(default_factory=list)  # pending invitations of people who could agree
 
     @property
     def nobody_can_agree(self) -> bool:
@@ -98,7 +99,8 @@ class PartyPeople:
 
 def party_people(deployment: Deployment) -> list[PartyPeople]:
     """Each party (the supported school, the leader's school, the commissioner) with the active
-    people who can agree for it, then the leader. Two queries, whatever the number of people.
+    people who can agree for it and the invitations still pending there, then the leader. Three
+    queries, whatever the number of people.
 
     The leader can agree for their school, so they are listed there as well as on their own row."""
     from accounts.models import Membership
@@ -126,6 +128,7 @@ def party_people(deployment: Deployment) -> list[PartyPeople]:
         in_school = organisation.school_id in by_school and organisation.kind in SCHOOL_KINDS
         if in_school and membership.role in SCHOOL_ROLES:
             by_school[organisation.school_id].setdefault(membership.user_id, membership.user)
+    invited = _pending_invitations_by_party(deployment, school_ids)
     leader = deployment.leader
     leader_school_people = dict(by_school[deployment.leader_school_id])
     if leader.is_active:
@@ -137,6 +140,7 @@ def party_people(deployment: Deployment) -> list[PartyPeople]:
             place=deployment.supported_school.name,
             people=list(by_school[deployment.supported_school_id].values()),
             party=Party.SUPPORTED_SCHOOL,
+            invited=invited[Party.SUPPORTED_SCHOOL],
         ),
         PartyPeople(
             key=Party.LEADER_SCHOOL,
@@ -144,6 +148,7 @@ def party_people(deployment: Deployment) -> list[PartyPeople]:
             place=deployment.leader_school.name,
             people=list(leader_school_people.values()),
             party=Party.LEADER_SCHOOL,
+            invited=invited[Party.LEADER_SCHOOL],
         ),
         PartyPeople(
             key=Party.COMMISSIONER,
@@ -151,9 +156,40 @@ def party_people(deployment: Deployment) -> list[PartyPeople]:
             place=deployment.commissioner.name,
             people=list(commissioners.values()),
             party=Party.COMMISSIONER,
+            invited=invited[Party.COMMISSIONER],
         ),
         PartyPeople(key="leader", label="The leader", place=deployment.leader_school.name, people=[leader]),
     ]
+
+
+def _pending_invitations_by_party(deployment: Deployment, school_ids: set[int]) -> dict[str, list]:
+    """Pending invitations to the parties' organisations in roles that would let the person agree."""
+    from accounts.models import Invitation
+
+    invitations = (
+        Invitation.objects.usable()
+        .filter(
+            Q(
+                organisation__school_id__in=school_ids,
+                organisation__kind__in=sorted(SCHOOL_KINDS),
+                role__in=sorted(SCHOOL_ROLES),
+            )
+            | Q(organisation_id=deployment.commissioner_id, role__in=sorted(COMMISSIONER_ROLES))
+        )
+        .select_related("organisation")
+        .order_by("email")
+    )
+    by_party: dict[str, list] = {Party.SUPPORTED_SCHOOL: [], Party.LEADER_SCHOOL: [], Party.COMMISSIONER: []}
+    for invitation in invitations:
+        organisation = invitation.organisation
+        if organisation.pk == deployment.commissioner_id and invitation.role in COMMISSIONER_ROLES:
+            by_party[Party.COMMISSIONER].append(invitation)
+        if organisation.kind in SCHOOL_KINDS and invitation.role in SCHOOL_ROLES:
+            if organisation.school_id == deployment.supported_school_id:
+                by_party[Party.SUPPORTED_SCHOOL].append(invitation)
+            if organisation.school_id == deployment.leader_school_id:
+                by_party[Party.LEADER_SCHOOL].append(invitation)
+    return by_party
 
 
 def named_staff(agreement) -> list:

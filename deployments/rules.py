@@ -98,6 +98,8 @@ can_record_outside_agreement = (is_national_administrator | is_deployment_broker
     is_deployment_leader | is_named_staff
 )
 rules.add_perm("deployments.record_outside_agreement", can_record_outside_agreement)
+# Inviting someone who can agree for a party that has nobody yet: the same people, for the same reason.
+rules.add_perm("deployments.invite_party", can_record_outside_agreement)
 # The copy of an agreement given outside the service: the broker, administrators and the parties.
 rules.add_perm("deployments.view_recorded_copy", is_national_administrator | is_deployment_broker | is_party)
 rules.add_perm("deployments.agree", is_party)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_invite
 
 app_name = "deployments"
 urlpatterns = [
@@ -51,6 +51,9 @@ urlpatterns = [
         "<int:pk>/agreement/recorded/<int:record_pk>/copy/",
         views.RecordedCopyView.as_view(),
         name="recorded-signoff-copy",
+    ),
+    path(
+        "<int:pk>/parties/<slug:party>/invite/", views_invite.PartyInviteView.as_view(), name="party-invite"
     ),
     path("<int:pk>/time/", views.TimeLogView.as_view(), name="time-log"),
     path("<int:pk>/variations/new/", views.VariationCreateView.as_view(), name="variation-new"),

@@ -263,7 +263,11 @@ class DeploymentMixin(LoginRequiredMixin):
         return self.request.user.has_perm(self.permission, self.deployment)
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(deployment=self.deployment, **kwargs)
+        deployment = self.deployment
+        may_invite = deployment.state not in FINISHED_STATES and self.request.user.has_perm(
+            "deployments.invite_party", deployment
+        )
+        return super().get_context_data(deployment=deployment, may_invite=may_invite, **kwargs)
 
     def back_to_deployment(self) -> HttpResponse:
         return redirect("deployments:deployment-detail", pk=self.deployment.pk)

@@ -153,8 +153,8 @@ def test_the_parties_panel_is_gone_once_the_version_is_agreed(client, la_officer
     assert "Who can agree" not in response.content.decode()
 
 
-def test_party_people_costs_one_query(
+def test_party_people_costs_two_queries(
     proposed_deployment, school_leader, commissioner, django_assert_num_queries
 ):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the people who can agree, and the invitations pending
         party_people(proposed_deployment)
