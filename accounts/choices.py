@@ -72,11 +72,22 @@ class AccessRequestState(models.TextChoices):
 
 
 class EmailKind(models.TextChoices):
-    """Informational emails a person may turn off. Emails that need the person to act (invitations,
-    access requests to answer, agreements to sign, reviews due, referee requests) are not listed
-    here and are always sent."""
+    """Informational emails a person may turn off; accounts.emails.informational_recipients applies
+    the choice. Emails that need the person to act (invitations, access requests to answer,
+    agreements to sign, changes requested, reviews due, referee requests, partnership requests,
+    escalations) are not listed here and are always sent, as is anything to a shared inbox."""
 
     APPLICATION_UPDATES = "application_updates", "Updates on your applications (received, decided)"
-    DESIGNATION_UPDATES = "designation_updates", "Changes to your designations (made, status changed)"
-    DEPLOYMENT_UPDATES = "deployment_updates", "Progress of deployments you take part in (agreed, closed)"
+    DESIGNATION_UPDATES = (
+        "designation_updates",
+        "Changes to designations you hold or your organisation made (made, status changed, "
+        "de-designation case decided)",
+    )
+    DEPLOYMENT_UPDATES = (
+        "deployment_updates",
+        "Progress of deployments you take part in (agreed, started, paused, resumed, ended, completed)",
+    )
+    PARTNERSHIP_UPDATES = (
+        "partnership_updates", "Answers to your requests for a professional partner (accepted, declined)"
+    )
     PEOPLE_UPDATES = "people_updates", "Someone accepted an invitation you sent"

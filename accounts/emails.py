@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from .choices import EmailKind
+from .models import Organisation, User
 
 if TYPE_CHECKING:
     from .models import AccessRequest, Invitation
@@ -16,6 +21,27 @@ if TYPE_CHECKING:
 
 def absolute_url(url_name: str, *args: Any, **kwargs: Any) -> str:
     return f"{settings.SITE_URL}{reverse(url_name, args=args, kwargs=kwargs or None)}"
+
+
+def informational_recipients(to: Iterable[str], kind: EmailKind) -> list[str]:
+    """The addresses of an informational email of `kind`, without the people who do not want it
+    (turned it off, or no longer active). Every app's informational email passes its recipients
+    through here, so the choice on /accounts/you/ is made in one place. An address that is no
+    person's (a shared inbox, a referee) or that is an organisation's shared inbox is kept: an inbox
+    is not a person and has no preferences. One query, whatever the number of addresses."""
+    from .services import wants_email  # services sends through this module
+
+    to = list(dict.fromkeys(address for address in to if address))
+    if not to:
+        return []
+    inboxes = Organisation.objects.exclude(email="").annotate(inbox=Lower("email")).values("inbox")
+    people = (
+        User.objects.filter(email__in={address.lower() for address in to})
+        .exclude(email__in=inboxes)
+        .only("email", "is_active", "email_opt_outs")
+    )
+    unwanted = {person.email for person in people if not wants_email(person, kind)}
+    return [address for address in to if address.lower() not in unwanted]
 
 
 def send_email(kind: str, *, to: list[str], context: dict[str, Any]) -> None:
@@ -44,6 +70,7 @@ def invitation(invitation: Invitation, *, link: str, access_request: AccessReque
 
 def invitation_accepted(invitation: Invitation, *, to: list[str]) -> None:
     """To the person who invited (informational): the invitee has joined."""
+    to = informational_recipients(to, EmailKind.PEOPLE_UPDATES)
     send_email("invitation-accepted", to=to, context={"invitation": invitation})
 
 
@@ -76,7 +103,8 @@ def access_request_to_answer(access_request: AccessRequest, *, to: list[str]) ->
 
 
 def access_request_declined(access_request: AccessRequest) -> None:
-    """To the requester: declined, with the reason."""
+    """To the requester: declined, with the reason. Always sent: it answers something they asked
+    for, and the requester usually has no account whose preferences could turn it off."""
     send_email(
         "access-request-declined", to=[access_request.email], context={"access_request": access_request}
     )

@@ -346,7 +346,7 @@ def _mark_accepted(invitation: Invitation, user: User) -> None:
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     inviter = invitation.invited_by
-    if inviter and inviter.pk != user.pk and wants_email(inviter, EmailKind.PEOPLE_UPDATES):
+    if inviter and inviter.pk != user.pk:
         transaction.on_commit(lambda: emails.invitation_accepted(invitation, to=[inviter.email]))
 
 

@@ -37,7 +37,7 @@ def commissioner_recipients(organisation) -> list[str]:
 
 
 def request_raised(request) -> None:
-    """To the broker: a support request is waiting for them to find a leader."""
+    """To the broker: a support request is waiting for them to find a leader. Always sent."""
     to = broker_recipients(request.broker)
     if to:
         send_email(

@@ -15,6 +15,8 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.choices import EmailKind
+from accounts.emails import informational_recipients
 from deployments.choices import COMMITTED_STATES
 from deployments.models import Deployment
 from designations.choices import CURRENT_DESIGNATION_STATUSES, DesignationStatus
@@ -203,7 +205,8 @@ def request_partnership(
 
 
 def partnership_requested(partnership: ProfessionalPartnership) -> None:
-    """To the LLE: a new head asks them to be their professional partner."""
+    """To the LLE: a new head asks them to be their professional partner. Needs them to answer:
+    always sent."""
     send_email(
         "partnership-requested",
         to=[partnership.partner.holder.email],
@@ -231,11 +234,12 @@ def respond(partnership: ProfessionalPartnership, *, actor, accept: bool) -> Pro
 
 
 def partnership_answered(partnership: ProfessionalPartnership) -> None:
-    """To the new head: their professional partner accepted or declined."""
-    if partnership.new_head.is_active:
+    """To the new head (informational): their professional partner accepted or declined."""
+    to = informational_recipients([partnership.new_head.email], EmailKind.PARTNERSHIP_UPDATES)
+    if to:
         send_email(
             "partnership-answered",
-            to=[partnership.new_head.email],
+            to=to,
             context={
                 "partnership": partnership,
                 "accepted": partnership.status == PartnershipStatus.ACTIVE,

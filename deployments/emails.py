@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from accounts.choices import OrganisationKind
+from accounts.choices import EmailKind, OrganisationKind
+from accounts.emails import informational_recipients
 from brokerage.emails import broker_recipients, commissioner_recipients, organisation_recipients
 from brokerage.rules import SCHOOL_ROLES
 from designations.emails import absolute_url, designating_body_recipients, send_email
@@ -64,6 +65,16 @@ def agreement_link(agreement) -> str:
     return absolute_url("deployments:agreement-version", agreement.deployment_id, agreement.version)
 
 
+def deployment_update_recipients(deployment, *others: Iterable[str]) -> list[str]:
+    """An informational update on a deployment: its broker, always (the broker runs the deployment,
+    so each change in its life is work for them, such as recording the final evaluation), then
+    ``others`` without the people who turned deployment updates off."""
+    return unique(
+        broker_recipients(deployment.broker),
+        informational_recipients(unique(*others), EmailKind.DEPLOYMENT_UPDATES),
+    )
+
+
 def _send(kind: str, to: list[str], context: dict) -> bool:
     """Sends when there is someone to send to; says whether it did."""
     if not to:
@@ -98,7 +109,7 @@ def state_changed(deployment, previous_state: str) -> None:
         return  # agreement_agreed tells everyone that
     _send(
         "deployment-state-changed",
-        unique(broker_recipients(deployment.broker), party_recipients(deployment)),
+        deployment_update_recipients(deployment, party_recipients(deployment)),
         {
             "deployment": deployment,
             "previous_state": DeploymentState(previous_state).label,
@@ -108,7 +119,8 @@ def state_changed(deployment, previous_state: str) -> None:
 
 
 def escalated(deployment, note: str, actor) -> None:
-    """To the commissioner: the broker needs them to act (for example the school will not engage)."""
+    """To the commissioner: the broker needs them to act (for example the school will not engage).
+    Always sent."""
     _send(
         "deployment-escalated",
         commissioner_recipients(deployment.commissioner),
@@ -117,7 +129,9 @@ def escalated(deployment, note: str, actor) -> None:
 
 
 def leader_proposed(deployment) -> None:
-    """To the leader: the broker has proposed them to support a school; the agreement follows."""
+    """To the leader: the broker has proposed them to support a school; the agreement follows.
+    Always sent: it commits the leader's time, and they should speak up before the agreement is
+    drawn up if they cannot do it."""
     _send(
         "leader-proposed",
         leader_recipients(deployment),
@@ -130,7 +144,8 @@ def leader_proposed(deployment) -> None:
 
 
 def agreement_sent(agreement) -> None:
-    """To the three parties: a version of the agreement is waiting for each of them to agree."""
+    """To the three parties: a version of the agreement is waiting for each of them to agree.
+    Always sent."""
     deployment = agreement.deployment
     _send(
         "agreement-sent",
@@ -140,7 +155,7 @@ def agreement_sent(agreement) -> None:
 
 
 def changes_requested(agreement, actor, reason: str) -> None:
-    """To the broker: a party sent the agreement back to draft, and what needs to change."""
+    """To the broker: a party sent the agreement back to draft, and what needs to change. Always sent."""
     deployment = agreement.deployment
     _send(
         "agreement-changes-requested",
@@ -156,11 +171,12 @@ def changes_requested(agreement, actor, reason: str) -> None:
 
 
 def agreement_agreed(agreement) -> None:
-    """To the three parties and the broker: all three have agreed; the deployment goes ahead."""
+    """To the three parties and the broker: all three have agreed; the deployment goes ahead.
+    Informational for the parties (the broker still starts the deployment)."""
     deployment = agreement.deployment
     _send(
         "agreement-agreed",
-        unique(broker_recipients(deployment.broker), party_recipients(deployment)),
+        deployment_update_recipients(deployment, party_recipients(deployment)),
         {"agreement": agreement, "deployment": deployment, "link": agreement_link(agreement)},
     )
 
@@ -169,7 +185,7 @@ def agreement_agreed(agreement) -> None:
 
 
 def review_reminder(deployment, kind: str, *, due_on: datetime.date, today: datetime.date) -> bool:
-    """To the broker: a progress review is due in 14 days or less, due today, or overdue."""
+    """To the broker: a progress review is due in 14 days or less, due today, or overdue. Always sent."""
     return _send(
         "deployment-review-reminder",
         broker_recipients(deployment.broker),
@@ -186,7 +202,8 @@ def review_reminder(deployment, kind: str, *, due_on: datetime.date, today: date
 
 
 def stalled(deployment, *, since: datetime.date, today: datetime.date) -> bool:
-    """To the broker and the commissioner: no time has been logged for four weeks or more."""
+    """To the broker and the commissioner: no time has been logged for four weeks or more. Always
+    sent: a stalled deployment is for them to chase."""
     return _send(
         "deployment-stalled",
         unique(broker_recipients(deployment.broker), commissioner_recipients(deployment.commissioner)),
@@ -202,20 +219,21 @@ def stalled(deployment, *, since: datetime.date, today: datetime.date) -> bool:
 
 def closed_at_end(deployment) -> bool:
     """To the broker, the leader and the supported school: past its end date, the deployment now
-    awaits its final evaluation."""
+    awaits its final evaluation. Informational for the leader and the school; the broker records
+    the evaluation, so is always told."""
     return _send(
         "deployment-closed-at-end",
-        unique(
-            broker_recipients(deployment.broker),
-            leader_recipients(deployment),
-            school_recipients(deployment.supported_school),
+        deployment_update_recipients(
+            deployment, leader_recipients(deployment), school_recipients(deployment.supported_school)
         ),
         {"deployment": deployment, "link": deployment_link(deployment)},
     )
 
 
 def undeployed_sles(organisation, designations: list, *, today: datetime.date) -> bool:
-    """To a teaching school: its SLEs designated more than three months ago and never deployed."""
+    """To a teaching school: its SLEs designated more than three months ago and never deployed.
+    Always sent: it asks the teaching school to get them deployed (the national target), and it
+    is sent once per leader."""
     return _send(
         "undeployed-sles",
         designating_body_recipients(organisation),

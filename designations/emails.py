@@ -12,7 +12,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.choices import OrganisationKind, Role
+from accounts.choices import EmailKind, OrganisationKind, Role
+from accounts.emails import informational_recipients
 
 from .choices import ApplicationState
 
@@ -42,16 +43,18 @@ def send_email(kind: str, *, to: list[str], context: dict[str, Any]) -> None:
 
 
 def application_submitted(application: Application) -> None:
-    """To the applicant: their application has arrived, and what happens next."""
-    send_email(
-        "application-submitted",
-        to=[application.applicant.email],
-        context={"application": application, "awaiting_referee": application.referee_requests.exists()},
-    )
+    """To the applicant (informational): their application has arrived, and what happens next."""
+    to = informational_recipients([application.applicant.email], EmailKind.APPLICATION_UPDATES)
+    if to:
+        send_email(
+            "application-submitted",
+            to=to,
+            context={"application": application, "awaiting_referee": application.referee_requests.exists()},
+        )
 
 
 def referee_request(request: RefereeRequest, *, link: str) -> None:
-    """To the referee: the signed, single-use link to respond through."""
+    """To the referee: the signed, single-use link to respond through. Needs them to act: always sent."""
     send_email(
         "referee-request",
         to=[request.email],
@@ -60,12 +63,15 @@ def referee_request(request: RefereeRequest, *, link: str) -> None:
 
 
 def application_decided(application: Application) -> None:
-    """To the applicant: approved (training to complete) or rejected, with the reason."""
-    send_email(
-        "application-decided",
-        to=[application.applicant.email],
-        context={"application": application, "approved": application.state != ApplicationState.REJECTED},
-    )
+    """To the applicant (informational): approved (training to complete) or rejected, with the
+    reason. The training is shown on their designation page as well, so the email can be turned off."""
+    to = informational_recipients([application.applicant.email], EmailKind.APPLICATION_UPDATES)
+    if to:
+        send_email(
+            "application-decided",
+            to=to,
+            context={"application": application, "approved": application.state != ApplicationState.REJECTED},
+        )
 
 
 # A designation's lifecycle: designation, status changes, review reminders, de-designation cases.
@@ -92,18 +98,24 @@ def _holder_recipients(designation) -> list[str]:
     return [designation.holder.email] if designation.holder_id and designation.holder.is_active else []
 
 
-def designation_made(designation) -> None:
-    """To the holder (a school designation: its designating body): designated, and the training
-    still needed before they can be deployed."""
+def _designation_update_recipients(designation) -> list[str]:
     to = _holder_recipients(designation) or designating_body_recipients(designation.designating_organisation)
+    return informational_recipients(to, EmailKind.DESIGNATION_UPDATES)
+
+
+def designation_made(designation) -> None:
+    """To the holder (a school designation: its designating body), informational: designated, and
+    the training still needed before they can be deployed."""
+    to = _designation_update_recipients(designation)
     if to:
         link = absolute_url("designations:mine")
         send_email("designation-made", to=to, context={"designation": designation, "link": link})
 
 
 def designation_status_changed(designation, from_status: str, reason: str) -> None:
-    """To the holder: suspended, reinstated, lapsed or de-designated, with the reason."""
-    to = _holder_recipients(designation) or designating_body_recipients(designation.designating_organisation)
+    """To the holder (a school designation: its designating body), informational: suspended,
+    reinstated, lapsed or de-designated, with the reason."""
+    to = _designation_update_recipients(designation)
     if to:
         send_email(
             "designation-status-changed",
@@ -113,7 +125,8 @@ def designation_status_changed(designation, from_status: str, reason: str) -> No
 
 
 def review_reminder(review, kind: str, *, today) -> None:
-    """To the designating body: a review is due in 30 days, in 7 days, or overdue."""
+    """To the designating body: a review is due in 30 days, in 7 days, or overdue. Needs them to
+    act: always sent."""
     send_email(
         "review-reminder",
         to=designating_body_recipients(review.designation.designating_organisation),
@@ -129,7 +142,7 @@ def review_reminder(review, kind: str, *, today) -> None:
 
 
 def case_opened(case) -> None:
-    """To the designating body: a de-designation case awaits their decision."""
+    """To the designating body: a de-designation case awaits their decision. Always sent."""
     to = designating_body_recipients(case.designation.designating_organisation)
     if to:
         link = absolute_url("designations-manage:case-decide", case.pk)
@@ -138,9 +151,13 @@ def case_opened(case) -> None:
 
 
 def case_decided(case) -> None:
-    """To the holder and the designating body: the designation is kept, or de-designated."""
+    """To the holder and the designating body, informational: the designation is kept, or
+    de-designated. Nothing is left to do once the case is decided."""
     designation = case.designation
-    to = _holder_recipients(designation) + designating_body_recipients(designation.designating_organisation)
+    to = informational_recipients(
+        _holder_recipients(designation) + designating_body_recipients(designation.designating_organisation),
+        EmailKind.DESIGNATION_UPDATES,
+    )
     if to:
         send_email(
             "case-decided",
