@@ -128,7 +128,7 @@ def test_an_officer_brings_in_the_supported_schools_head_and_the_deployment_is_a
     # The head follows the emailed link, creates an account, and agrees from their tasks page.
     invitation_email = next(m for m in mail.outbox if m.to == [HEAD_EMAIL])
     link = re.search(r"https?://\S+/accounts/invitations/\S+/", invitation_email.body).group(0)
-    page.goto(base + link[link.index("/accounts/"):])
+    page.goto(base + link[link.index("/accounts/") :])
     expect(page.get_by_role("heading", name="Join Home Primary School")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Full name").fill("Hana Head")
@@ -151,7 +151,9 @@ def test_an_officer_brings_in_the_supported_schools_head_and_the_deployment_is_a
     sign_out(page)
     sign_in(page, base, commissioner.email)
     agree_from_the_tasks_page(page, "the commissioner")
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("All three parties have agreed")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "All three parties have agreed"
+    )
 
     deployment.refresh_from_db()
     assert deployment.state in {DeploymentState.AGREED, DeploymentState.ACTIVE}
