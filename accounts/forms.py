@@ -15,6 +15,7 @@ from django.db.models import Q
 from schools.models import Diocese, LocalAuthority, School, Trust
 
 from .choices import REQUESTABLE_KINDS, ROLES_BY_ORGANISATION_KIND, EmailKind, OrganisationKind, Role
+from .models import User
 from .validators import PHONE_MAX_LENGTH, validate_uk_phone
 
 # The GOV.UK class each widget type needs, keyed by Django's BoundField.widget_type.
@@ -111,7 +112,11 @@ class PasswordResetRequestForm(GovukFormMixin, PasswordResetForm):
         apply_govuk_classes(self)
 
     def get_users(self, email: str):
-        return super().get_users(email.strip().lower())
+        """Active accounts with this email, including those with no password yet (a leader whose
+        account an administrator made): Django leaves those out because elsewhere they may sign in
+        another way, but here a password is the only way in, so the reset is how they choose one."""
+        email = email.strip().lower()
+        return User.objects.filter(email__iexact=email, is_active=True)
 
 
 class NewPasswordForm(GovukFormMixin, SetPasswordForm):
@@ -198,8 +203,6 @@ class NewAccountForm(GovukFormMixin, forms.Form):
         if first and second and first != second:
             self.add_error("new_password2", "The passwords do not match")
         elif first:
-            from .models import User
-
             try:
                 password_validation.validate_password(
                     first, user=User(email=self.email, full_name=data.get("full_name", ""))

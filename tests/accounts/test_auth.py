@@ -165,3 +165,25 @@ def test_password_reset_asks_for_a_valid_email(client, db):
     assert response.context["form"].errors["email"] == [
         "Enter an email address in the correct format, like name@example.com"
     ]
+
+
+def test_a_person_with_no_password_yet_can_choose_one_through_the_reset(client, db):
+    leader = UserFactory(email="leader@leaders.example.org")
+    leader.set_unusable_password()
+    leader.save()
+
+    client.post(RESET_URL, {"email": leader.email})
+
+    assert [m.to for m in mail.outbox] == [[leader.email]]
+    set_password_url = client.get(_reset_link_from(mail.outbox[0]), follow=True).redirect_chain[-1][0]
+    client.post(set_password_url, NEW_PASSWORD)
+    leader.refresh_from_db()
+    assert leader.check_password("a-brand-new-secret")
+
+
+def test_an_inactive_account_gets_no_reset_email(client, db):
+    UserFactory(email="gone@example.org", is_active=False)
+
+    client.post(RESET_URL, {"email": "gone@example.org"})
+
+    assert mail.outbox == []
