@@ -295,7 +295,7 @@ def accept_invitation(invitation: Invitation, *, user: User) -> Membership:
     inviter if they want it."""
     with transaction.atomic():
         locked = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "invited_by")
             .get(pk=invitation.pk)
         )
@@ -322,7 +322,7 @@ def accept_invitation_with_new_account(invitation: Invitation, *, full_name: str
         raise AccountsError("Enter your full name", field="full_name")
     with transaction.atomic():
         locked = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "invited_by")
             .get(pk=invitation.pk)
         )
@@ -364,7 +364,7 @@ def _check_may_manage(actor: User, membership: Membership, *, roles: Iterable[st
 def change_role(membership: Membership, *, role: str, actor: User) -> Membership:
     with transaction.atomic():
         locked = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("organisation", "user")
             .get(pk=membership.pk)
         )
@@ -384,7 +384,7 @@ def remove_member(membership: Membership, *, actor: User) -> None:
     act nowhere, because every permission comes from a membership."""
     with transaction.atomic():
         locked = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("organisation")
             .filter(pk=membership.pk)
             .first()

@@ -39,9 +39,27 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _a_redis_cache_database_per_worker():
+    """Parallel workers each get their own Redis cache database: clearing the cache (below) empties
+    the whole database, and task counts are cached by user id, which each worker's database reuses."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    cache_settings = settings.CACHES["default"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not cache_settings["BACKEND"].endswith("RedisCache") or not worker.startswith("gw"):
+        yield
+        return
+    base, _, database = cache_settings["LOCATION"].rpartition("/")
+    own = (int(database or 0) + 1 + int(worker.removeprefix("gw"))) % 16
+    with override_settings(CACHES={"default": {**cache_settings, "LOCATION": f"{base}/{own}"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The local-memory cache outlives a test; what it holds (task counts by user id) must not."""
+    """The cache outlives a test; what it holds (task counts by user id, throttles) must not."""
     from django.core.cache import cache
 
     cache.clear()
