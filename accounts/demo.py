@@ -69,7 +69,7 @@ DEMO_USERS = (
     ),
     DemoUser(
         "la.officer@suffolk.demo", "Sarah Lowther", Role.LA_OFFICER, "la_suffolk",
-        "an officer of a second authority: sees Suffolk's schools and people, none of Norfolk's work",
+        "an officer of a second authority: Suffolk's schools and people; Norfolk's deployments stay hidden",
     ),
     DemoUser(
         "ts.lead@norfolk.demo", "Tara Sandhu", Role.TEACHING_SCHOOL_LEAD, "teaching_school",
@@ -94,7 +94,7 @@ DEMO_USERS = (
 FLOW_USERS = (
     DemoUser(
         "leader@norfolk.demo", "Leo Fairweather", Role.SCHOOL_LEADER, "flow",
-        "the LLE of the pending agreement: agrees it for the leader's school; logs time on deployments",
+        "the LLE of the pending agreement: agrees it for the leader's school; coaches new heads",
     ),
     DemoUser(
         "leader.head@norfolk.demo", "Rosa Whitlock", Role.HEADTEACHER, "flow",
@@ -496,7 +496,7 @@ def _invited_school(schools: list[School], organisations: dict[str, Organisation
     norfolk = organisations["la"].local_authority_id
     return next(
         s for s in sorted(schools, key=lambda s: s.urn)
-        if s.local_authority_id == norfolk and s.type_group == COMMUNITY[2] and s.pk not in taken
+        if s.local_authority_id == norfolk and s.type_code == COMMUNITY[0] and s.pk not in taken
     )
 
 

@@ -91,6 +91,8 @@ def test_signing_in_as_each_party_in_turn_agrees_the_pending_agreement(seeded, c
     ]
     for email, party in turns:
         client.force_login(User.objects.get(email=email))
+        tasks = client.get(reverse("home")).content.decode()
+        assert f"/deployments/{deployment.pk}/" in tasks, f"{email} has no task for the agreement"
         response = client.post(url, {"party": party})
         assert response.status_code == 302, (email, response.content.decode()[:500])
 
@@ -129,19 +131,22 @@ def test_the_new_head_finds_an_lle_offering_partnership_near_them(seeded, client
 
 
 @pytest.mark.django_db
-def test_the_suffolk_officer_is_an_officer_of_suffolk(seeded):
+def test_the_suffolk_officer_is_an_officer_of_suffolk_who_cannot_see_norfolks_deployments(seeded):
     membership = Membership.objects.get(user__email="la.officer@suffolk.demo")
 
     assert membership.role == Role.LA_OFFICER
     assert membership.organisation.kind == OrganisationKind.LOCAL_AUTHORITY
     assert membership.organisation.local_authority.code == "935"
+    officer = User.objects.get(pk=membership.user_id)
+    assert not officer.has_perm("deployments.view_deployment", _pending())
+    assert parties_of(officer, _pending()) == set()
 
 
 @pytest.mark.django_db
 def test_the_norfolk_officer_sees_the_pending_invitation_on_the_schools_people_page(seeded, client):
     invitation = Invitation.objects.pending().get(email=demo.INVITED_EMAIL)
     assert invitation.organisation.school.local_authority.code == "926"
-    assert invitation.organisation.school.type_group == "Local authority maintained schools"
+    assert invitation.organisation.school.type_name == "Community school"
 
     client.force_login(User.objects.get(email="la.officer@norfolk.demo"))
     response = client.get(reverse("accounts:organisation", kwargs={"pk": invitation.organisation_id}))
