@@ -21,8 +21,9 @@ from django.db import models, transaction
 from schools.choices import Framework, Grade, InspectionSource, JudgementArea, Phase, SchoolStatus
 from schools.models import Diocese, Inspection, Judgement, LocalAuthority, OutwardCode, School, Trust
 
+from . import services
 from .choices import OrganisationKind, Role
-from .models import Membership, Organisation, User
+from .models import AccessRequest, Invitation, Membership, Organisation, User
 
 SCHOOLS_FILE = Path(__file__).resolve().parent.parent / "schools" / "data" / "open_schools_20250711.csv"
 DEMO_PASSWORD = "syslead-demo-2026"  # noqa: S105 - published demo credential, never used in production
@@ -52,17 +53,65 @@ class DemoUser:
     email: str
     full_name: str
     role: Role
-    organisation: str  # "national", "la", "teaching_school" or "school"
+    organisation: str  # "national", "la", "la_suffolk", "teaching_school", "school" or "flow"
+    try_this: str = ""
 
 
 DEMO_USERS = (
-    DemoUser("admin@syslead.demo", "Nadia Adeyemi", Role.NATIONAL_ADMINISTRATOR, "national"),
-    DemoUser("la.officer@norfolk.demo", "Lewis Ashworth", Role.LA_OFFICER, "la"),
-    DemoUser("ts.lead@norfolk.demo", "Tara Sandhu", Role.TEACHING_SCHOOL_LEAD, "teaching_school"),
-    DemoUser("commissioner@norfolk.demo", "Colin Marsh", Role.COMMISSIONER, "la"),
-    DemoUser("head@norfolk.demo", "Helen Okafor", Role.HEADTEACHER, "school"),
-    DemoUser("associate@syslead.demo", "Amir Sheikh", Role.ASSOCIATE, "national"),
+    DemoUser(
+        "admin@syslead.demo", "Nadia Adeyemi", Role.NATIONAL_ADMINISTRATOR, "national",
+        "everything; the Django admin; declines or approves any access request",
+    ),
+    DemoUser(
+        "la.officer@norfolk.demo", "Lewis Ashworth", Role.LA_OFFICER, "la",
+        "brokers Norfolk's support requests and deployments; sees the pending invitation on "
+        "the invited school's Your organisation page",
+    ),
+    DemoUser(
+        "la.officer@suffolk.demo", "Sarah Lowther", Role.LA_OFFICER, "la_suffolk",
+        "an officer of a second authority: Suffolk's schools and people; Norfolk's deployments stay hidden",
+    ),
+    DemoUser(
+        "ts.lead@norfolk.demo", "Tara Sandhu", Role.TEACHING_SCHOOL_LEAD, "teaching_school",
+        "shortlists SLEs for the phonics request; runs the SLE round",
+    ),
+    DemoUser(
+        "commissioner@norfolk.demo", "Colin Marsh", Role.COMMISSIONER, "la",
+        "agrees the pending agreement for the commissioner (Norfolk County Council)",
+    ),
+    DemoUser(
+        "head@norfolk.demo", "Helen Okafor", Role.HEADTEACHER, "school",
+        "agrees the pending agreement for the supported school; answers the access request on Your tasks; "
+        "applies to be an LLE",
+    ),
+    DemoUser(
+        "associate@syslead.demo", "Amir Sheikh", Role.ASSOCIATE, "national",
+        "assesses designation applications",
+    ),
 )
+# Made by the designations and brokerage demos (seed_demo runs them), which give them the demo
+# password: listed here so that seed_demo prints them with the rest.
+FLOW_USERS = (
+    DemoUser(
+        "leader@norfolk.demo", "Leo Fairweather", Role.SCHOOL_LEADER, "flow",
+        "the LLE of the pending agreement: agrees it for the leader's school; coaches new heads",
+    ),
+    DemoUser(
+        "leader.head@norfolk.demo", "Rosa Whitlock", Role.HEADTEACHER, "flow",
+        "head of the leader's school: agrees the pending agreement for the leader's school instead",
+    ),
+    DemoUser(
+        "supported.head@norfolk.demo", "Dan Pryce", Role.HEADTEACHER, "flow",
+        "head of a supported school with an active deployment: sees its objectives and reviews",
+    ),
+    DemoUser(
+        "new.head@suffolk.demo", "Maya Edwards", Role.HEADTEACHER, "flow",
+        "a new head in their first year: finds an LLE offering professional partnership nearby (Partners)",
+    ),
+)
+# The demo's pending invitation and its access request awaiting a decision.
+INVITED_EMAIL = "new.deputy@norfolk.demo"
+REQUESTER_EMAIL = "teacher@norfolk.demo"
 
 FIRST_NAMES = (
     "Alison", "Ben", "Catherine", "David", "Emma", "Fiona", "Gareth", "Hannah", "Ian", "Jane",
@@ -419,7 +468,10 @@ def _organisations(authorities: dict[str, LocalAuthority], schools: list[School]
         Organisation, {"kind": OrganisationKind.SCHOOL, "name": led.name},
         {"school": led, "local_authority": norfolk},
     )
-    return {"national": national, "la": councils["926"], "teaching_school": teaching_school, "school": school}
+    return {
+        "national": national, "la": councils["926"], "la_suffolk": councils["935"],
+        "teaching_school": teaching_school, "school": school,
+    }
 
 
 def _save_users(organisations: dict[str, Organisation]) -> None:
@@ -438,6 +490,34 @@ def _save_users(organisations: dict[str, Organisation]) -> None:
         Membership.objects.get_or_create(user=user, organisation=organisation, role=demo.role)
 
 
+def _invited_school(schools: list[School], organisations: dict[str, Organisation]) -> School:
+    """A Norfolk maintained school that has no demo users of its own."""
+    taken = {organisations["school"].school_id, organisations["teaching_school"].school_id}
+    norfolk = organisations["la"].local_authority_id
+    return next(
+        s for s in sorted(schools, key=lambda s: s.urn)
+        if s.local_authority_id == norfolk and s.type_code == COMMUNITY[0] and s.pk not in taken
+    )
+
+
+def _invitation_and_access_request(schools: list[School], organisations: dict[str, Organisation]) -> None:
+    """Made through the services, as the pages would: the LA officer invites a deputy head to a
+    maintained school, and a teacher asks to join the demo head's school (routed to the head)."""
+    officer = User.objects.get(email="la.officer@norfolk.demo")
+    if not Invitation.objects.filter(email=INVITED_EMAIL).exists():
+        services.invite(
+            email=INVITED_EMAIL, full_name="Priya Nowak", role=Role.SCHOOL_LEADER, invited_by=officer,
+            organisation=services.organisation_for_school(_invited_school(schools, organisations)),
+        )
+    if not AccessRequest.objects.filter(email=REQUESTER_EMAIL).exists():
+        access_request = services.request_access(
+            full_name="Tom Reynolds", email=REQUESTER_EMAIL, organisation_kind=OrganisationKind.SCHOOL,
+            role=Role.SCHOOL_LEADER, school=organisations["school"].school,
+            reason="I am the new phonics lead and need to see our school's support (demo).",
+        )
+        services.confirm_access_request(services.access_request_token(access_request))
+
+
 @transaction.atomic
 def seed_demo_data() -> DemoSummary:
     """Create or bring up to date the demo authorities, schools, organisations and users.
@@ -451,7 +531,9 @@ def seed_demo_data() -> DemoSummary:
             LocalAuthority, {"code": demo.code}, {"name": demo.name, "region": REGION}
         )
     schools = _save_schools(authorities)
-    _save_users(_organisations(authorities, schools))
+    organisations = _organisations(authorities, schools)
+    _save_users(organisations)
+    _invitation_and_access_request(schools, organisations)
     urns = [s.urn for s in schools]
     return DemoSummary(
         local_authorities=len(authorities), schools=len(schools),

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import SCHOOL_LEADER_ROLES, OrganisationKind, Role
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Organisation
+from accounts.services import organisation_for_school
 from deployments import services as deployment_services
 from deployments.choices import DeploymentState, ObjectiveOutcome, Party, Rag, StateReason, TimeBasis
 from deployments.models import Deployment
@@ -29,6 +31,8 @@ from .models import AlliancePartner, RiskAssessment, SupportRequest
 
 User = get_user_model()
 NORFOLK = "926"
+LEADER_EMAIL = "leader@norfolk.demo"
+SUPPORTED_HEAD_EMAIL = "supported.head@norfolk.demo"
 
 
 @dataclass
@@ -44,14 +48,11 @@ def _user(email: str) -> User | None:
 
 def _school_contact(school: School) -> User:
     """A school-leader account for a supported school, so it can agree (no password: demo only)."""
-    organisation, _ = Organisation.objects.get_or_create(
-        kind=OrganisationKind.SCHOOL,
-        name=school.name,
-        defaults={"school": school, "local_authority": school.local_authority},
-    )
+    organisation = organisation_for_school(school)
     existing = (
-        Membership.objects.filter(organisation=organisation, role=Role.SCHOOL_LEADER)
+        Membership.objects.filter(organisation=organisation, role__in=sorted(SCHOOL_LEADER_ROLES))
         .select_related("user")
+        .order_by("pk")
         .first()
     )
     if existing:
@@ -61,6 +62,23 @@ def _school_contact(school: School) -> User:
     user.save(update_fields=["password"])
     Membership.objects.create(user=user, organisation=organisation, role=Role.SCHOOL_LEADER)
     return user
+
+
+def _supported_head(school: School) -> User:
+    """supported.head@norfolk.demo: the head of a supported school, with the demo password."""
+    user, _ = User.objects.get_or_create(email=SUPPORTED_HEAD_EMAIL, defaults={"full_name": "Dan Pryce"})
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    organisation = organisation_for_school(school)
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.HEADTEACHER)
+    return user
+
+
+def _named_leader(request: SupportRequest, today: datetime.date) -> Designation | None:
+    """The demo's named LLE (leader@norfolk.demo) when the matching offers them for the request."""
+    ranked = matching.match(request, today=today).ranked
+    return next((c.designation for c in ranked if c.designation.holder.email == LEADER_EMAIL), None)
 
 
 def _risk_assessments(schools: list[School], officer, today: datetime.date) -> list[School]:
@@ -220,7 +238,8 @@ def seed_brokerage_demo() -> BrokerageDemoSummary:
     la = Organisation.objects.get(kind=OrganisationKind.LOCAL_AUTHORITY, local_authority__code=NORFOLK)
     teaching_school = ts_lead.organisations_with_role(Role.TEACHING_SCHOOL_LEAD)[0]
     head_school = head.organisations_with_role(*SCHOOL_LEADER_ROLES)[0].school
-    busy: set[int] = set()
+    # The named leader is kept for the agreement waiting for the demo head (below).
+    busy: set[int] = set(User.objects.filter(email=LEADER_EMAIL).values_list("pk", flat=True))
     norfolk = list(
         School.objects.filter(
             local_authority__code=NORFOLK, status="open", phase__in=[Phase.PRIMARY, Phase.SECONDARY]
@@ -294,6 +313,8 @@ def seed_brokerage_demo() -> BrokerageDemoSummary:
         request = _request(
             title, school, code=code, needs=["School leadership"], reasons=reasons, **la_request
         )
+        if title == "Improving reading across the school":
+            _supported_head(school)  # before the deployment, so it is the school's contact
         designation = _leader(request, busy, today)
         if designation is None:
             continue
@@ -321,7 +342,7 @@ def seed_brokerage_demo() -> BrokerageDemoSummary:
         reasons=[PriorityReason.RISK_RATING],
         **la_request,
     )
-    designation = _leader(waiting, busy, today)
+    designation = _named_leader(waiting, today) or _leader(waiting, busy, today)
     if designation:
         _deploy(
             waiting,

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import OrganisationKind, Role
-from accounts.models import Organisation, User
-from schools.choices import Framework, Grade, InspectionSource, JudgementArea
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Membership, Organisation, User
+from accounts.services import organisation_for_school
+from schools.choices import Framework, Grade, InspectionSource, JudgementArea, Phase
 from schools.models import Inspection, Judgement, School
 
 from .choices import CaseReason, DesignationStatus, LeadershipRole
@@ -33,6 +35,9 @@ from .models import (
 )
 
 DEMO_HEAD_EMAIL = "head@norfolk.demo"
+DEMO_LEADER_EMAIL = "leader@norfolk.demo"
+DEMO_LEADER_HEAD_EMAIL = "leader.head@norfolk.demo"
+DEMO_NEW_HEAD_EMAIL = "new.head@suffolk.demo"
 # The demo head's school: a recent report card strong enough for LLE and NLE.
 REPORT_CARD_DATE = datetime.date(2026, 6, 10)
 REPORT_CARD_GRADES = {
@@ -280,12 +285,127 @@ def _make_the_lists_worth_seeing(made: list[Designation], today: datetime.date) 
     )
 
 
+def _demo_user(email: str, full_name: str) -> User:
+    """A named demo user who signs in with the demo password (listed in the README)."""
+    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _member(user: User, school: School, role: str) -> None:
+    Membership.objects.get_or_create(user=user, organisation=organisation_for_school(school), role=role)
+
+
+def _demo_leader_school(taken: set[int]) -> School | None:
+    """The named leader's school: the last Norfolk primary by URN that no demo user works at."""
+    return (
+        School.objects.filter(local_authority__code="926", phase=Phase.PRIMARY, status="open")
+        .exclude(pk__in=taken)
+        .order_by("-urn")
+        .first()
+    )
+
+
+def _named_leader(today: datetime.date, taken: set[int]) -> Designation | None:
+    """leader@norfolk.demo: an executive head and LLE in phonics, offering partnership; the head
+    of their school (leader.head@norfolk.demo) signs for the school too."""
+    existing = Designation.objects.filter(holder__email=DEMO_LEADER_EMAIL).first()
+    school = existing.school if existing else _demo_leader_school(taken)
+    if school is None:
+        return None
+    leader = _demo_user(DEMO_LEADER_EMAIL, "Leo Fairweather")
+    _member(leader, school, Role.SCHOOL_LEADER)
+    _member(_demo_user(DEMO_LEADER_HEAD_EMAIL, "Rosa Whitlock"), school, Role.HEADTEACHER)
+    LeadershipPost.objects.get_or_create(
+        person=leader,
+        school=school,
+        role=LeadershipRole.EXECUTIVE_HEADTEACHER,
+        defaults={"started_on": _years_ago(today, 8)},
+    )
+    if existing:
+        return existing
+    lle = DesignationType.objects.get(code="LLE")
+    designated_on = today - datetime.timedelta(days=400)
+    designation = Designation.objects.create(
+        holder=leader,
+        school=school,
+        designation_type=lle,
+        designating_organisation=_designating_organisation("LLE"),
+        designated_on=designated_on,
+        term_ends_on=designated_on + datetime.timedelta(days=round((lle.term_months or 48) * 30.44)),
+        next_review_on=designated_on + datetime.timedelta(days=365 * 2),
+        training_completed_on=designated_on + datetime.timedelta(days=30),
+        availability_days_per_week=2,
+        offers_professional_partnership=True,
+    )
+    specialisms = Specialism.objects.filter(name__in=["Phonics", "English", "School leadership"])
+    designation.specialisms.set(specialisms)
+    for requirement in lle.training_requirements.all():
+        TrainingRecord.objects.create(
+            designation=designation, requirement=requirement, completed_on=designation.training_completed_on
+        )
+    Review.objects.create(designation=designation, due_on=designation.next_review_on)
+    return designation
+
+
+def _new_head(today: datetime.date, taken: set[int]) -> None:
+    """new.head@suffolk.demo: in their first year as a head, at the Suffolk primary nearest an LLE
+    who offers professional partnership (every trained, active LLE in the demo offers it)."""
+    Designation.objects.filter(
+        designation_type__code="LLE",
+        status=DesignationStatus.ACTIVE,
+        training_completed_on__isnull=False,
+        offers_professional_partnership=False,
+    ).update(offers_professional_partnership=True)
+    head = _demo_user(DEMO_NEW_HEAD_EMAIL, "Maya Edwards")
+    post = LeadershipPost.objects.filter(person=head).select_related("school").first()
+    if post is None:
+        partners = [
+            d.school
+            for d in Designation.objects.filter(
+                designation_type__code="LLE", offers_professional_partnership=True
+            ).select_related("school")
+            if d.school.easting is not None
+        ]
+        candidates = School.objects.filter(
+            local_authority__code="935", phase=Phase.PRIMARY, status="open", easting__isnull=False
+        ).exclude(pk__in=taken)
+        if not partners or not candidates.exists():
+            return
+        school = min(
+            candidates,
+            key=lambda s: (
+                min((s.easting - p.easting) ** 2 + (s.northing - p.northing) ** 2 for p in partners),
+                s.urn,
+            ),
+        )
+        post = LeadershipPost.objects.create(
+            person=head,
+            school=school,
+            role=LeadershipRole.HEADTEACHER,
+            started_on=today - datetime.timedelta(days=240),
+        )
+    _member(head, post.school, Role.HEADTEACHER)
+
+
+def _schools_with_people() -> set[int]:
+    return set(LeadershipPost.objects.values_list("school_id", flat=True)) | set(
+        Organisation.objects.filter(memberships__isnull=False, school__isnull=False).values_list(
+            "school_id", flat=True
+        )
+    )
+
+
 @transaction.atomic
 def seed_designations_demo() -> DesignationsDemoSummary:
     today = timezone.localdate()
     _demo_head_is_an_outstanding_headteacher(today)
     rounds = _rounds(today)
     _designations(today)
+    _named_leader(today, _schools_with_people())
+    _new_head(today, _schools_with_people())
     return DesignationsDemoSummary(
         rounds=rounds,
         designations=Designation.objects.count(),

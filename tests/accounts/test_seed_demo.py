@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts import demo
 from accounts.choices import OrganisationKind, Role
-from accounts.models import Membership, Organisation, User
+from accounts.models import AccessRequest, Invitation, Membership, Organisation, User
 from schools.choices import InspectionSource, Phase
 from schools.models import Diocese, Inspection, Judgement, LocalAuthority, OutwardCode, School, Trust
 
@@ -28,6 +28,7 @@ def seeded(db, monkeypatch, settings):
 def _counts() -> dict[str, int]:
     models = (
         LocalAuthority, School, Inspection, Judgement, Trust, Diocese, Organisation, User, Membership,
+        Invitation, AccessRequest,
         School.history.model, User.history.model,
     )
     return {model.__name__: model.objects.count() for model in models}
@@ -90,6 +91,7 @@ def test_academies_have_a_trust_and_church_schools_a_diocese(seeded):
     [
         ("admin@syslead.demo", Role.NATIONAL_ADMINISTRATOR, OrganisationKind.NATIONAL_BODY),
         ("la.officer@norfolk.demo", Role.LA_OFFICER, OrganisationKind.LOCAL_AUTHORITY),
+        ("la.officer@suffolk.demo", Role.LA_OFFICER, OrganisationKind.LOCAL_AUTHORITY),
         ("ts.lead@norfolk.demo", Role.TEACHING_SCHOOL_LEAD, OrganisationKind.TEACHING_SCHOOL),
         ("commissioner@norfolk.demo", Role.COMMISSIONER, OrganisationKind.LOCAL_AUTHORITY),
         ("head@norfolk.demo", Role.HEADTEACHER, OrganisationKind.SCHOOL),
@@ -106,7 +108,8 @@ def test_each_demo_user_holds_one_role_in_the_right_organisation(seeded, email, 
     if kind == OrganisationKind.NATIONAL_BODY:
         assert membership.organisation.name == "National College for School Leadership"
     else:
-        assert membership.organisation.local_authority.code == "926"
+        code = "935" if email.endswith("@suffolk.demo") else "926"
+        assert membership.organisation.local_authority.code == code
 
 
 def test_only_the_national_administrator_can_use_the_admin_site(seeded):
@@ -115,15 +118,27 @@ def test_only_the_national_administrator_can_use_the_admin_site(seeded):
 
 
 def test_the_demo_schools_of_norfolk_users_are_in_norfolk(seeded):
-    for kind in (OrganisationKind.TEACHING_SCHOOL, OrganisationKind.SCHOOL):
-        organisation = Organisation.objects.select_related("school__local_authority").get(kind=kind)
+    for email in ("ts.lead@norfolk.demo", "head@norfolk.demo"):
+        organisation = Organisation.objects.select_related("school__local_authority").get(
+            memberships__user__email=email
+        )
         assert organisation.school.local_authority.code == "926"
 
 
 def test_the_command_prints_every_demo_sign_in(seeded):
     for user in demo.DEMO_USERS:
         assert user.email in seeded
+        assert user.try_this in seeded
     assert demo.DEMO_PASSWORD in seeded
+
+
+def test_seeding_leaves_a_pending_invitation_and_an_access_request_awaiting_the_head(seeded):
+    invitation = Invitation.objects.pending().get(email=demo.INVITED_EMAIL)
+    access_request = AccessRequest.objects.get(email=demo.REQUESTER_EMAIL)
+
+    assert invitation.invited_by.email == "la.officer@norfolk.demo"
+    assert access_request.state == "awaiting_decision"
+    assert list(access_request.routed_to.values_list("email", flat=True)) == ["head@norfolk.demo"]
 
 
 def test_a_synthesised_school_is_the_same_every_time():

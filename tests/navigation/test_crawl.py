@@ -95,7 +95,7 @@ def followed(path: str) -> bool:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("email", [user.email for user in demo.DEMO_USERS])
+@pytest.mark.parametrize("email", [user.email for user in (*demo.DEMO_USERS, *demo.FLOW_USERS)])
 def test_every_link_from_home_the_navigation_and_its_pages_answers_200(demo_site, client, email):
     user = User.objects.get(email=email)
     client.force_login(user)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from accounts.demo import AUTHORITIES, DEMO_PASSWORD, NATIONAL_BODY, SCHOOLS_PER_AREA, seed_demo_data
+from accounts.demo import (
+    AUTHORITIES,
+    DEMO_PASSWORD,
+    FLOW_USERS,
+    NATIONAL_BODY,
+    SCHOOLS_PER_AREA,
+    DemoUser,
+    seed_demo_data,
+)
+from accounts.models import Membership
 
 
 class Command(BaseCommand):
@@ -15,9 +24,11 @@ class Command(BaseCommand):
         f"up to {SCHOOLS_PER_AREA} real open schools per authority from the public GIAS list, placed "
         "by postcode, with synthesised phase, type, pupils, headteacher, trust, diocese and Ofsted "
         f"inspections (source 'demo'); the national body '{NATIONAL_BODY}', a Norfolk teaching school "
-        "and school; and one user per role. The data is the same on every run and running it again "
-        "creates nothing new. For development and demonstrations only: the demo users share a "
-        "published password."
+        "and school; one user per role; a named user for every party of every flow (the leader of "
+        "the pending agreement and the head of their school, the head of a supported school, a new "
+        "head, an officer of a second authority); a pending invitation and an access request. The "
+        "data is the same on every run and running it again creates nothing new. For development "
+        "and demonstrations only: the demo users share a published password."
     )
 
     def handle(self, *args, **options) -> None:
@@ -32,6 +43,22 @@ class Command(BaseCommand):
         call_command("seed_demo_designations", stdout=self.stdout)
         call_command("seed_demo_brokerage", stdout=self.stdout)
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
-        width = max(len(user.email) for user in summary.users)
-        for user in summary.users:
-            self.stdout.write(f"  {user.email.ljust(width)}  {user.role.label}")
+        users = [*summary.users, *FLOW_USERS]
+        width = max(len(user.email) for user in users)
+        for user in users:
+            line = self._sign_in(user, width)
+            if line:
+                self.stdout.write(line)
+
+    def _sign_in(self, user: DemoUser, width: int) -> str:
+        """One sign-in: email, role, where, and what to try; nothing for a flow the data skipped."""
+        membership = (
+            Membership.objects.filter(user__email=user.email, role=user.role)
+            .select_related("organisation")
+            .order_by("pk")
+            .first()
+        )
+        if membership is None:
+            return ""
+        where = f"{user.role.label}, {membership.organisation.name}"
+        return f"  {user.email.ljust(width)}  {where}\n  {' ' * width}  {user.try_this}"

@@ -9,7 +9,8 @@ class Command(BaseCommand):
         "Adds demo commissioning, brokerage and deployments (run seed_demo first; seed_demo calls this): "
         "risk assessments of Norfolk schools, a teaching-school alliance, requests waiting for the LA and "
         "the teaching school, deployments active (one with a red objective, one with a review overdue), "
-        "awaiting final evaluation and completed, and an agreement waiting for the demo head. "
+        "awaiting final evaluation and completed, and an agreement (led by leader@norfolk.demo) waiting "
+        "for the demo head, the leader's school and the commissioner. "
         "Running it again creates nothing new."
     )
 

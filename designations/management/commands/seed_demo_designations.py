@@ -8,7 +8,9 @@ class Command(BaseCommand):
         "Adds demo designations to the demo dataset (run seed_demo first; seed_demo calls this): "
         "the demo head's headship at an Outstanding school, open LLE, NLE and SLE rounds, about 20 "
         "designated leaders (SLEs in the demo teaching school's pool, LLEs, NLEs with national "
-        "support schools, NLGs), a suspended designation, reviews due and one case to decide. "
+        "support schools, NLGs), a suspended designation, reviews due and one case to decide; the named "
+        "LLE leader@norfolk.demo and the head of their school, and a new head in Suffolk with LLEs "
+        "offering professional partnership nearby. "
         "Running it again creates nothing new."
     )
 
