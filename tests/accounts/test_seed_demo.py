@@ -178,3 +178,15 @@ def test_a_demo_user_signs_in_through_the_sign_in_page(seeded, client):
 
     assert response.status_code == 302
     assert response.wsgi_request.user.email == "head@norfolk.demo"
+
+
+def test_seeding_prints_the_sign_ins_and_none_of_the_demo_emails(db, monkeypatch, settings, capsys):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    monkeypatch.setattr(demo, "SCHOOLS_PER_AREA", SCHOOLS_PER_AREA_IN_TESTS)
+
+    call_command("seed_demo")
+
+    printed = capsys.readouterr().out
+    assert "Demo sign-ins" in printed
+    assert "Subject:" not in printed

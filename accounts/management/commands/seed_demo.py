@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from accounts.demo import (
     AUTHORITIES,
@@ -32,6 +33,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        # The demo's invitations and requests email their (made-up) people: keep those out of the
+        # console, which should show the sign-ins.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._seed()
+
+    def _seed(self) -> None:
         # The shipped file has a few rows off the British grid (Channel Islands): not worth listing here.
         call_command("load_outcodes", verbosity=0, stdout=self.stdout)
         summary = seed_demo_data()
