@@ -10,10 +10,11 @@ from playwright.sync_api import Page, expect
 
 from accounts.choices import OrganisationKind, Role
 from deployments import services
-from deployments.choices import DeploymentState, Party, TimeBasis
+from deployments.choices import DeploymentState, Party
 from deployments.models import Deployment
 from designations.models import DesignationType
 from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
+from tests.factories.deployments import draft_phonics_agreement
 from tests.factories.designations import DesignationFactory, SpecialismFactory
 
 from .test_designation_journey import sign_in
@@ -84,32 +85,7 @@ def test_an_la_officer_raises_a_request_and_agrees_a_deployment(
 
     # The broker's agreement is drafted and the two schools agree (their own pages are tested elsewhere).
     deployment = Deployment.objects.get()
-    start = datetime.date.today()
-    agreement = services.save_draft(
-        deployment,
-        actor=la_officer,
-        terms={
-            "expected_impact": "Most pupils pass the phonics check.",
-            "support_approach": "Coaching the reading lead.",
-            "school_participants": "Headteacher; reading lead",
-            "time_basis": TimeBasis.DAYS_PER_WEEK,
-            "days_per_week": Decimal("0.5"),
-            "total_days": None,
-            "starts_on": start,
-            "ends_on": start + datetime.timedelta(weeks=26),
-            "rate_basis": "day_rate",
-            "day_rate": Decimal("400"),
-            "total_amount": None,
-            "payer": deployment.commissioner,
-            "payee_school": deployment.leader_school,
-            "backfill_note": "",
-        },
-        objectives=[
-            services.ObjectiveData(
-                "Phonics teaching is consistent", "85% pass the check", start + datetime.timedelta(weeks=26)
-            )
-        ],
-    )
+    agreement = draft_phonics_agreement(deployment, actor=la_officer, starts_on=datetime.date.today())
     services.send_for_agreement(agreement, actor=la_officer)
     services.agree(
         agreement, actor=school_member(home_school, "head@home.example.org"), party=Party.SUPPORTED_SCHOOL

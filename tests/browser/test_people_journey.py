@@ -14,13 +14,12 @@ from playwright.sync_api import Page, expect
 
 from accounts.choices import Role
 from brokerage.choices import RequestStatus
-from deployments import services
-from deployments.choices import DeploymentState, TimeBasis
+from deployments.choices import DeploymentState
 from deployments.models import Deployment
 from designations.models import DesignationType
 from tests.factories import SchoolFactory, UserFactory
 from tests.factories.brokerage import SupportRequestFactory
-from tests.factories.deployments import DeploymentFactory
+from tests.factories.deployments import draft_phonics_agreement, proposed_deployment
 from tests.factories.designations import DesignationFactory
 
 from .conftest import assert_accessible
@@ -47,42 +46,9 @@ def sent_later(home_school, home_la, home_la_org, la_officer):
     request = SupportRequestFactory(
         school=home_school, commissioner=home_la_org, broker=home_la_org, status=RequestStatus.OPEN
     )
-    deployment = DeploymentFactory(
-        support_request=request,
-        designation=designation,
-        state=DeploymentState.PROPOSED,
-        starts_on=None,
-        ends_on=None,
-        days_per_week=Decimal("0"),
-        days_agreed=Decimal("0"),
-        next_review_on=None,
-    )
+    deployment = proposed_deployment(request, designation)
     start = datetime.date.today() + datetime.timedelta(days=14)
-    services.save_draft(
-        deployment,
-        actor=la_officer,
-        terms={
-            "expected_impact": "Most pupils pass the phonics check.",
-            "support_approach": "Coaching the reading lead.",
-            "school_participants": "Headteacher; reading lead",
-            "time_basis": TimeBasis.DAYS_PER_WEEK,
-            "days_per_week": Decimal("0.5"),
-            "total_days": None,
-            "starts_on": start,
-            "ends_on": start + datetime.timedelta(weeks=26),
-            "rate_basis": "day_rate",
-            "day_rate": Decimal("400"),
-            "total_amount": None,
-            "payer": deployment.commissioner,
-            "payee_school": deployment.leader_school,
-            "backfill_note": "",
-        },
-        objectives=[
-            services.ObjectiveData(
-                "Phonics teaching is consistent", "85% pass the check", start + datetime.timedelta(weeks=26)
-            )
-        ],
-    )
+    draft_phonics_agreement(deployment, actor=la_officer, starts_on=start)
     return deployment
 
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from deployments.choices import DeploymentState
 from designations.models import DesignationType
 from tests.factories import UserFactory
 from tests.factories.brokerage import SupportRequestFactory
-from tests.factories.deployments import DeploymentFactory, agreed_deployment
+from tests.factories.deployments import agreed_deployment
+from tests.factories.deployments import proposed_deployment as proposed
 from tests.factories.designations import DesignationFactory
 
 
@@ -38,16 +38,7 @@ def home_deployment(home_request, lle_leader):
 @pytest.fixture
 def proposed_deployment(home_request, lle_leader):
     """Just proposed: no agreement, no dates yet."""
-    return DeploymentFactory(
-        support_request=home_request,
-        designation=lle_leader,
-        state=DeploymentState.PROPOSED,
-        starts_on=None,
-        ends_on=None,
-        days_per_week=Decimal("0"),
-        days_agreed=Decimal("0"),
-        next_review_on=None,
-    )
+    return proposed(home_request, lle_leader)
 
 
 @pytest.fixture

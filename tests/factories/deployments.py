@@ -133,3 +133,45 @@ def commissioned_by_a_trust(school, broker, **kwargs) -> tuple[Deployment, objec
     ).user
     request = SupportRequestFactory(school=school, commissioner=trust, broker=broker)
     return agreed_deployment(support_request=request, **kwargs), commissioner
+
+
+def proposed_deployment(support_request, designation) -> Deployment:
+    """Just proposed: no agreement, no dates yet."""
+    return DeploymentFactory(
+        support_request=support_request,
+        designation=designation,
+        state=DeploymentState.PROPOSED,
+        starts_on=None,
+        ends_on=None,
+        days_per_week=Decimal("0"),
+        days_agreed=Decimal("0"),
+        next_review_on=None,
+    )
+
+
+def draft_phonics_agreement(deployment: Deployment, *, actor, starts_on: datetime.date):
+    """Draft, through the service, a half-day-a-week agreement over 26 weeks with one objective."""
+    from deployments import services
+
+    ends_on = starts_on + datetime.timedelta(weeks=26)
+    return services.save_draft(
+        deployment,
+        actor=actor,
+        terms={
+            "expected_impact": "Most pupils pass the phonics check.",
+            "support_approach": "Coaching the reading lead.",
+            "school_participants": "Headteacher; reading lead",
+            "time_basis": TimeBasis.DAYS_PER_WEEK,
+            "days_per_week": Decimal("0.5"),
+            "total_days": None,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "rate_basis": "day_rate",
+            "day_rate": Decimal("400"),
+            "total_amount": None,
+            "payer": deployment.commissioner,
+            "payee_school": deployment.leader_school,
+            "backfill_note": "",
+        },
+        objectives=[services.ObjectiveData("Phonics teaching is consistent", "85% pass the check", ends_on)],
+    )
