@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -78,13 +79,17 @@ class OutwardCode(models.Model):
         return self.code
 
 
+# The largest URN kept: PostgreSQL's integer, which holds a PositiveIntegerField (URNs are six digits today).
+URN_MAX = 2_147_483_647
+
+
 class SchoolQuerySet(models.QuerySet):
     def open(self) -> SchoolQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
 
 class School(models.Model):
-    urn = models.PositiveIntegerField("URN", primary_key=True)
+    urn = models.PositiveIntegerField("URN", primary_key=True, validators=[MaxValueValidator(URN_MAX)])
     name = models.CharField(max_length=200)
     local_authority = models.ForeignKey(
         LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
@@ -180,8 +185,8 @@ class EstablishmentLink(models.Model):
     URNs are kept as numbers (not foreign keys) because the other end may not be imported.
     """
 
-    urn = models.PositiveIntegerField(db_index=True)
-    linked_urn = models.PositiveIntegerField(db_index=True)
+    urn = models.PositiveIntegerField(db_index=True, validators=[MaxValueValidator(URN_MAX)])
+    linked_urn = models.PositiveIntegerField(db_index=True, validators=[MaxValueValidator(URN_MAX)])
     linked_name = models.CharField(max_length=200, blank=True)
     link_type = models.CharField(max_length=80)
     established_date = models.DateField(null=True, blank=True)

@@ -12,7 +12,7 @@ import codecs
 import csv
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -95,6 +95,7 @@ class ImportReport:
 class CsvRow:
     number: int
     values: dict[str, str]
+    problem: str = ""  # why the row could not be read as a row, whatever the importer
 
     def get(self, column: str) -> str:
         return self.values.get(column, "").strip()
@@ -108,6 +109,7 @@ class CsvSource:
 
     def __init__(self, path_or_fileobj: str | Path | IO[bytes]):
         self._source = path_or_fileobj
+        self.header: list[str] = []
         self.columns: list[str] = []
 
     def rows(self, on_header: Callable[[list[str]], None]) -> Iterator[CsvRow]:
@@ -123,6 +125,7 @@ class CsvSource:
                 header = next(reader, None)
                 if not header or not any(cell.strip() for cell in header):
                     raise ImportRefused("The file is empty: it has no header row.")
+                self.header = [" ".join(cell.replace("\ufeff", "").split()) for cell in header]
                 self.columns = [normalise_column(cell) for cell in header]
                 on_header(self.columns)
                 yield from self._data_rows(reader)
@@ -131,16 +134,36 @@ class CsvSource:
                     f"The file is not valid CSV (near line {reader.line_num}): {error}."
                 ) from error
 
-    def _data_rows(self, reader: Iterable[list[str]]) -> Iterator[CsvRow]:
+    def _data_rows(self, reader: Any) -> Iterator[CsvRow]:
+        # Rows are numbered by the line they start on, so the rows after an unclosed quote keep
+        # their line numbers in the file. Published files have no line breaks inside a cell: one
+        # there is a quote left open, which swallowed the lines up to the next quote.
         # Rows are matched to the header by position; GIAS rows taken from a later extract carry
         # extra trailing values, which are unknown columns and ignored like them.
-        for number, cells in enumerate(reader, start=2):
+        while True:
+            number = reader.line_num + 1
+            cells = next(reader, None)
+            if cells is None:
+                return
             if not any(cell.strip() for cell in cells):
+                continue
+            if reader.line_num > number:
+                yield from self._unclosed_quote(number, reader.line_num, cells)
                 continue
             values: dict[str, str] = {}
             for column, cell in zip(self.columns, cells, strict=False):
                 values.setdefault(column, cell)
             yield CsvRow(number, values)
+
+    def _unclosed_quote(self, first: int, last: int, cells: list[str]) -> Iterator[CsvRow]:
+        position = next(i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell)
+        column = self.header[position] if position < len(self.header) else f"column {position + 1}"
+        swallowed = f"row {last} was" if last == first + 1 else f"rows {first + 1} to {last} were"
+        yield CsvRow(first, {}, problem=(
+            f"The quote that opens {column} is not closed, so {swallowed} read into this row."
+        ))
+        for number in range(first + 1, last + 1):
+            yield CsvRow(number, {}, problem=f"This row was read into the unclosed quote in row {first}.")
 
     def _open_binary(self) -> IO[bytes]:
         if isinstance(self._source, str | Path):
@@ -152,8 +175,23 @@ class CsvSource:
     def _refuse_unreadable(head: bytes) -> None:
         if not head.strip(b"\xef\xbb\xbf \t\r\n"):
             raise ImportRefused("The file is empty.")
+        if _looks_like_utf16(head):
+            raise ImportRefused(
+                "The file is UTF-16 text, which is not read: save it as CSV in UTF-8 or Windows-1252"
+                " and import that."
+            )
         if b"\x00" in head:
             raise ImportRefused("The file is not a CSV text file (it starts with binary data).")
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark, or (without one) text whose every other byte is nearly all zero."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    return any(head[start::2][:pairs].count(0) >= pairs * 0.9 for start in (0, 1))
 
 
 class _Prepended(io.RawIOBase):
@@ -276,6 +314,8 @@ class Importer(ABC):
 
     def _parse_or_reject(self, row: CsvRow) -> Any:
         try:
+            if row.problem:
+                raise RowRejected(row.problem)
             record = self.parse(row)
             key = self.key(record)
             if key in self._seen_keys:

@@ -32,7 +32,16 @@ from .inspections import (
     InspectionWriter,
     refresh_latest_inspections,
 )
-from .parsing import fit, is_blank, parse_date, parse_percentage, parse_urn, parse_whole_number
+from .parsing import (
+    fit,
+    is_ascii_digits,
+    is_blank,
+    largest_value,
+    parse_date,
+    parse_percentage,
+    parse_urn,
+    parse_whole_number,
+)
 
 GIAS_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y")
 
@@ -131,7 +140,9 @@ class GiasImporter(Importer):
                 values[field_name] = fit(School, field_name, text, column)
         for field_name, column in WHOLE_NUMBER_COLUMNS.items():
             if self._has(column):
-                values[field_name] = parse_whole_number(row.get(column.lower()), column)
+                values[field_name] = parse_whole_number(
+                    row.get(column.lower()), column, largest_value(School, field_name)
+                )
         for field_name, column in DATE_COLUMNS.items():
             if self._has(column):
                 values[field_name] = parse_date(row.get(column.lower()), column, GIAS_DATE_FORMATS)
@@ -154,7 +165,7 @@ class GiasImporter(Importer):
     @staticmethod
     def _local_authority(row: CsvRow) -> Organisation:
         code, name = row.get("la (code)"), row.get("la (name)")
-        if not code.isdigit() or len(code) > 3:
+        if not is_ascii_digits(code) or len(code) > 3:
             raise RowRejected(f"LA (code) “{code}” is not a three-digit local authority code.")
         if not name:
             raise RowRejected("LA (name) is empty.")
