@@ -280,7 +280,7 @@ class RequestAccessForm(GovukFormMixin, forms.Form):
 
     def _resolve_school(self, data: dict) -> School | None:
         urn = self.data.get("school_urn")
-        if urn and str(urn).isdigit():
+        if urn and str(urn).isascii() and str(urn).isdigit():
             school = School.objects.filter(pk=int(urn)).first()
             if school:
                 return school
@@ -289,7 +289,7 @@ class RequestAccessForm(GovukFormMixin, forms.Form):
             self.add_error("school_query", "Enter your school's name, URN or postcode")
             return None
         condition = Q(name__icontains=query) | Q(postcode__iexact=query)
-        if query.isdigit():
+        if query.isascii() and query.isdigit():
             condition |= Q(urn=int(query))
         matches = list(School.objects.filter(condition).order_by("name")[: self.MAX_MATCHES + 1])
         if len(matches) == 1:

@@ -217,7 +217,8 @@ def organisation_for_school(request: HttpRequest) -> HttpResponse:
     """A school's people page, creating its organisation if it has none yet (an LA officer's
     maintained school, or any school for a national administrator)."""
     urn = request.POST.get("urn", "").strip()
-    school = School.objects.filter(pk=int(urn)).first() if urn.isdigit() and len(urn) <= 9 else None
+    is_urn = urn.isascii() and urn.isdigit() and len(urn) <= 9
+    school = School.objects.filter(pk=int(urn)).first() if is_urn else None
     if school is None:
         messages.error(request, "No school has that URN.")
         return redirect("accounts:organisation-chooser")

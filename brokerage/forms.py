@@ -55,7 +55,7 @@ class SupportRequestListFilterSet(SupportRequestFilterSet):
         if not value:
             return queryset
         match = Q(school__name__icontains=value)
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             match |= Q(school__urn=int(value))
         return queryset.filter(match)
 
@@ -105,7 +105,7 @@ class GovukDateField(forms.MultiValueField):
         if missing:
             raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}")
         day, month, year = values
-        if not all(value.isdigit() for value in values) or len(year) != 4:
+        if not all(value.isascii() and value.isdigit() for value in values) or len(year) != 4:
             raise ValidationError(f"{self.label} must be a real date")
         try:
             return datetime.date(int(year), int(month), int(day))

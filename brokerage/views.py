@@ -117,7 +117,7 @@ class ChooseSchoolView(RaiseRequestMixin, View):
         query = form.data.get("q", "").strip() if form.is_bound else ""
         if query:
             condition = Q(name__icontains=query)
-            if query.isdigit():
+            if query.isascii() and query.isdigit():
                 condition |= Q(urn=int(query))
             schools = schools.filter(condition)
         return render(

@@ -89,7 +89,7 @@ class DeploymentListFilterSet(DeploymentFilterSet):
         if not value:
             return queryset
         match = Q(supported_school__name__icontains=value) | Q(leader_school__name__icontains=value)
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             match |= Q(supported_school__urn=value) | Q(leader_school__urn=value)
         return queryset.filter(match)
 

@@ -90,7 +90,7 @@ class DesignationFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         condition = Q(holder__full_name__icontains=value) | Q(school__name__icontains=value)
-        if value.isdecimal() and len(value) <= 9:
+        if value.isascii() and value.isdigit() and len(value) <= 9:
             condition |= Q(school__urn=int(value))
         return queryset.filter(condition)
 

@@ -86,7 +86,7 @@ class SchoolFilterSet(django_filters.FilterSet):
         condition = (
             Q(name__icontains=value) | Q(town__icontains=value) | Q(postcode__istartswith=value)
         )
-        if value.isdecimal() and len(value) <= 9:
+        if value.isascii() and value.isdigit() and len(value) <= 9:
             condition |= Q(urn=int(value))
         return queryset.filter(condition)
 

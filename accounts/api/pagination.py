@@ -23,7 +23,7 @@ class StandardPagination(PageNumberPagination):
         requested = request.query_params.get(self.page_size_query_param)
         if requested is None:
             return self.page_size
-        if not requested.isdecimal() or int(requested) < 1:
+        if not (requested.isascii() and requested.isdigit()) or int(requested) < 1:
             raise ValidationError({self.page_size_query_param: ["Give a whole number of at least 1."]})
         return min(int(requested), self.max_page_size)
 

@@ -64,3 +64,10 @@ def test_a_postcode_that_cannot_be_placed_is_a_field_error(near, message):
 def test_search_with_non_ascii_digits_is_a_text_search_not_a_crash():
     SchoolFactory(name="Blofield Primary School")
     assert list(_filter(q="²").qs) == []
+
+
+def test_search_reads_only_ascii_digits_as_a_urn():
+    SchoolFactory(urn=333, name="Three Primary School")
+
+    assert list(_filter(q="٣٣٣").qs) == []
+    assert [s.urn for s in _filter(q="333").qs] == [333]

@@ -12,7 +12,7 @@ def find_organisation(name_or_id: str) -> Organisation:
     """The organisation with this id or (case-insensitively) this exact name."""
     value = name_or_id.strip()
     condition = Q(name__iexact=value)
-    if value.isdecimal():
+    if value.isascii() and value.isdigit():
         condition |= Q(pk=int(value))
     matches = list(Organisation.objects.filter(condition))
     if not matches:
@@ -27,7 +27,7 @@ def find_token(prefix_or_id: str) -> ApiToken:
     """The token with this key prefix (the first 8 characters of its key) or this id."""
     value = prefix_or_id.strip()
     condition = Q(prefix=value)
-    if value.isdecimal():
+    if value.isascii() and value.isdigit():
         condition |= Q(pk=int(value))
     matches = list(ApiToken.objects.filter(condition).select_related("organisation"))
     if not matches:
