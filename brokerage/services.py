@@ -244,17 +244,20 @@ def _require_brokerable(request: SupportRequest, designation: Designation) -> No
 def shortlist(request: SupportRequest, designation: Designation, *, actor, notes: str = "") -> ShortlistEntry:
     _require_broker(actor, request)
     _require_brokerable(request, designation)
-    if request.status not in {Status.OPEN, Status.SHORTLISTING, Status.PROPOSED}:
-        raise InvalidTransition(f"This request is {request.get_status_display().lower()}.")
-    try:
-        with transaction.atomic():
-            entry = ShortlistEntry.objects.create(
-                request=request, designation=designation, added_by=actor, notes=notes
-            )
-    except IntegrityError as error:
-        raise BrokerageError(f"{designation.holder} is already on the shortlist.") from error
-    if request.status == Status.OPEN:
-        change_status(request, Status.SHORTLISTING, actor=actor)
+    with transaction.atomic():
+        # Locked and read again, so a withdrawal or closure at the same moment is seen.
+        locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in {Status.OPEN, Status.SHORTLISTING, Status.PROPOSED}:
+            raise InvalidTransition(f"This request is {locked.get_status_display().lower()}.")
+        try:
+            with transaction.atomic():
+                entry = ShortlistEntry.objects.create(
+                    request=request, designation=designation, added_by=actor, notes=notes
+                )
+        except IntegrityError as error:
+            raise BrokerageError(f"{designation.holder} is already on the shortlist.") from error
+        if locked.status == Status.OPEN:
+            change_status(request, Status.SHORTLISTING, actor=actor)
     return entry
 
 

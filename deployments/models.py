@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .choices import (
+    LIVE_STATES,
     AgreementMethod,
     AgreementStatus,
     DeploymentState,
@@ -78,6 +79,14 @@ class Deployment(models.Model):
         indexes = [
             models.Index(fields=["state", "ends_on"]),
             models.Index(fields=["state", "next_review_on"]),
+        ]
+        constraints = [
+            # One live proposal per leader per request, whichever way two proposals race.
+            models.UniqueConstraint(
+                fields=["support_request", "leader"],
+                condition=Q(state__in=sorted(LIVE_STATES)),
+                name="one_live_deployment_per_leader_per_request",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -30,6 +30,7 @@ from designations.models import Designation
 from designations.validators import validate_evidence_file
 
 from ..choices import (
+    LIVE_STATES,
     AgreementStatus,
     DeploymentState,
     Party,
@@ -85,23 +86,34 @@ def propose(
     if found.exclusions:
         raise BrokerageError(" ".join(found.exclusions))
     with transaction.atomic():
-        # Locked so that a second press of "Propose" (or a second broker) waits, then is refused.
-        SupportRequest.objects.select_for_update().get(pk=request.pk)
-        already = Deployment.objects.filter(support_request=request, designation=designation).exclude(
-            state=State.ENDED_EARLY
+        # Locked so that a second press of "Propose" (or a second broker, or a withdrawal) waits,
+        # then sees what the other did.
+        locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in {RequestStatus.OPEN, RequestStatus.SHORTLISTING, RequestStatus.PROPOSED}:
+            raise InvalidTransition(f"This request is {locked.get_status_display().lower()}.")
+        request.status = locked.status
+        already = Deployment.objects.filter(
+            support_request=request, leader=designation.holder, state__in=sorted(LIVE_STATES)
         )
         if already.exists():
             raise InvalidTransition(f"{designation.holder} has already been proposed for this request.")
-        deployment = Deployment.objects.create(
-            support_request=request,
-            designation=designation,
-            leader=designation.holder,
-            leader_school=designation.school,
-            supported_school=request.school,
-            commissioner=request.commissioner,
-            broker=request.broker,
-            created_by=actor,
-        )
+        try:
+            with transaction.atomic():
+                deployment = Deployment.objects.create(
+                    support_request=request,
+                    designation=designation,
+                    leader=designation.holder,
+                    leader_school=designation.school,
+                    supported_school=request.school,
+                    commissioner=request.commissioner,
+                    broker=request.broker,
+                    created_by=actor,
+                )
+        except IntegrityError as error:
+            # The database's one-live-proposal rule, should anything get past the lock.
+            raise InvalidTransition(
+                f"{designation.holder} has already been proposed for this request."
+            ) from error
         entry, _ = ShortlistEntry.objects.get_or_create(
             request=request, designation=designation, defaults={"added_by": actor}
         )

@@ -7,9 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.principals import acting_person
+from brokerage import services as brokerage_services
+from brokerage.choices import RequestStatus
 from brokerage.errors import BrokerageError, InvalidTransition
+from brokerage.models import SupportRequest
 
-from ..choices import FINISHED_STATES, DeploymentState, StateReason
+from ..choices import FINISHED_STATES, LIVE_STATES, DeploymentState, StateReason
 from ..models import Deployment, DeploymentTransition
 
 State = DeploymentState
@@ -51,6 +54,9 @@ def transition(
     if to_state in NEEDS_REASON and reason not in StateReason.values:
         raise BrokerageError("Choose the reason.", field="reason")
     with transaction.atomic():
+        if to_state == State.ENDED_EARLY:
+            # The request first (as proposing does), so its status can follow without a deadlock.
+            SupportRequest.objects.select_for_update().get(pk=deployment.support_request_id)
         locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
         if to_state not in ALLOWED_TRANSITIONS[locked.state]:
             raise InvalidTransition(
@@ -71,12 +77,32 @@ def transition(
         elif to_state == State.ACTIVE:
             locked.state_reason, locked.state_note = "", ""
         locked.save(update_fields=["state", "state_changed_at", "state_reason", "state_note"])
+        if to_state == State.ENDED_EARLY:
+            _request_follows_ended_proposal(locked, actor=actor)
     from .. import emails
 
     previous = deployment.state
     transaction.on_commit(lambda: emails.state_changed(locked, previous))
     deployment.refresh_from_db()
     return deployment
+
+
+def _request_follows_ended_proposal(deployment: Deployment, *, actor) -> None:
+    """A request that says "Leader proposed" goes back to finding a leader once no proposal is
+    left on it. An agreed request stays agreed: support was agreed, and the broker closes it."""
+    request = deployment.support_request
+    request.refresh_from_db(fields=["status"])
+    if request.status != RequestStatus.PROPOSED:
+        return
+    if Deployment.objects.filter(support_request=request, state__in=sorted(LIVE_STATES)).exists():
+        return
+    brokerage_services.change_status(
+        request,
+        RequestStatus.SHORTLISTING,
+        actor=actor,
+        reason=f"The proposal of {deployment.leader} ended early: "
+        f"{StateReason(deployment.state_reason).label.lower()}.",
+    )
 
 
 def pause(deployment: Deployment, *, actor, reason: str, note: str = "") -> Deployment:
