@@ -19,6 +19,8 @@ from designations.choices import ApplicationState, RefereeRecommendation, Review
 from designations.services import applications as application_services
 from designations.services import lifecycle
 from tests.factories.deployments import AgreementFactory
+from tests.factories.deployments import proposed_deployment as proposed
+from tests.factories.designations import DesignationFactory
 
 from .conftest import task_kinds
 
@@ -107,8 +109,10 @@ def test_a_task_row_says_what_which_school_since_when_and_links_to_where_to_act(
 
 
 def test_overdue_tasks_come_first_tagged_then_due_soonest_then_waiting_longest(
-    client, la_officer, review_due, open_request, proposed_deployment, today
+    client, la_officer, review_due, open_request, today
 ):
+    # One live deployment per leader per request: the proposal to draft is of another leader.
+    proposed(open_request, DesignationFactory(designation_type=review_due.designation.designation_type))
     overdue = review_due
     overdue.next_review_on = today - datetime.timedelta(days=3)
     overdue.save(update_fields=["next_review_on"])
