@@ -617,8 +617,10 @@ class AgreementSendView(AgreementMixin, ContextMixin, View):
         return render(request, self.template_name, self.get_context_data(agreement=self.get_agreement()))
 
     def get_context_data(self, **kwargs) -> dict:
+        rows = party_people(self.deployment)
         return super().get_context_data(
-            party_rows=party_people(self.deployment),
+            party_rows=rows,
+            nobody_can_agree=any(row.nobody_can_agree for row in rows),
             show_contacts=self.request.user.has_perm("deployments.view_contacts", self.deployment),
             **kwargs,
         )

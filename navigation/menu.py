@@ -167,9 +167,10 @@ def _account_pages(user) -> list[Page]:
     you = reverse("accounts:you")
     pages = [Page("Your account", you)]
     if _may(user, "accounts.manage_people_somewhere"):
+        # An access request's page belongs to "Your organisation", where the requests are listed.
+        access_request = reverse("accounts:access-request-detail", args=[1]).removesuffix("1/")
         organisation = reverse("accounts:organisation-chooser")
-        access_requests = organisation.replace("organisation/", "access-requests/")
-        pages.append(Page("Your organisation", organisation, prefixes=(access_requests,)))
+        pages.append(Page("Your organisation", organisation, prefixes=(access_request,)))
     return pages
 
 

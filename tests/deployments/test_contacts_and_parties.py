@@ -158,3 +158,13 @@ def test_party_people_costs_two_queries(
 ):
     with django_assert_num_queries(2):  # the people who can agree, and the invitations pending
         party_people(proposed_deployment)
+
+
+def test_the_send_page_says_once_that_an_outside_agreement_can_be_recorded(
+    client, la_officer, draft, proposed_deployment
+):
+    # Nobody at the supported school and nobody for the commissioner but the broker: say it once.
+    client.force_login(la_officer)
+    body = client.get(reverse("deployments:agreement-send", args=[proposed_deployment.pk, 1])).content.decode()
+
+    assert body.count("you can record an agreement a party gives outside the service") == 1

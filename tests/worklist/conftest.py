@@ -25,6 +25,7 @@ from tests.factories.deployments import (
     ObjectiveFactory,
     agreed_deployment,
 )
+from tests.factories.deployments import proposed_deployment as proposed
 from tests.factories.designations import (
     ApplicationFactory,
     ApplicationRoundFactory,
@@ -107,11 +108,7 @@ def awaiting_agreement(home_request, lle_leader):
 @pytest.fixture
 def proposed_deployment(home_request, lle_leader):
     """Just proposed: no agreement drafted yet."""
-    return DeploymentFactory(
-        support_request=home_request, designation=lle_leader, state=DeploymentState.PROPOSED,
-        starts_on=None, ends_on=None, days_per_week=Decimal("0"), days_agreed=Decimal("0"),
-        next_review_on=None,
-    )
+    return proposed(home_request, lle_leader)
 
 
 @pytest.fixture
