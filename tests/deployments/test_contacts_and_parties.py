@@ -163,8 +163,8 @@ def test_party_people_costs_two_queries(
 def test_the_send_page_says_once_that_an_outside_agreement_can_be_recorded(
     client, la_officer, draft, proposed_deployment
 ):
-    # Nobody at the supported school and nobody for the commissioner but the broker: say it once.
     client.force_login(la_officer)
-    body = client.get(reverse("deployments:agreement-send", args=[proposed_deployment.pk, 1])).content.decode()
+    send_page = reverse("deployments:agreement-send", args=[proposed_deployment.pk, 1])
+    body = client.get(send_page).content.decode()
 
     assert body.count("you can record an agreement a party gives outside the service") == 1
