@@ -179,6 +179,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
+# A running import reports progress after every batch of rows; one silent for longer than this has
+# lost its worker and counts as interrupted (shown so, and it can be run again).
+IMPORT_STALE_MINUTES = env.float("IMPORT_STALE_MINUTES", default=10)
+if IMPORT_STALE_MINUTES <= 0:
+    raise ImproperlyConfigured("IMPORT_STALE_MINUTES must be a number of minutes greater than 0.")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 REFEREE_LINK_DAYS = env.int("REFEREE_LINK_DAYS", default=21)
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
@@ -208,14 +213,33 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged only once it has finished, so one whose worker dies is delivered again:
+# at once when a pool process dies, and after the broker's visibility timeout when the whole worker
+# does. The timeout must outlast the longest task (the time limit), or a task still running would be
+# delivered to a second worker; every task is safe to run twice.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 60 * 60
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+if CELERY_TASK_TIME_LIMIT <= 0:
+    raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be a number of seconds greater than 0.")
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT, or a task still running "
+        "would be delivered to a second worker."
+    )
+if IMPORT_STALE_MINUTES * 60 >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("IMPORT_STALE_MINUTES must be shorter than CELERY_VISIBILITY_TIMEOUT.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # Times are CELERY_TIMEZONE (Europe/London) wall-clock times.
+    "schools-interrupt-stalled-imports": {
+        "task": "schools.interrupt_stalled_imports",
+        "schedule": crontab(minute="*/5"),
+    },
     "designations-check-designations": {
         "task": "designations.check_designations",
         "schedule": crontab(hour=2, minute=0),

@@ -126,3 +126,4 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Finished"
     FAILED = "failed", "Refused"
+    INTERRUPTED = "interrupted", "Interrupted"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -287,6 +289,10 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    last_progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker last reported progress (its heartbeat)."
+    )
+    attempts = models.PositiveIntegerField(default=0, help_text="How many times a worker has started it.")
     rows_read = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -304,3 +310,28 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
+
+    @property
+    def stopped_reporting(self) -> bool:
+        """Running, but with no progress for longer than ``IMPORT_STALE_MINUTES``: its worker stopped."""
+        if self.status != ImportStatus.RUNNING:
+            return False
+        last = self.last_progress_at or self.started_at
+        return last is not None and last < timezone.now() - stale_interval()
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Marked interrupted, or about to be: either way it can be run again."""
+        return self.status == ImportStatus.INTERRUPTED or self.stopped_reporting
+
+    @property
+    def shown_status(self) -> str:
+        return ImportStatus.INTERRUPTED if self.is_interrupted else self.status
+
+    def get_shown_status_display(self) -> str:
+        return ImportStatus(self.shown_status).label
+
+
+def stale_interval() -> datetime.timedelta:
+    """How long a running import may go without reporting progress before it counts as interrupted."""
+    return datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES)

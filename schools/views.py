@@ -9,7 +9,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic.detail import SingleObjectMixin
 
 from . import services
 from .choices import Framework, JudgementArea
@@ -214,9 +215,10 @@ class ImportUploadView(ImportPermissionMixin, FormView):
 
 def progress_payload(run: ImportRun) -> dict:
     return {
-        "status": run.status,
-        "status_label": run.get_status_display(),
+        "status": run.shown_status,
+        "status_label": run.get_shown_status_display(),
         "is_finished": run.is_finished,
+        "is_interrupted": run.is_interrupted,
         "rows_read": run.rows_read if run.is_finished else services.import_progress(run),
     }
 
@@ -231,6 +233,23 @@ class ImportRunDetailView(ImportPermissionMixin, DetailView):
         context["progress"] = progress_payload(self.object)
         context["progress_url"] = reverse("schools:import-progress", kwargs={"pk": self.object.pk})
         return context
+
+
+class ImportRunAgainView(ImportPermissionMixin, SingleObjectMixin, View):
+    """Queues an interrupted import again (POST only)."""
+
+    http_method_names = ["post"]
+    queryset = ImportRun.objects.all()
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        run = self.get_object()
+        try:
+            services.run_import_again(run)
+        except services.ImportRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "The import will run again from its first row.")
+        return redirect("schools:import-detail", pk=run.pk)
 
 
 class ImportRunProgressView(ImportPermissionMixin, DetailView):

@@ -95,3 +95,29 @@ def test_an_unknown_file_storage_is_refused():
 
     assert result.returncode != 0
     assert "FILE_STORAGE must be 'filesystem' or 's3'" in result.stderr
+
+
+def test_tasks_are_acknowledged_late_and_redelivered_after_the_longest_task():
+    show = (
+        SETUP + "; from config.celery import app; c = app.conf; "
+        "print(c.task_acks_late, c.task_reject_on_worker_lost, c.worker_prefetch_multiplier, "
+        "c.task_time_limit, c.broker_transport_options['visibility_timeout'])"
+    )
+    result = _run(["-c", show], CELERY_TASK_TIME_LIMIT="1800")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "1", "1800", "2100"]
+
+
+def test_a_visibility_timeout_shorter_than_the_longest_task_is_refused():
+    result = _run(["-c", SETUP], CELERY_TASK_TIME_LIMIT="3600", CELERY_VISIBILITY_TIMEOUT="600")
+
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT" in result.stderr
+
+
+def test_an_import_stale_interval_must_be_positive():
+    result = _run(["-c", SETUP], IMPORT_STALE_MINUTES="0")
+
+    assert result.returncode != 0
+    assert "IMPORT_STALE_MINUTES must be a number of minutes greater than 0" in result.stderr

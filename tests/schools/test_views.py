@@ -458,7 +458,8 @@ def test_running_import_reports_its_progress_as_json(client, national_admin, mon
     assert "1,500" in page
     assert "import-progress.js" in page
     assert progress == {
-        "status": "running", "status_label": "Running", "is_finished": False, "rows_read": 1500
+        "status": "running", "status_label": "Running", "is_finished": False, "is_interrupted": False,
+        "rows_read": 1500,
     }
 
 
