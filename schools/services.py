@@ -185,8 +185,8 @@ def run_import_again(run: ImportRun) -> ImportRun:
     """Queues an interrupted run again, from its first row, with the file it was given.
 
     Side effects, in order: the run is marked waiting to start (under its row lock); after
-    commit, the ``schools.run_import`` task is queued for it. Refuses a run that is not
-    interrupted (ImportRefused).
+    commit, the ``schools.run_import`` task is queued for it. Refuses (ImportRefused) a run that
+    is not interrupted, and one a later import of the same kind has superseded.
     """
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().filter(pk=run.pk).first()
@@ -194,6 +194,11 @@ def run_import_again(run: ImportRun) -> ImportRun:
             raise ImportRefused("This import is not interrupted, so it cannot be run again.")
         if not locked.file:
             raise ImportRefused("This import was run from the command line: run the command again.")
+        if ImportRun.objects.filter(kind=locked.kind, pk__gt=locked.pk).exists():
+            raise ImportRefused(
+                "A later file of this kind has been imported since: upload this file again if it should "
+                "replace that one."
+            )
         locked.status = ImportStatus.PENDING
         locked.message = ""
         locked.save(update_fields=["status", "message"])

@@ -190,6 +190,18 @@ def test_a_run_still_reporting_progress_cannot_be_run_again(client, national_adm
     assert "This import is not interrupted, so it cannot be run again." in response.content.decode()
 
 
+def test_an_interrupted_run_a_later_file_superseded_is_not_run_again(client, national_admin):
+    run = running(silent_for_minutes=11)
+    ImportRun.objects.create(kind=ImportKind.GIAS, status=ImportStatus.SUCCEEDED)
+    signed_in(client, national_admin)
+
+    response = client.post(reverse("schools:import-run-again", kwargs={"pk": run.pk}), follow=True)
+
+    run.refresh_from_db()
+    assert run.status == ImportStatus.RUNNING
+    assert "A later file of this kind has been imported since" in response.content.decode()
+
+
 def test_only_people_who_import_may_run_an_import_again(client, la_officer):
     run = running(silent_for_minutes=11)
 
