@@ -1,7 +1,6 @@
 """One live proposal per leader per request, proposing and withdrawing under the request's lock, and
 a request's status following its deployments (parallel cases on PostgreSQL)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -10,12 +9,13 @@ from django.utils import timezone
 
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus
-from brokerage.errors import BrokerageError, InvalidTransition
+from brokerage.errors import InvalidTransition
 from brokerage.models import RequestTransition
 from deployments import services
 from deployments.choices import DeploymentState, StateReason
 from deployments.models import Deployment
 from designations.models import DesignationType
+from tests.concurrency import run_at_once
 from tests.factories.brokerage import SupportRequestFactory
 from tests.factories.deployments import DeploymentFactory
 from tests.factories.designations import DesignationFactory
@@ -41,30 +41,6 @@ def an_lle(lle):
 
 def propose(request, designation, broker):
     return services.propose(request, designation, actor=broker, today=TODAY)
-
-
-def run_at_once(*calls) -> list[str]:
-    """Run each call in its own thread and database connection, released together by a barrier;
-    each outcome is "done" or the class name of the brokerage error it raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcomes.append("done")
-        except BrokerageError as error:
-            outcomes.append(type(error).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 # --- one live proposal per leader per request ----------------------------------------------------
