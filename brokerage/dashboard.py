@@ -212,8 +212,6 @@ def at_risk_deployments(authority_ids: list[int], today: datetime.date) -> Query
 # --- (c) schools at risk without support ---------------------------------------------------------
 
 
-
-
 # --- (d) coverage ----------------------------------------------------------------------------------
 
 
