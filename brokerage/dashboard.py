@@ -212,6 +212,8 @@ def at_risk_deployments(authority_ids: list[int], today: datetime.date) -> Query
 # --- (c) schools at risk without support ---------------------------------------------------------
 
 
+
+
 # --- (d) coverage ----------------------------------------------------------------------------------
 
 

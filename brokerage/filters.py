@@ -15,43 +15,26 @@ from .models import SupportRequest
 class SupportRequestFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices, label="Status")
     school = django_filters.ModelChoiceFilter(
-        queryset=School.objects.all(),
-        to_field_name="urn",
-        label="School (URN)",
+        queryset=School.objects.all(), to_field_name="urn", label="School (URN)",
     )
     designation_type = django_filters.ModelChoiceFilter(
-        queryset=DesignationType.objects.all(),
-        to_field_name="code",
-        field_name="designation_types",
-        label="Type",
-        empty_label="All types",
-        distinct=True,
+        queryset=DesignationType.objects.all(), to_field_name="code", field_name="designation_types",
+        label="Type", empty_label="All types", distinct=True,
     )
     created_after = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__gte",
-        label="Raised on or after",
+        field_name="created_at", lookup_expr="date__gte", label="Raised on or after",
     )
     created_before = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__lte",
-        label="Raised on or before",
+        field_name="created_at", lookup_expr="date__lte", label="Raised on or before",
     )
     priority_reason = django_filters.ChoiceFilter(
-        choices=PriorityReason.choices,
-        method="filter_priority_reason",
-        label="Priority reason",
+        choices=PriorityReason.choices, method="filter_priority_reason", label="Priority reason",
     )
 
     class Meta:
         model = SupportRequest
         fields = [
-            "status",
-            "school",
-            "designation_type",
-            "created_after",
-            "created_before",
-            "priority_reason",
+            "status", "school", "designation_type", "created_after", "created_before", "priority_reason",
         ]
 
     def filter_priority_reason(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

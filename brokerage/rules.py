@@ -106,6 +106,7 @@ rules.add_perm("brokerage.assess_risk", is_la_officer)
 rules.add_perm("brokerage.view_dashboard", is_la_officer | is_national_administrator)
 
 
+
 # Professional partnerships: who finds a partner, who offers, who has partnerships to follow.
 def _recent_headships(person):
     """Headships begun in the last two years: a new head has one (the cheap first test)."""

@@ -22,7 +22,11 @@ BROKER_STEPS = {
 def requests_to_broker(user, today: datetime.date) -> list[Task]:
     """Requests the user brokers that wait for a leader: open ones, and shortlists with no one
     proposed yet. One query."""
-    requests = requests_waiting_for(user).filter(status__in=sorted(BROKER_STEPS)).prefetch_related(None)
+    requests = (
+        requests_waiting_for(user)
+        .filter(status__in=sorted(BROKER_STEPS))
+        .prefetch_related(None)
+    )
     return [
         Task(
             kind=BROKER_STEPS[request.status][0],

@@ -14,31 +14,20 @@ from .models import Deployment, DeploymentTransition
 class DeploymentFilterSet(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=DeploymentState.choices, label="State")
     designation_type = django_filters.ModelChoiceFilter(
-        queryset=DesignationType.objects.all(),
-        to_field_name="code",
-        field_name="designation__designation_type",
-        label="Type",
-        empty_label="All types",
+        queryset=DesignationType.objects.all(), to_field_name="code",
+        field_name="designation__designation_type", label="Type", empty_label="All types",
     )
     supported_school = django_filters.ModelChoiceFilter(
-        queryset=School.objects.all(),
-        to_field_name="urn",
-        label="Supported school (URN)",
+        queryset=School.objects.all(), to_field_name="urn", label="Supported school (URN)",
     )
     leader_school = django_filters.ModelChoiceFilter(
-        queryset=School.objects.all(),
-        to_field_name="urn",
-        label="Leader's school (URN)",
+        queryset=School.objects.all(), to_field_name="urn", label="Leader's school (URN)",
     )
     support_request = django_filters.NumberFilter(
-        field_name="support_request_id",
-        min_value=1,
-        label="Support request",
+        field_name="support_request_id", min_value=1, label="Support request",
     )
     changed_since = django_filters.IsoDateTimeFilter(
-        field_name="state_changed_at",
-        lookup_expr="gte",
-        label="State changed at or after",
+        field_name="state_changed_at", lookup_expr="gte", label="State changed at or after",
     )
     starts_after = django_filters.DateFilter(
         field_name="starts_on", lookup_expr="gte", label="Starts on or after"
@@ -50,22 +39,14 @@ class DeploymentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Deployment
         fields = [
-            "state",
-            "designation_type",
-            "supported_school",
-            "leader_school",
-            "support_request",
-            "changed_since",
-            "starts_after",
-            "ends_before",
+            "state", "designation_type", "supported_school", "leader_school", "support_request",
+            "changed_since", "starts_after", "ends_before",
         ]
 
 
 class DeploymentTransitionFilterSet(django_filters.FilterSet):
     since = django_filters.IsoDateTimeFilter(
-        field_name="at",
-        lookup_expr="gte",
-        label="Changed at or after",
+        field_name="at", lookup_expr="gte", label="Changed at or after",
     )
     deployment = django_filters.NumberFilter(field_name="deployment_id", min_value=1, label="Deployment")
 

@@ -669,7 +669,9 @@ class AgreementRecordView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
         form = RecordOutsideAgreementForm(request.POST, request.FILES, parties=self.parties(agreement))
         if form.is_valid():
             try:
-                record = services.record_outside_agreement(agreement, actor=request.user, **form.cleaned_data)
+                record = services.record_outside_agreement(
+                    agreement, actor=request.user, **form.cleaned_data
+                )
             except BrokerageError as error:
                 add_service_error(form, error)
             else:
@@ -730,7 +732,9 @@ class RecordedSignoffConfirmView(SubmitOnceMixin, RecordedSignoffMixin, ContextM
             agreement = services.confirm_recorded_signoff(record, actor=request.user)
         except BrokerageError as error:
             return self.render_page(record, error=error.message)
-        message = f"{record.agreed_by_name}'s agreement is recorded for {record.get_party_display().lower()}."
+        message = (
+            f"{record.agreed_by_name}'s agreement is recorded for {record.get_party_display().lower()}."
+        )
         if agreement.status == AgreementStatus.AGREED:
             self.deployment.refresh_from_db()
             state = self.deployment.get_state_display().lower()

@@ -55,23 +55,9 @@ class SupportRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupportRequest
         fields = [
-            "id",
-            "title",
-            "status",
-            "status_reason",
-            "school",
-            "commissioner",
-            "broker",
-            "needs",
-            "needs_description",
-            "designation_types",
-            "priority_reasons",
-            "preferred_start_on",
-            "budget",
-            "funded_by",
-            "funder_name",
-            "created_at",
-            "updated_at",
+            "id", "title", "status", "status_reason", "school", "commissioner", "broker", "needs",
+            "needs_description", "designation_types", "priority_reasons", "preferred_start_on", "budget",
+            "funded_by", "funder_name", "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -80,13 +66,11 @@ class SupportRequestCreateSerializer(serializers.Serializer):
     """What a commissioner sends to raise a request. Unknown codes, slugs and URNs are field errors."""
 
     school = serializers.PrimaryKeyRelatedField(
-        queryset=School.objects.none(),
-        help_text="The URN of the school to support.",
+        queryset=School.objects.none(), help_text="The URN of the school to support.",
         error_messages={"does_not_exist": "There is no school with URN {pk_value} that you can see."},
     )
     commissioner = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(is_active=True),
-        required=False,
+        queryset=Organisation.objects.filter(is_active=True), required=False,
         help_text="The commissioning organisation's id; the token's organisation unless given.",
         error_messages={"does_not_exist": "There is no organisation with id {pk_value}."},
     )
@@ -97,23 +81,16 @@ class SupportRequestCreateSerializer(serializers.Serializer):
     )
     title = serializers.CharField(max_length=200)
     needs = serializers.SlugRelatedField(
-        many=True,
-        required=False,
-        slug_field="slug",
-        queryset=Specialism.objects.all(),
+        many=True, required=False, slug_field="slug", queryset=Specialism.objects.all(),
         help_text="Specialism slugs, e.g. maths.",
     )
     needs_description = serializers.CharField(max_length=5000)
     designation_types = serializers.SlugRelatedField(
-        many=True,
-        allow_empty=False,
-        slug_field="code",
-        queryset=DesignationType.objects.all(),
+        many=True, allow_empty=False, slug_field="code", queryset=DesignationType.objects.all(),
         help_text="Codes of the types wanted, e.g. LLE.",
     )
     priority_reasons = serializers.ListField(
-        child=serializers.ChoiceField(choices=PriorityReason.choices),
-        required=False,
+        child=serializers.ChoiceField(choices=PriorityReason.choices), required=False,
         help_text="Codes; when left out, the reasons the school's own data suggests.",
     )
     preferred_start_on = serializers.DateField(required=False, allow_null=True)
@@ -148,15 +125,11 @@ class CandidateSerializer(serializers.Serializer):
     school = CandidateSchoolSerializer(source="designation.school", read_only=True)
     score = serializers.FloatField(read_only=True, help_text="Higher ranks first.")
     distance_km = serializers.FloatField(
-        read_only=True,
-        allow_null=True,
+        read_only=True, allow_null=True,
         help_text="From the supported school; empty when either place is unknown.",
     )
     spare_days = serializers.DecimalField(
-        max_digits=4,
-        decimal_places=1,
-        read_only=True,
-        coerce_to_string=False,
+        max_digits=4, decimal_places=1, read_only=True, coerce_to_string=False,
         help_text="Days a week the leader has free in the first weeks of the support.",
     )
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)

@@ -162,7 +162,8 @@ class SupportRequestViewSet(
         matching = match(support_request, today=timezone.localdate())
         body = _Candidates(
             window={"starts_on": matching.window[0], "ends_on": matching.window[1]},
-            ranked=matching.ranked,
-            excluded=matching.excluded,
+            ranked=matching.ranked, excluded=matching.excluded,
         )
         return Response(CandidatesSerializer(body).data)
+
+

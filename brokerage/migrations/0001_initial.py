@@ -8,861 +8,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0002_initial"),
-        ("designations", "0003_designation_offers_professional_partnership_and_more"),
-        ("schools", "0001_initial"),
+        ('accounts', '0002_initial'),
+        ('designations', '0003_designation_offers_professional_partnership_and_more'),
+        ('schools', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="HistoricalProfessionalPartnership",
+            name='HistoricalProfessionalPartnership',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("requested", "Requested"),
-                            ("active", "Coaching under way"),
-                            ("declined", "Declined"),
-                            ("completed", "Completed"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="requested",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "hours_agreed",
-                    models.DecimalField(
-                        decimal_places=1,
-                        default=20,
-                        help_text="Between 20 and 30 hours of coaching.",
-                        max_digits=4,
-                        validators=[
-                            django.core.validators.MinValueValidator(20),
-                            django.core.validators.MaxValueValidator(30),
-                        ],
-                    ),
-                ),
-                (
-                    "message",
-                    models.TextField(blank=True, help_text="What the new head would like help with."),
-                ),
-                ("requested_at", models.DateTimeField(blank=True, editable=False)),
-                ("responded_at", models.DateTimeField(blank=True, null=True)),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "new_head",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "partner",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The LLE's designation.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="designations.designation",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="schools.school",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('status', models.CharField(choices=[('requested', 'Requested'), ('active', 'Coaching under way'), ('declined', 'Declined'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], default='requested', max_length=20)),
+                ('hours_agreed', models.DecimalField(decimal_places=1, default=20, help_text='Between 20 and 30 hours of coaching.', max_digits=4, validators=[django.core.validators.MinValueValidator(20), django.core.validators.MaxValueValidator(30)])),
+                ('message', models.TextField(blank=True, help_text='What the new head would like help with.')),
+                ('requested_at', models.DateTimeField(blank=True, editable=False)),
+                ('responded_at', models.DateTimeField(blank=True, null=True)),
+                ('completed_on', models.DateField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('new_head', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('partner', models.ForeignKey(blank=True, db_constraint=False, help_text="The LLE's designation.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='designations.designation')),
+                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
             ],
             options={
-                "verbose_name": "historical professional partnership",
-                "verbose_name_plural": "historical professional partnerships",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical professional partnership',
+                'verbose_name_plural': 'historical professional partnerships',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalRiskAssessment",
+            name='HistoricalRiskAssessment',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "likely_good_outcomes",
-                    models.BooleanField(verbose_name="Is the school likely to have good outcomes?"),
-                ),
-                (
-                    "effective_leadership",
-                    models.BooleanField(verbose_name="Does it have effective leadership and governance?"),
-                ),
-                (
-                    "good_next_inspection",
-                    models.BooleanField(
-                        verbose_name="Is it likely to be good or better at its next inspection?"
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("assessed_on", models.DateField()),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "assessed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="schools.school",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('likely_good_outcomes', models.BooleanField(verbose_name='Is the school likely to have good outcomes?')),
+                ('effective_leadership', models.BooleanField(verbose_name='Does it have effective leadership and governance?')),
+                ('good_next_inspection', models.BooleanField(verbose_name='Is it likely to be good or better at its next inspection?')),
+                ('notes', models.TextField(blank=True)),
+                ('assessed_on', models.DateField()),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('assessed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
             ],
             options={
-                "verbose_name": "historical risk assessment",
-                "verbose_name_plural": "historical risk assessments",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical risk assessment',
+                'verbose_name_plural': 'historical risk assessments',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSupportRequest",
+            name='HistoricalSupportRequest',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="A short summary, e.g. 'Maths leadership in KS2'.", max_length=200
-                    ),
-                ),
-                (
-                    "needs_description",
-                    models.TextField(help_text="What the school needs, in the commissioner's words."),
-                ),
-                ("priority_reasons", models.JSONField(blank=True, default=list)),
-                ("preferred_start_on", models.DateField(blank=True, null=True)),
-                ("budget", models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                (
-                    "funded_by",
-                    models.CharField(
-                        choices=[
-                            ("commissioner", "The commissioner"),
-                            ("supported_school", "The supported school"),
-                            ("national_body", "The national body or DfE"),
-                            ("other", "Someone else"),
-                        ],
-                        default="commissioner",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "funder_name",
-                    models.CharField(blank=True, help_text="When someone else funds it.", max_length=200),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Waiting for the broker"),
-                            ("shortlisting", "Finding a leader"),
-                            ("proposed", "Leader proposed"),
-                            ("agreed", "Support agreed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("closed", "Closed without support"),
-                        ],
-                        default="open",
-                        max_length=20,
-                    ),
-                ),
-                ("status_reason", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "broker",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The organisation that finds the leader: one the brokering rules allow for every type.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "commissioner",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The organisation asking for (and usually funding) the support.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "raised_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="schools.school",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(help_text="A short summary, e.g. 'Maths leadership in KS2'.", max_length=200)),
+                ('needs_description', models.TextField(help_text="What the school needs, in the commissioner's words.")),
+                ('priority_reasons', models.JSONField(blank=True, default=list)),
+                ('preferred_start_on', models.DateField(blank=True, null=True)),
+                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
+                ('funded_by', models.CharField(choices=[('commissioner', 'The commissioner'), ('supported_school', 'The supported school'), ('national_body', 'The national body or DfE'), ('other', 'Someone else')], default='commissioner', max_length=20)),
+                ('funder_name', models.CharField(blank=True, help_text='When someone else funds it.', max_length=200)),
+                ('status', models.CharField(choices=[('open', 'Waiting for the broker'), ('shortlisting', 'Finding a leader'), ('proposed', 'Leader proposed'), ('agreed', 'Support agreed'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed without support')], default='open', max_length=20)),
+                ('status_reason', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('broker', models.ForeignKey(blank=True, db_constraint=False, help_text='The organisation that finds the leader: one the brokering rules allow for every type.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation')),
+                ('commissioner', models.ForeignKey(blank=True, db_constraint=False, help_text='The organisation asking for (and usually funding) the support.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('raised_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
             ],
             options={
-                "verbose_name": "historical support request",
-                "verbose_name_plural": "historical support requests",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical support request',
+                'verbose_name_plural': 'historical support requests',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="ProfessionalPartnership",
+            name='ProfessionalPartnership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("requested", "Requested"),
-                            ("active", "Coaching under way"),
-                            ("declined", "Declined"),
-                            ("completed", "Completed"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="requested",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "hours_agreed",
-                    models.DecimalField(
-                        decimal_places=1,
-                        default=20,
-                        help_text="Between 20 and 30 hours of coaching.",
-                        max_digits=4,
-                        validators=[
-                            django.core.validators.MinValueValidator(20),
-                            django.core.validators.MaxValueValidator(30),
-                        ],
-                    ),
-                ),
-                (
-                    "message",
-                    models.TextField(blank=True, help_text="What the new head would like help with."),
-                ),
-                ("requested_at", models.DateTimeField(auto_now_add=True)),
-                ("responded_at", models.DateTimeField(blank=True, null=True)),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                (
-                    "new_head",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="professional_partnerships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "partner",
-                    models.ForeignKey(
-                        help_text="The LLE's designation.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="partnerships",
-                        to="designations.designation",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="schools.school"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('requested', 'Requested'), ('active', 'Coaching under way'), ('declined', 'Declined'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], default='requested', max_length=20)),
+                ('hours_agreed', models.DecimalField(decimal_places=1, default=20, help_text='Between 20 and 30 hours of coaching.', max_digits=4, validators=[django.core.validators.MinValueValidator(20), django.core.validators.MaxValueValidator(30)])),
+                ('message', models.TextField(blank=True, help_text='What the new head would like help with.')),
+                ('requested_at', models.DateTimeField(auto_now_add=True)),
+                ('responded_at', models.DateTimeField(blank=True, null=True)),
+                ('completed_on', models.DateField(blank=True, null=True)),
+                ('new_head', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='professional_partnerships', to=settings.AUTH_USER_MODEL)),
+                ('partner', models.ForeignKey(help_text="The LLE's designation.", on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='designations.designation')),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
             ],
             options={
-                "ordering": ["-requested_at"],
+                'ordering': ['-requested_at'],
             },
         ),
         migrations.CreateModel(
-            name="CoachingSession",
+            name='CoachingSession',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("held_on", models.DateField()),
-                (
-                    "hours",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=4,
-                        validators=[
-                            django.core.validators.MinValueValidator(0.25),
-                            django.core.validators.MaxValueValidator(12),
-                        ],
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("logged_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "logged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "partnership",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sessions",
-                        to="brokerage.professionalpartnership",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('held_on', models.DateField()),
+                ('hours', models.DecimalField(decimal_places=2, max_digits=4, validators=[django.core.validators.MinValueValidator(0.25), django.core.validators.MaxValueValidator(12)])),
+                ('notes', models.TextField(blank=True)),
+                ('logged_at', models.DateTimeField(auto_now_add=True)),
+                ('logged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='brokerage.professionalpartnership')),
             ],
             options={
-                "ordering": ["partnership", "held_on", "pk"],
+                'ordering': ['partnership', 'held_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="RiskAssessment",
+            name='RiskAssessment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "likely_good_outcomes",
-                    models.BooleanField(verbose_name="Is the school likely to have good outcomes?"),
-                ),
-                (
-                    "effective_leadership",
-                    models.BooleanField(verbose_name="Does it have effective leadership and governance?"),
-                ),
-                (
-                    "good_next_inspection",
-                    models.BooleanField(
-                        verbose_name="Is it likely to be good or better at its next inspection?"
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("assessed_on", models.DateField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "assessed_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="risk_assessments",
-                        to="schools.school",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('likely_good_outcomes', models.BooleanField(verbose_name='Is the school likely to have good outcomes?')),
+                ('effective_leadership', models.BooleanField(verbose_name='Does it have effective leadership and governance?')),
+                ('good_next_inspection', models.BooleanField(verbose_name='Is it likely to be good or better at its next inspection?')),
+                ('notes', models.TextField(blank=True)),
+                ('assessed_on', models.DateField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('assessed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_assessments', to='schools.school')),
             ],
             options={
-                "ordering": ["school", "-assessed_on", "-pk"],
-                "get_latest_by": ["assessed_on", "pk"],
+                'ordering': ['school', '-assessed_on', '-pk'],
+                'get_latest_by': ['assessed_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="SupportRequest",
+            name='SupportRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="A short summary, e.g. 'Maths leadership in KS2'.", max_length=200
-                    ),
-                ),
-                (
-                    "needs_description",
-                    models.TextField(help_text="What the school needs, in the commissioner's words."),
-                ),
-                ("priority_reasons", models.JSONField(blank=True, default=list)),
-                ("preferred_start_on", models.DateField(blank=True, null=True)),
-                ("budget", models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                (
-                    "funded_by",
-                    models.CharField(
-                        choices=[
-                            ("commissioner", "The commissioner"),
-                            ("supported_school", "The supported school"),
-                            ("national_body", "The national body or DfE"),
-                            ("other", "Someone else"),
-                        ],
-                        default="commissioner",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "funder_name",
-                    models.CharField(blank=True, help_text="When someone else funds it.", max_length=200),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Waiting for the broker"),
-                            ("shortlisting", "Finding a leader"),
-                            ("proposed", "Leader proposed"),
-                            ("agreed", "Support agreed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("closed", "Closed without support"),
-                        ],
-                        default="open",
-                        max_length=20,
-                    ),
-                ),
-                ("status_reason", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "broker",
-                    models.ForeignKey(
-                        help_text="The organisation that finds the leader: one the brokering rules allow for every type.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="support_requests_to_broker",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "commissioner",
-                    models.ForeignKey(
-                        help_text="The organisation asking for (and usually funding) the support.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="support_requests_commissioned",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "designation_types",
-                    models.ManyToManyField(
-                        help_text="The kinds of system leader wanted.",
-                        related_name="support_requests",
-                        to="designations.designationtype",
-                    ),
-                ),
-                (
-                    "needs",
-                    models.ManyToManyField(
-                        help_text="Areas the school needs support in.",
-                        related_name="support_requests",
-                        to="designations.specialism",
-                    ),
-                ),
-                (
-                    "raised_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="support_requests",
-                        to="schools.school",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(help_text="A short summary, e.g. 'Maths leadership in KS2'.", max_length=200)),
+                ('needs_description', models.TextField(help_text="What the school needs, in the commissioner's words.")),
+                ('priority_reasons', models.JSONField(blank=True, default=list)),
+                ('preferred_start_on', models.DateField(blank=True, null=True)),
+                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
+                ('funded_by', models.CharField(choices=[('commissioner', 'The commissioner'), ('supported_school', 'The supported school'), ('national_body', 'The national body or DfE'), ('other', 'Someone else')], default='commissioner', max_length=20)),
+                ('funder_name', models.CharField(blank=True, help_text='When someone else funds it.', max_length=200)),
+                ('status', models.CharField(choices=[('open', 'Waiting for the broker'), ('shortlisting', 'Finding a leader'), ('proposed', 'Leader proposed'), ('agreed', 'Support agreed'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed without support')], default='open', max_length=20)),
+                ('status_reason', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('broker', models.ForeignKey(help_text='The organisation that finds the leader: one the brokering rules allow for every type.', on_delete=django.db.models.deletion.PROTECT, related_name='support_requests_to_broker', to='accounts.organisation')),
+                ('commissioner', models.ForeignKey(help_text='The organisation asking for (and usually funding) the support.', on_delete=django.db.models.deletion.PROTECT, related_name='support_requests_commissioned', to='accounts.organisation')),
+                ('designation_types', models.ManyToManyField(help_text='The kinds of system leader wanted.', related_name='support_requests', to='designations.designationtype')),
+                ('needs', models.ManyToManyField(help_text='Areas the school needs support in.', related_name='support_requests', to='designations.specialism')),
+                ('raised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_requests', to='schools.school')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ShortlistEntry",
+            name='ShortlistEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("shortlisted", "Shortlisted"),
-                            ("contacted", "Contacted"),
-                            ("proposed", "Proposed"),
-                            ("declined", "Declined or unavailable"),
-                        ],
-                        default="shortlisted",
-                        max_length=20,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("added_at", models.DateTimeField(auto_now_add=True)),
-                ("contacted_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "added_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "designation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="shortlist_entries",
-                        to="designations.designation",
-                    ),
-                ),
-                (
-                    "request",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="shortlist",
-                        to="brokerage.supportrequest",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('shortlisted', 'Shortlisted'), ('contacted', 'Contacted'), ('proposed', 'Proposed'), ('declined', 'Declined or unavailable')], default='shortlisted', max_length=20)),
+                ('notes', models.TextField(blank=True)),
+                ('added_at', models.DateTimeField(auto_now_add=True)),
+                ('contacted_at', models.DateTimeField(blank=True, null=True)),
+                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('designation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shortlist_entries', to='designations.designation')),
+                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shortlist', to='brokerage.supportrequest')),
             ],
             options={
-                "verbose_name_plural": "shortlist entries",
-                "ordering": ["request", "added_at", "pk"],
+                'verbose_name_plural': 'shortlist entries',
+                'ordering': ['request', 'added_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="RequestTransition",
+            name='RequestTransition',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "from_status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Waiting for the broker"),
-                            ("shortlisting", "Finding a leader"),
-                            ("proposed", "Leader proposed"),
-                            ("agreed", "Support agreed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("closed", "Closed without support"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Waiting for the broker"),
-                            ("shortlisting", "Finding a leader"),
-                            ("proposed", "Leader proposed"),
-                            ("agreed", "Support agreed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("closed", "Closed without support"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("at", models.DateTimeField(auto_now_add=True)),
-                ("reason", models.TextField(blank=True)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "request",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="transitions",
-                        to="brokerage.supportrequest",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_status', models.CharField(choices=[('open', 'Waiting for the broker'), ('shortlisting', 'Finding a leader'), ('proposed', 'Leader proposed'), ('agreed', 'Support agreed'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed without support')], max_length=20)),
+                ('to_status', models.CharField(choices=[('open', 'Waiting for the broker'), ('shortlisting', 'Finding a leader'), ('proposed', 'Leader proposed'), ('agreed', 'Support agreed'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed without support')], max_length=20)),
+                ('at', models.DateTimeField(auto_now_add=True)),
+                ('reason', models.TextField(blank=True)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='brokerage.supportrequest')),
             ],
             options={
-                "ordering": ["request", "at", "pk"],
+                'ordering': ['request', 'at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalShortlistEntry",
+            name='HistoricalShortlistEntry',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("shortlisted", "Shortlisted"),
-                            ("contacted", "Contacted"),
-                            ("proposed", "Proposed"),
-                            ("declined", "Declined or unavailable"),
-                        ],
-                        default="shortlisted",
-                        max_length=20,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("added_at", models.DateTimeField(blank=True, editable=False)),
-                ("contacted_at", models.DateTimeField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "added_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "designation",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="designations.designation",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "request",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="brokerage.supportrequest",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('status', models.CharField(choices=[('shortlisted', 'Shortlisted'), ('contacted', 'Contacted'), ('proposed', 'Proposed'), ('declined', 'Declined or unavailable')], default='shortlisted', max_length=20)),
+                ('notes', models.TextField(blank=True)),
+                ('added_at', models.DateTimeField(blank=True, editable=False)),
+                ('contacted_at', models.DateTimeField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('added_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('designation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='designations.designation')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='brokerage.supportrequest')),
             ],
             options={
-                "verbose_name": "historical shortlist entry",
-                "verbose_name_plural": "historical shortlist entries",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical shortlist entry',
+                'verbose_name_plural': 'historical shortlist entries',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="AlliancePartner",
+            name='AlliancePartner',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("is_strategic_partner", models.BooleanField(default=False)),
-                (
-                    "school",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="alliances",
-                        to="schools.school",
-                    ),
-                ),
-                (
-                    "teaching_school",
-                    models.ForeignKey(
-                        limit_choices_to={"kind": "teaching_school"},
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="alliance_partners",
-                        to="accounts.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('is_strategic_partner', models.BooleanField(default=False)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alliances', to='schools.school')),
+                ('teaching_school', models.ForeignKey(limit_choices_to={'kind': 'teaching_school'}, on_delete=django.db.models.deletion.CASCADE, related_name='alliance_partners', to='accounts.organisation')),
             ],
             options={
-                "ordering": ["teaching_school", "school__name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("teaching_school", "school"), name="one_alliance_row_per_school"
-                    )
-                ],
+                'ordering': ['teaching_school', 'school__name'],
+                'constraints': [models.UniqueConstraint(fields=('teaching_school', 'school'), name='one_alliance_row_per_school')],
             },
         ),
         migrations.AddConstraint(
-            model_name="professionalpartnership",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["active", "requested"])),
-                fields=("new_head",),
-                name="one_live_partnership_per_new_head",
-            ),
+            model_name='professionalpartnership',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'requested'])), fields=('new_head',), name='one_live_partnership_per_new_head'),
         ),
         migrations.AddConstraint(
-            model_name="professionalpartnership",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("hours_agreed__gte", 20), ("hours_agreed__lte", 30)),
-                name="partnership_20_to_30_hours",
-            ),
+            model_name='professionalpartnership',
+            constraint=models.CheckConstraint(condition=models.Q(('hours_agreed__gte', 20), ('hours_agreed__lte', 30)), name='partnership_20_to_30_hours'),
         ),
         migrations.AddIndex(
-            model_name="supportrequest",
-            index=models.Index(fields=["status", "created_at"], name="brokerage_s_status_cd553c_idx"),
+            model_name='supportrequest',
+            index=models.Index(fields=['status', 'created_at'], name='brokerage_s_status_cd553c_idx'),
         ),
         migrations.AddConstraint(
-            model_name="shortlistentry",
-            constraint=models.UniqueConstraint(
-                fields=("request", "designation"), name="one_entry_per_leader_and_request"
-            ),
+            model_name='shortlistentry',
+            constraint=models.UniqueConstraint(fields=('request', 'designation'), name='one_entry_per_leader_and_request'),
         ),
     ]

@@ -4,51 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("brokerage", "0001_initial"),
+        ('brokerage', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="historicalshortlistentry",
-            name="decline_reason",
-            field=models.TextField(
-                blank=True, help_text="Why the leader declined or is unavailable.", max_length=2000
-            ),
+            model_name='historicalshortlistentry',
+            name='decline_reason',
+            field=models.TextField(blank=True, help_text='Why the leader declined or is unavailable.', max_length=2000),
         ),
         migrations.AddField(
-            model_name="historicalshortlistentry",
-            name="declined_at",
+            model_name='historicalshortlistentry',
+            name='declined_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="shortlistentry",
-            name="decline_reason",
-            field=models.TextField(
-                blank=True, help_text="Why the leader declined or is unavailable.", max_length=2000
-            ),
+            model_name='shortlistentry',
+            name='decline_reason',
+            field=models.TextField(blank=True, help_text='Why the leader declined or is unavailable.', max_length=2000),
         ),
         migrations.AddField(
-            model_name="shortlistentry",
-            name="declined_at",
+            model_name='shortlistentry',
+            name='declined_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name="historicalshortlistentry",
-            name="notes",
-            field=models.TextField(
-                blank=True,
-                help_text="The broker's own working notes: only brokers see them.",
-                max_length=2000,
-            ),
+            model_name='historicalshortlistentry',
+            name='notes',
+            field=models.TextField(blank=True, help_text="The broker's own working notes: only brokers see them.", max_length=2000),
         ),
         migrations.AlterField(
-            model_name="shortlistentry",
-            name="notes",
-            field=models.TextField(
-                blank=True,
-                help_text="The broker's own working notes: only brokers see them.",
-                max_length=2000,
-            ),
+            model_name='shortlistentry',
+            name='notes',
+            field=models.TextField(blank=True, help_text="The broker's own working notes: only brokers see them.", max_length=2000),
         ),
     ]

@@ -42,24 +42,9 @@ class DeploymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deployment
         fields = [
-            "id",
-            "state",
-            "state_reason",
-            "state_note",
-            "state_changed_at",
-            "designation_id",
-            "designation_type",
-            "leader_name",
-            "leader_school",
-            "supported_school",
-            "commissioner",
-            "broker",
-            "support_request",
-            "starts_on",
-            "ends_on",
-            "days_per_week",
-            "days_agreed",
-            "next_review_on",
+            "id", "state", "state_reason", "state_note", "state_changed_at", "designation_id",
+            "designation_type", "leader_name", "leader_school", "supported_school", "commissioner", "broker",
+            "support_request", "starts_on", "ends_on", "days_per_week", "days_agreed", "next_review_on",
             "created_at",
         ]
         read_only_fields = fields
@@ -71,8 +56,7 @@ class ObjectiveSummarySerializer(serializers.Serializer):
     success_measure = serializers.CharField(read_only=True)
     target_on = serializers.DateField(read_only=True)
     latest_rag = serializers.CharField(
-        read_only=True,
-        allow_null=True,
+        read_only=True, allow_null=True,
         help_text="The latest review's rating; empty before one. " + one_of(Rag),
     )
     latest_rag_on = serializers.DateField(
@@ -89,11 +73,7 @@ class FinancialTermsSerializer(serializers.Serializer):
         max_digits=10, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=False
     )
     cost = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        read_only=True,
-        allow_null=True,
-        coerce_to_string=False,
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=False,
         help_text="The day rate times the days agreed, or the total amount.",
     )
     payer = OrganisationSummarySerializer(read_only=True)
@@ -119,8 +99,7 @@ class AgreementSummarySerializer(serializers.Serializer):
     )
     objectives = ObjectiveSummarySerializer(many=True, read_only=True)
     financial_terms = FinancialTermsSerializer(
-        read_only=True,
-        allow_null=True,
+        read_only=True, allow_null=True,
         help_text="Only for the commissioner, the broker and national administrators; otherwise empty.",
     )
 

@@ -41,20 +41,17 @@ FILTER_PARAMETERS = [
         "designation_type", str, description="A type's code, e.g. SLE; an unknown code is a 400."
     ),
     OpenApiParameter(
-        "supported_school",
-        {"type": "integer", "minimum": 1},
+        "supported_school", {"type": "integer", "minimum": 1},
         description="The supported school's URN; an unknown URN is a 400.",
     ),
     OpenApiParameter(
-        "leader_school",
-        {"type": "integer", "minimum": 1},
+        "leader_school", {"type": "integer", "minimum": 1},
         description="The leader's school's URN; an unknown URN is a 400.",
     ),
 ]
 FEED_PARAMETERS = [
     OpenApiParameter(
-        "since",
-        OpenApiTypes.DATETIME,
+        "since", OpenApiTypes.DATETIME,
         description="ISO 8601 date and time: changes at or after it. Pass the `at` of the last change "
         "you saw and skip the ids you already have.",
     ),
@@ -76,10 +73,7 @@ ACTION_RESPONSES = {
 
 def _action_schema(summary: str, description: str, request=None):
     return extend_schema(
-        tags=["deployments"],
-        summary=summary,
-        description=description,
-        request=request,
+        tags=["deployments"], summary=summary, description=description, request=request,
         responses=ACTION_RESPONSES,
     )
 
@@ -207,8 +201,7 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._change(State.ACTIVE, DeploymentNoteSerializer)
 
     @_action_schema(
-        "End early",
-        "The broker ends a deployment before its end date, giving the reason.",
+        "End early", "The broker ends a deployment before its end date, giving the reason.",
         request=StateChangeSerializer,
     )
     @action(detail=True, methods=["post"], url_path="end-early", filter_backends=[])
@@ -216,8 +209,7 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._change(State.ENDED_EARLY, StateChangeSerializer)
 
     @_action_schema(
-        "Finish",
-        "The broker ends the support of an active deployment: it awaits the final evaluation.",
+        "Finish", "The broker ends the support of an active deployment: it awaits the final evaluation.",
         request=DeploymentNoteSerializer,
     )
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -236,12 +228,8 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             if to_state == State.ACTIVE and deployment.state != State.PAUSED:
                 raise InvalidTransition("Only a paused deployment can be resumed.")
             services.transition(
-                deployment,
-                to_state,
-                actor=actor,
-                reason=data.validated_data.get("reason", ""),
-                note=data.validated_data.get("note", ""),
-                check_permission=check_permission,
+                deployment, to_state, actor=actor, reason=data.validated_data.get("reason", ""),
+                note=data.validated_data.get("note", ""), check_permission=check_permission,
             )
         except InvalidTransition as refusal:
             deployment.refresh_from_db(fields=["state"])
@@ -275,8 +263,7 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             "system can follow them: ask again with `since` set to the `at` of the last change seen."
         ),
         responses={
-            200: DeploymentTransitionSerializer(many=True),
-            **error_responses(400, 401, 403, 404, 429),
+            200: DeploymentTransitionSerializer(many=True), **error_responses(400, 401, 403, 404, 429)
         },
     ),
 )

@@ -10,1189 +10,379 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0002_initial"),
-        ("brokerage", "0001_initial"),
-        ("designations", "0003_designation_offers_professional_partnership_and_more"),
-        ("schools", "0001_initial"),
+        ('accounts', '0002_initial'),
+        ('brokerage', '0001_initial'),
+        ('designations', '0003_designation_offers_professional_partnership_and_more'),
+        ('schools', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Agreement",
+            name='Agreement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveSmallIntegerField(default=1)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("awaiting_agreement", "Waiting for the parties to agree"),
-                            ("agreed", "Agreed"),
-                            ("superseded", "Replaced by a later version"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                ("expected_impact", models.TextField()),
-                ("support_approach", models.TextField()),
-                (
-                    "school_participants",
-                    models.TextField(
-                        help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'."
-                    ),
-                ),
-                (
-                    "time_basis",
-                    models.CharField(
-                        choices=[("days_per_week", "Days a week"), ("total_days", "Total days")],
-                        default="days_per_week",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "days_per_week",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=1,
-                        max_digits=3,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0.1"))],
-                    ),
-                ),
-                (
-                    "total_days",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=1,
-                        max_digits=6,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0.5"))],
-                    ),
-                ),
-                ("starts_on", models.DateField()),
-                ("ends_on", models.DateField()),
-                (
-                    "rate_basis",
-                    models.CharField(
-                        choices=[("day_rate", "A day rate"), ("total", "A total amount")],
-                        default="day_rate",
-                        max_length=20,
-                    ),
-                ),
-                ("day_rate", models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ("total_amount", models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                (
-                    "backfill_note",
-                    models.TextField(blank=True, help_text="Backfill or supply cover reimbursed, if any."),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("agreed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "drafted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "payee_school",
-                    models.ForeignKey(
-                        help_text="Always the leader's school (or its national support school): never a person.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="schools.school",
-                    ),
-                ),
-                (
-                    "payer",
-                    models.ForeignKey(
-                        help_text="Who pays.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="accounts.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveSmallIntegerField(default=1)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_agreement', 'Waiting for the parties to agree'), ('agreed', 'Agreed'), ('superseded', 'Replaced by a later version')], default='draft', max_length=20)),
+                ('expected_impact', models.TextField()),
+                ('support_approach', models.TextField()),
+                ('school_participants', models.TextField(help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'.")),
+                ('time_basis', models.CharField(choices=[('days_per_week', 'Days a week'), ('total_days', 'Total days')], default='days_per_week', max_length=20)),
+                ('days_per_week', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.1'))])),
+                ('total_days', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.5'))])),
+                ('starts_on', models.DateField()),
+                ('ends_on', models.DateField()),
+                ('rate_basis', models.CharField(choices=[('day_rate', 'A day rate'), ('total', 'A total amount')], default='day_rate', max_length=20)),
+                ('day_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
+                ('total_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
+                ('backfill_note', models.TextField(blank=True, help_text='Backfill or supply cover reimbursed, if any.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('agreed_at', models.DateTimeField(blank=True, null=True)),
+                ('drafted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('payee_school', models.ForeignKey(help_text="Always the leader's school (or its national support school): never a person.", on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
+                ('payer', models.ForeignKey(help_text='Who pays.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
             ],
             options={
-                "ordering": ["deployment", "version"],
+                'ordering': ['deployment', 'version'],
             },
         ),
         migrations.CreateModel(
-            name="AgreementStaff",
+            name='AgreementStaff',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("role", models.CharField(max_length=200)),
-                ("days", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="staff",
-                        to="deployments.agreement",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Their account, if they log their own time.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('role', models.CharField(max_length=200)),
+                ('days', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='deployments.agreement')),
+                ('user', models.ForeignKey(blank=True, help_text='Their account, if they log their own time.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "agreement staff",
-                "ordering": ["agreement", "name"],
+                'verbose_name_plural': 'agreement staff',
+                'ordering': ['agreement', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Deployment",
+            name='Deployment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("proposed", "Proposed"),
-                            ("agreed", "Agreed"),
-                            ("active", "Active"),
-                            ("paused", "Paused"),
-                            ("awaiting_final_evaluation", "Awaiting final evaluation"),
-                            ("completed", "Completed"),
-                            ("ended_early", "Ended early"),
-                        ],
-                        default="proposed",
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "state_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("school_will_not_engage", "The school will not engage"),
-                            ("leader_unavailable", "The leader is unavailable"),
-                            ("objectives_met_early", "The objectives were met early"),
-                            ("funding_ended", "Funding ended"),
-                            ("school_circumstances", "The school's circumstances changed"),
-                            ("designation_ended", "The leader's designation ended"),
-                            ("other", "Another reason"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("state_note", models.TextField(blank=True)),
-                ("starts_on", models.DateField(blank=True, null=True)),
-                ("ends_on", models.DateField(blank=True, null=True)),
-                ("days_per_week", models.DecimalField(decimal_places=1, default=0, max_digits=3)),
-                ("days_agreed", models.DecimalField(decimal_places=1, default=0, max_digits=6)),
-                ("next_review_on", models.DateField(blank=True, null=True)),
-                ("last_time_logged_on", models.DateField(blank=True, null=True)),
-                ("escalated_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("state_changed_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "broker",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "commissioner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "designation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="deployments",
-                        to="designations.designation",
-                    ),
-                ),
-                (
-                    "leader",
-                    models.ForeignKey(
-                        help_text="The designation's holder when the deployment was proposed.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="deployments_led",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "leader_school",
-                    models.ForeignKey(
-                        help_text="The leader's school: it is paid, never the person.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="deployments_given",
-                        to="schools.school",
-                    ),
-                ),
-                (
-                    "support_request",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="deployments",
-                        to="brokerage.supportrequest",
-                    ),
-                ),
-                (
-                    "supported_school",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="deployments_received",
-                        to="schools.school",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('agreed', 'Agreed'), ('active', 'Active'), ('paused', 'Paused'), ('awaiting_final_evaluation', 'Awaiting final evaluation'), ('completed', 'Completed'), ('ended_early', 'Ended early')], default='proposed', max_length=30)),
+                ('state_reason', models.CharField(blank=True, choices=[('school_will_not_engage', 'The school will not engage'), ('leader_unavailable', 'The leader is unavailable'), ('objectives_met_early', 'The objectives were met early'), ('funding_ended', 'Funding ended'), ('school_circumstances', "The school's circumstances changed"), ('designation_ended', "The leader's designation ended"), ('other', 'Another reason')], max_length=30)),
+                ('state_note', models.TextField(blank=True)),
+                ('starts_on', models.DateField(blank=True, null=True)),
+                ('ends_on', models.DateField(blank=True, null=True)),
+                ('days_per_week', models.DecimalField(decimal_places=1, default=0, max_digits=3)),
+                ('days_agreed', models.DecimalField(decimal_places=1, default=0, max_digits=6)),
+                ('next_review_on', models.DateField(blank=True, null=True)),
+                ('last_time_logged_on', models.DateField(blank=True, null=True)),
+                ('escalated_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('state_changed_at', models.DateTimeField(auto_now_add=True)),
+                ('broker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                ('commissioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('designation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deployments', to='designations.designation')),
+                ('leader', models.ForeignKey(help_text="The designation's holder when the deployment was proposed.", on_delete=django.db.models.deletion.PROTECT, related_name='deployments_led', to=settings.AUTH_USER_MODEL)),
+                ('leader_school', models.ForeignKey(help_text="The leader's school: it is paid, never the person.", on_delete=django.db.models.deletion.PROTECT, related_name='deployments_given', to='schools.school')),
+                ('support_request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deployments', to='brokerage.supportrequest')),
+                ('supported_school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deployments_received', to='schools.school')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.AddField(
-            model_name="agreement",
-            name="deployment",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="agreements",
-                to="deployments.deployment",
-            ),
+            model_name='agreement',
+            name='deployment',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='deployments.deployment'),
         ),
         migrations.CreateModel(
-            name="DeploymentTransition",
+            name='DeploymentTransition',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "from_state",
-                    models.CharField(
-                        choices=[
-                            ("proposed", "Proposed"),
-                            ("agreed", "Agreed"),
-                            ("active", "Active"),
-                            ("paused", "Paused"),
-                            ("awaiting_final_evaluation", "Awaiting final evaluation"),
-                            ("completed", "Completed"),
-                            ("ended_early", "Ended early"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "to_state",
-                    models.CharField(
-                        choices=[
-                            ("proposed", "Proposed"),
-                            ("agreed", "Agreed"),
-                            ("active", "Active"),
-                            ("paused", "Paused"),
-                            ("awaiting_final_evaluation", "Awaiting final evaluation"),
-                            ("completed", "Completed"),
-                            ("ended_early", "Ended early"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("school_will_not_engage", "The school will not engage"),
-                            ("leader_unavailable", "The leader is unavailable"),
-                            ("objectives_met_early", "The objectives were met early"),
-                            ("funding_ended", "Funding ended"),
-                            ("school_circumstances", "The school's circumstances changed"),
-                            ("designation_ended", "The leader's designation ended"),
-                            ("other", "Another reason"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("note", models.TextField(blank=True)),
-                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "deployment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="transitions",
-                        to="deployments.deployment",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_state', models.CharField(choices=[('proposed', 'Proposed'), ('agreed', 'Agreed'), ('active', 'Active'), ('paused', 'Paused'), ('awaiting_final_evaluation', 'Awaiting final evaluation'), ('completed', 'Completed'), ('ended_early', 'Ended early')], max_length=30)),
+                ('to_state', models.CharField(choices=[('proposed', 'Proposed'), ('agreed', 'Agreed'), ('active', 'Active'), ('paused', 'Paused'), ('awaiting_final_evaluation', 'Awaiting final evaluation'), ('completed', 'Completed'), ('ended_early', 'Ended early')], max_length=30)),
+                ('reason', models.CharField(blank=True, choices=[('school_will_not_engage', 'The school will not engage'), ('leader_unavailable', 'The leader is unavailable'), ('objectives_met_early', 'The objectives were met early'), ('funding_ended', 'Funding ended'), ('school_circumstances', "The school's circumstances changed"), ('designation_ended', "The leader's designation ended"), ('other', 'Another reason')], max_length=30)),
+                ('note', models.TextField(blank=True)),
+                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('deployment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='deployments.deployment')),
             ],
             options={
-                "ordering": ["at", "pk"],
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="FinalEvaluation",
+            name='FinalEvaluation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("impact", models.TextField(help_text="The impact of the support, with evidence.")),
-                (
-                    "capacity_built",
-                    models.TextField(blank=True, help_text="How the school's own leadership grew."),
-                ),
-                ("evaluated_on", models.DateField()),
-                (
-                    "deployment",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="final_evaluation",
-                        to="deployments.deployment",
-                    ),
-                ),
-                (
-                    "evaluated_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('impact', models.TextField(help_text='The impact of the support, with evidence.')),
+                ('capacity_built', models.TextField(blank=True, help_text="How the school's own leadership grew.")),
+                ('evaluated_on', models.DateField()),
+                ('deployment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='final_evaluation', to='deployments.deployment')),
+                ('evaluated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.CreateModel(
-            name="HistoricalAgreement",
+            name='HistoricalAgreement',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("version", models.PositiveSmallIntegerField(default=1)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("awaiting_agreement", "Waiting for the parties to agree"),
-                            ("agreed", "Agreed"),
-                            ("superseded", "Replaced by a later version"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                ("expected_impact", models.TextField()),
-                ("support_approach", models.TextField()),
-                (
-                    "school_participants",
-                    models.TextField(
-                        help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'."
-                    ),
-                ),
-                (
-                    "time_basis",
-                    models.CharField(
-                        choices=[("days_per_week", "Days a week"), ("total_days", "Total days")],
-                        default="days_per_week",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "days_per_week",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=1,
-                        max_digits=3,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0.1"))],
-                    ),
-                ),
-                (
-                    "total_days",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=1,
-                        max_digits=6,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0.5"))],
-                    ),
-                ),
-                ("starts_on", models.DateField()),
-                ("ends_on", models.DateField()),
-                (
-                    "rate_basis",
-                    models.CharField(
-                        choices=[("day_rate", "A day rate"), ("total", "A total amount")],
-                        default="day_rate",
-                        max_length=20,
-                    ),
-                ),
-                ("day_rate", models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ("total_amount", models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                (
-                    "backfill_note",
-                    models.TextField(blank=True, help_text="Backfill or supply cover reimbursed, if any."),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("agreed_at", models.DateTimeField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "deployment",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="deployments.deployment",
-                    ),
-                ),
-                (
-                    "drafted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "payee_school",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="Always the leader's school (or its national support school): never a person.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="schools.school",
-                    ),
-                ),
-                (
-                    "payer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="Who pays.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="accounts.organisation",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('version', models.PositiveSmallIntegerField(default=1)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_agreement', 'Waiting for the parties to agree'), ('agreed', 'Agreed'), ('superseded', 'Replaced by a later version')], default='draft', max_length=20)),
+                ('expected_impact', models.TextField()),
+                ('support_approach', models.TextField()),
+                ('school_participants', models.TextField(help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'.")),
+                ('time_basis', models.CharField(choices=[('days_per_week', 'Days a week'), ('total_days', 'Total days')], default='days_per_week', max_length=20)),
+                ('days_per_week', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.1'))])),
+                ('total_days', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.5'))])),
+                ('starts_on', models.DateField()),
+                ('ends_on', models.DateField()),
+                ('rate_basis', models.CharField(choices=[('day_rate', 'A day rate'), ('total', 'A total amount')], default='day_rate', max_length=20)),
+                ('day_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
+                ('total_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
+                ('backfill_note', models.TextField(blank=True, help_text='Backfill or supply cover reimbursed, if any.')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('agreed_at', models.DateTimeField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('deployment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deployments.deployment')),
+                ('drafted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('payee_school', models.ForeignKey(blank=True, db_constraint=False, help_text="Always the leader's school (or its national support school): never a person.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
+                ('payer', models.ForeignKey(blank=True, db_constraint=False, help_text='Who pays.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation')),
             ],
             options={
-                "verbose_name": "historical agreement",
-                "verbose_name_plural": "historical agreements",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical agreement',
+                'verbose_name_plural': 'historical agreements',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalDeployment",
+            name='HistoricalDeployment',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("proposed", "Proposed"),
-                            ("agreed", "Agreed"),
-                            ("active", "Active"),
-                            ("paused", "Paused"),
-                            ("awaiting_final_evaluation", "Awaiting final evaluation"),
-                            ("completed", "Completed"),
-                            ("ended_early", "Ended early"),
-                        ],
-                        default="proposed",
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "state_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("school_will_not_engage", "The school will not engage"),
-                            ("leader_unavailable", "The leader is unavailable"),
-                            ("objectives_met_early", "The objectives were met early"),
-                            ("funding_ended", "Funding ended"),
-                            ("school_circumstances", "The school's circumstances changed"),
-                            ("designation_ended", "The leader's designation ended"),
-                            ("other", "Another reason"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("state_note", models.TextField(blank=True)),
-                ("starts_on", models.DateField(blank=True, null=True)),
-                ("ends_on", models.DateField(blank=True, null=True)),
-                ("days_per_week", models.DecimalField(decimal_places=1, default=0, max_digits=3)),
-                ("days_agreed", models.DecimalField(decimal_places=1, default=0, max_digits=6)),
-                ("next_review_on", models.DateField(blank=True, null=True)),
-                ("last_time_logged_on", models.DateField(blank=True, null=True)),
-                ("escalated_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("state_changed_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "broker",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "commissioner",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "designation",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="designations.designation",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "leader",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The designation's holder when the deployment was proposed.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "leader_school",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The leader's school: it is paid, never the person.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="schools.school",
-                    ),
-                ),
-                (
-                    "support_request",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="brokerage.supportrequest",
-                    ),
-                ),
-                (
-                    "supported_school",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="schools.school",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('agreed', 'Agreed'), ('active', 'Active'), ('paused', 'Paused'), ('awaiting_final_evaluation', 'Awaiting final evaluation'), ('completed', 'Completed'), ('ended_early', 'Ended early')], default='proposed', max_length=30)),
+                ('state_reason', models.CharField(blank=True, choices=[('school_will_not_engage', 'The school will not engage'), ('leader_unavailable', 'The leader is unavailable'), ('objectives_met_early', 'The objectives were met early'), ('funding_ended', 'Funding ended'), ('school_circumstances', "The school's circumstances changed"), ('designation_ended', "The leader's designation ended"), ('other', 'Another reason')], max_length=30)),
+                ('state_note', models.TextField(blank=True)),
+                ('starts_on', models.DateField(blank=True, null=True)),
+                ('ends_on', models.DateField(blank=True, null=True)),
+                ('days_per_week', models.DecimalField(decimal_places=1, default=0, max_digits=3)),
+                ('days_agreed', models.DecimalField(decimal_places=1, default=0, max_digits=6)),
+                ('next_review_on', models.DateField(blank=True, null=True)),
+                ('last_time_logged_on', models.DateField(blank=True, null=True)),
+                ('escalated_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('state_changed_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('broker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation')),
+                ('commissioner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation')),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('designation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='designations.designation')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('leader', models.ForeignKey(blank=True, db_constraint=False, help_text="The designation's holder when the deployment was proposed.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('leader_school', models.ForeignKey(blank=True, db_constraint=False, help_text="The leader's school: it is paid, never the person.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
+                ('support_request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='brokerage.supportrequest')),
+                ('supported_school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
             ],
             options={
-                "verbose_name": "historical deployment",
-                "verbose_name_plural": "historical deployments",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical deployment',
+                'verbose_name_plural': 'historical deployments',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Notice",
+            name='Notice',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("stalled", "No time logged for 4 weeks"),
-                            ("closed_at_end", "Past its end date: awaiting final evaluation"),
-                            ("undeployed_sle", "SLE not deployed within three months of designation"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "key",
-                    models.CharField(
-                        help_text="What makes this notice distinct, e.g. a date.", max_length=40
-                    ),
-                ),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "deployment",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notices",
-                        to="deployments.deployment",
-                    ),
-                ),
-                (
-                    "designation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="designations.designation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('stalled', 'No time logged for 4 weeks'), ('closed_at_end', 'Past its end date: awaiting final evaluation'), ('undeployed_sle', 'SLE not deployed within three months of designation')], max_length=20)),
+                ('key', models.CharField(help_text='What makes this notice distinct, e.g. a date.', max_length=40)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('deployment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='deployments.deployment')),
+                ('designation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='designations.designation')),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Objective",
+            name='Objective',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveSmallIntegerField(default=0)),
-                ("description", models.TextField()),
-                ("success_measure", models.TextField(help_text="How everyone will know it has been met.")),
-                ("target_on", models.DateField()),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="objectives",
-                        to="deployments.agreement",
-                    ),
-                ),
-                (
-                    "carried_from",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The same objective in the previous version of the agreement.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="deployments.objective",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveSmallIntegerField(default=0)),
+                ('description', models.TextField()),
+                ('success_measure', models.TextField(help_text='How everyone will know it has been met.')),
+                ('target_on', models.DateField()),
+                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='deployments.agreement')),
+                ('carried_from', models.ForeignKey(blank=True, help_text='The same objective in the previous version of the agreement.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deployments.objective')),
             ],
             options={
-                "ordering": ["agreement", "order", "pk"],
+                'ordering': ['agreement', 'order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ObjectiveOutcomeRecord",
+            name='ObjectiveOutcomeRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[("met", "Met"), ("partly_met", "Partly met"), ("not_met", "Not met")],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "evaluation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="outcomes",
-                        to="deployments.finalevaluation",
-                    ),
-                ),
-                (
-                    "objective",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="deployments.objective",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('outcome', models.CharField(choices=[('met', 'Met'), ('partly_met', 'Partly met'), ('not_met', 'Not met')], max_length=20)),
+                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='deployments.finalevaluation')),
+                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='deployments.objective')),
             ],
         ),
         migrations.CreateModel(
-            name="ProgressReview",
+            name='ProgressReview',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("reviewed_on", models.DateField()),
-                ("summary", models.TextField(blank=True)),
-                ("next_review_on", models.DateField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "deployment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reviews",
-                        to="deployments.deployment",
-                    ),
-                ),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reviewed_on', models.DateField()),
+                ('summary', models.TextField(blank=True)),
+                ('next_review_on', models.DateField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('deployment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='deployments.deployment')),
+                ('reviewed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["deployment", "-reviewed_on", "-pk"],
+                'ordering': ['deployment', '-reviewed_on', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ObjectiveProgress",
+            name='ObjectiveProgress',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "rag",
-                    models.CharField(
-                        choices=[
-                            ("red", "Red: off track"),
-                            ("amber", "Amber: some concerns"),
-                            ("green", "Green: on track"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("evidence", models.TextField()),
-                (
-                    "objective",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="progress",
-                        to="deployments.objective",
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="progress",
-                        to="deployments.progressreview",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('rag', models.CharField(choices=[('red', 'Red: off track'), ('amber', 'Amber: some concerns'), ('green', 'Green: on track')], max_length=10)),
+                ('evidence', models.TextField()),
+                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='deployments.objective')),
+                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='deployments.progressreview')),
             ],
             options={
-                "ordering": ["review", "objective__order"],
+                'ordering': ['review', 'objective__order'],
             },
         ),
         migrations.CreateModel(
-            name="ReviewReminder",
+            name='ReviewReminder',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("due_on", models.DateField()),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("due_14", "Due in 14 days"),
-                            ("due_today", "Due today"),
-                            ("overdue", "Overdue"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("sent_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "deployment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="review_reminders",
-                        to="deployments.deployment",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('due_on', models.DateField()),
+                ('kind', models.CharField(choices=[('due_14', 'Due in 14 days'), ('due_today', 'Due today'), ('overdue', 'Overdue')], max_length=20)),
+                ('sent_at', models.DateTimeField(auto_now_add=True)),
+                ('deployment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_reminders', to='deployments.deployment')),
             ],
         ),
         migrations.CreateModel(
-            name="Signoff",
+            name='Signoff',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "party",
-                    models.CharField(
-                        choices=[
-                            ("supported_school", "The supported school"),
-                            ("leader_school", "The leader's school"),
-                            ("commissioner", "The commissioner"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("agreed_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "agreed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="signoffs",
-                        to="deployments.agreement",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('party', models.CharField(choices=[('supported_school', 'The supported school'), ('leader_school', "The leader's school"), ('commissioner', 'The commissioner')], max_length=20)),
+                ('agreed_at', models.DateTimeField(auto_now_add=True)),
+                ('agreed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signoffs', to='deployments.agreement')),
             ],
             options={
-                "ordering": ["agreement", "agreed_at"],
+                'ordering': ['agreement', 'agreed_at'],
             },
         ),
         migrations.CreateModel(
-            name="TimeEntry",
+            name='TimeEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("worked_on", models.DateField()),
-                (
-                    "days",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=3,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0.25"))],
-                    ),
-                ),
-                ("note", models.TextField(blank=True)),
-                ("logged_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "deployment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="time_entries",
-                        to="deployments.deployment",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('worked_on', models.DateField()),
+                ('days', models.DecimalField(decimal_places=2, max_digits=3, validators=[django.core.validators.MinValueValidator(Decimal('0.25'))])),
+                ('note', models.TextField(blank=True)),
+                ('logged_at', models.DateTimeField(auto_now_add=True)),
+                ('deployment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='time_entries', to='deployments.deployment')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "time entries",
-                "ordering": ["deployment", "-worked_on", "-pk"],
+                'verbose_name_plural': 'time entries',
+                'ordering': ['deployment', '-worked_on', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Unavailability",
+            name='Unavailability',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("starts_on", models.DateField()),
-                ("ends_on", models.DateField()),
-                (
-                    "days_per_week_available",
-                    models.DecimalField(
-                        decimal_places=1,
-                        default=0,
-                        help_text="Days a week they can still give in this period (0 for none).",
-                        max_digits=3,
-                    ),
-                ),
-                ("reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "leader",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="unavailability",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('starts_on', models.DateField()),
+                ('ends_on', models.DateField()),
+                ('days_per_week_available', models.DecimalField(decimal_places=1, default=0, help_text='Days a week they can still give in this period (0 for none).', max_digits=3)),
+                ('reason', models.CharField(blank=True, max_length=200)),
+                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unavailability', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "unavailability",
-                "ordering": ["leader", "starts_on"],
+                'verbose_name_plural': 'unavailability',
+                'ordering': ['leader', 'starts_on'],
             },
         ),
         migrations.CreateModel(
-            name="Variation",
+            name='Variation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "extra_days",
-                    models.DecimalField(
-                        decimal_places=1,
-                        max_digits=5,
-                        validators=[django.core.validators.MinValueValidator(Decimal("0.5"))],
-                    ),
-                ),
-                ("reason", models.TextField()),
-                ("recorded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "deployment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="variations",
-                        to="deployments.deployment",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('extra_days', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.5'))])),
+                ('reason', models.TextField()),
+                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                ('deployment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variations', to='deployments.deployment')),
+                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["deployment", "recorded_at"],
+                'ordering': ['deployment', 'recorded_at'],
             },
         ),
         migrations.AddIndex(
-            model_name="deployment",
-            index=models.Index(fields=["state", "ends_on"], name="deployments_state_d9a6da_idx"),
+            model_name='deployment',
+            index=models.Index(fields=['state', 'ends_on'], name='deployments_state_d9a6da_idx'),
         ),
         migrations.AddIndex(
-            model_name="deployment",
-            index=models.Index(fields=["state", "next_review_on"], name="deployments_state_078657_idx"),
+            model_name='deployment',
+            index=models.Index(fields=['state', 'next_review_on'], name='deployments_state_078657_idx'),
         ),
         migrations.AddConstraint(
-            model_name="agreement",
-            constraint=models.UniqueConstraint(
-                fields=("deployment", "version"), name="one_agreement_per_version"
-            ),
+            model_name='agreement',
+            constraint=models.UniqueConstraint(fields=('deployment', 'version'), name='one_agreement_per_version'),
         ),
         migrations.AddConstraint(
-            model_name="agreement",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["awaiting_agreement", "draft"])),
-                fields=("deployment",),
-                name="one_open_agreement_per_deployment",
-            ),
+            model_name='agreement',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['awaiting_agreement', 'draft'])), fields=('deployment',), name='one_open_agreement_per_deployment'),
         ),
         migrations.AddConstraint(
-            model_name="agreement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="agreement_ends_after_start"
-            ),
+            model_name='agreement',
+            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='agreement_ends_after_start'),
         ),
         migrations.AddConstraint(
-            model_name="notice",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("deployment__isnull", False)),
-                fields=("kind", "deployment", "key"),
-                name="one_notice_per_deployment_and_key",
-            ),
+            model_name='notice',
+            constraint=models.UniqueConstraint(condition=models.Q(('deployment__isnull', False)), fields=('kind', 'deployment', 'key'), name='one_notice_per_deployment_and_key'),
         ),
         migrations.AddConstraint(
-            model_name="notice",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("designation__isnull", False)),
-                fields=("kind", "designation", "key"),
-                name="one_notice_per_designation_and_key",
-            ),
+            model_name='notice',
+            constraint=models.UniqueConstraint(condition=models.Q(('designation__isnull', False)), fields=('kind', 'designation', 'key'), name='one_notice_per_designation_and_key'),
         ),
         migrations.AddConstraint(
-            model_name="objectiveoutcomerecord",
-            constraint=models.UniqueConstraint(
-                fields=("evaluation", "objective"), name="one_outcome_per_objective"
-            ),
+            model_name='objectiveoutcomerecord',
+            constraint=models.UniqueConstraint(fields=('evaluation', 'objective'), name='one_outcome_per_objective'),
         ),
         migrations.AddConstraint(
-            model_name="objectiveprogress",
-            constraint=models.UniqueConstraint(
-                fields=("review", "objective"), name="one_rating_per_objective_and_review"
-            ),
+            model_name='objectiveprogress',
+            constraint=models.UniqueConstraint(fields=('review', 'objective'), name='one_rating_per_objective_and_review'),
         ),
         migrations.AddConstraint(
-            model_name="reviewreminder",
-            constraint=models.UniqueConstraint(
-                fields=("deployment", "due_on", "kind"), name="one_reminder_per_due_date_and_kind"
-            ),
+            model_name='reviewreminder',
+            constraint=models.UniqueConstraint(fields=('deployment', 'due_on', 'kind'), name='one_reminder_per_due_date_and_kind'),
         ),
         migrations.AddConstraint(
-            model_name="signoff",
-            constraint=models.UniqueConstraint(fields=("agreement", "party"), name="one_signoff_per_party"),
+            model_name='signoff',
+            constraint=models.UniqueConstraint(fields=('agreement', 'party'), name='one_signoff_per_party'),
         ),
         migrations.AddConstraint(
-            model_name="unavailability",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
-                name="unavailability_ends_after_start",
-            ),
+            model_name='unavailability',
+            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='unavailability_ends_after_start'),
         ),
     ]

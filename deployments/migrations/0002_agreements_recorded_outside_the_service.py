@@ -17,284 +17,100 @@ def backfill_sent_at(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("deployments", "0001_initial"),
+        ('deployments', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="agreement",
-            name="sent_at",
-            field=models.DateTimeField(
-                blank=True, help_text="When this version was last sent to the parties to agree.", null=True
-            ),
+            model_name='agreement',
+            name='sent_at',
+            field=models.DateTimeField(blank=True, help_text='When this version was last sent to the parties to agree.', null=True),
         ),
         migrations.AddField(
-            model_name="historicalagreement",
-            name="sent_at",
-            field=models.DateTimeField(
-                blank=True, help_text="When this version was last sent to the parties to agree.", null=True
-            ),
+            model_name='historicalagreement',
+            name='sent_at',
+            field=models.DateTimeField(blank=True, help_text='When this version was last sent to the parties to agree.', null=True),
         ),
         migrations.CreateModel(
-            name="HistoricalRecordedSignoff",
+            name='HistoricalRecordedSignoff',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "party",
-                    models.CharField(
-                        choices=[
-                            ("supported_school", "The supported school"),
-                            ("leader_school", "The leader's school"),
-                            ("commissioner", "The commissioner"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("agreed_by_name", models.CharField(max_length=200, verbose_name="Who agreed")),
-                ("agreed_by_role", models.CharField(max_length=200, verbose_name="Their role")),
-                ("agreed_on", models.DateField(verbose_name="When they agreed")),
-                (
-                    "method",
-                    models.CharField(
-                        choices=[("email", "By email"), ("letter", "By letter"), ("meeting", "At a meeting")],
-                        max_length=20,
-                        verbose_name="How they agreed",
-                    ),
-                ),
-                ("copy", models.TextField(blank=True, max_length=300)),
-                ("copy_name", models.CharField(blank=True, max_length=255)),
-                ("copy_content_type", models.CharField(blank=True, max_length=100)),
-                ("copy_size", models.PositiveIntegerField(blank=True, null=True)),
-                ("recorded_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for the recorder to confirm"),
-                            ("confirmed", "Confirmed: counts as the party's agreement"),
-                            ("cancelled", "Cancelled before it counted"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="deployments.agreement",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "signoff",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="deployments.signoff",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('party', models.CharField(choices=[('supported_school', 'The supported school'), ('leader_school', "The leader's school"), ('commissioner', 'The commissioner')], max_length=20)),
+                ('agreed_by_name', models.CharField(max_length=200, verbose_name='Who agreed')),
+                ('agreed_by_role', models.CharField(max_length=200, verbose_name='Their role')),
+                ('agreed_on', models.DateField(verbose_name='When they agreed')),
+                ('method', models.CharField(choices=[('email', 'By email'), ('letter', 'By letter'), ('meeting', 'At a meeting')], max_length=20, verbose_name='How they agreed')),
+                ('copy', models.TextField(blank=True, max_length=300)),
+                ('copy_name', models.CharField(blank=True, max_length=255)),
+                ('copy_content_type', models.CharField(blank=True, max_length=100)),
+                ('copy_size', models.PositiveIntegerField(blank=True, null=True)),
+                ('recorded_at', models.DateTimeField(blank=True, editable=False)),
+                ('status', models.CharField(choices=[('pending', 'Waiting for the recorder to confirm'), ('confirmed', "Confirmed: counts as the party's agreement"), ('cancelled', 'Cancelled before it counted')], default='pending', max_length=20)),
+                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('agreement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deployments.agreement')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('signoff', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deployments.signoff')),
             ],
             options={
-                "verbose_name": "historical recorded signoff",
-                "verbose_name_plural": "historical recorded signoffs",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical recorded signoff',
+                'verbose_name_plural': 'historical recorded signoffs',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSignoff",
+            name='HistoricalSignoff',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "party",
-                    models.CharField(
-                        choices=[
-                            ("supported_school", "The supported school"),
-                            ("leader_school", "The leader's school"),
-                            ("commissioner", "The commissioner"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("agreed_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "agreed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="deployments.agreement",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('party', models.CharField(choices=[('supported_school', 'The supported school'), ('leader_school', "The leader's school"), ('commissioner', 'The commissioner')], max_length=20)),
+                ('agreed_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('agreed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('agreement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='deployments.agreement')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical signoff",
-                "verbose_name_plural": "historical signoffs",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical signoff',
+                'verbose_name_plural': 'historical signoffs',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="RecordedSignoff",
+            name='RecordedSignoff',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "party",
-                    models.CharField(
-                        choices=[
-                            ("supported_school", "The supported school"),
-                            ("leader_school", "The leader's school"),
-                            ("commissioner", "The commissioner"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("agreed_by_name", models.CharField(max_length=200, verbose_name="Who agreed")),
-                ("agreed_by_role", models.CharField(max_length=200, verbose_name="Their role")),
-                ("agreed_on", models.DateField(verbose_name="When they agreed")),
-                (
-                    "method",
-                    models.CharField(
-                        choices=[("email", "By email"), ("letter", "By letter"), ("meeting", "At a meeting")],
-                        max_length=20,
-                        verbose_name="How they agreed",
-                    ),
-                ),
-                (
-                    "copy",
-                    models.FileField(
-                        blank=True, max_length=300, upload_to=deployments.models.recorded_copy_path
-                    ),
-                ),
-                ("copy_name", models.CharField(blank=True, max_length=255)),
-                ("copy_content_type", models.CharField(blank=True, max_length=100)),
-                ("copy_size", models.PositiveIntegerField(blank=True, null=True)),
-                ("recorded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for the recorder to confirm"),
-                            ("confirmed", "Confirmed: counts as the party's agreement"),
-                            ("cancelled", "Cancelled before it counted"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recorded_signoffs",
-                        to="deployments.agreement",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "signoff",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="recorded",
-                        to="deployments.signoff",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('party', models.CharField(choices=[('supported_school', 'The supported school'), ('leader_school', "The leader's school"), ('commissioner', 'The commissioner')], max_length=20)),
+                ('agreed_by_name', models.CharField(max_length=200, verbose_name='Who agreed')),
+                ('agreed_by_role', models.CharField(max_length=200, verbose_name='Their role')),
+                ('agreed_on', models.DateField(verbose_name='When they agreed')),
+                ('method', models.CharField(choices=[('email', 'By email'), ('letter', 'By letter'), ('meeting', 'At a meeting')], max_length=20, verbose_name='How they agreed')),
+                ('copy', models.FileField(blank=True, max_length=300, upload_to=deployments.models.recorded_copy_path)),
+                ('copy_name', models.CharField(blank=True, max_length=255)),
+                ('copy_content_type', models.CharField(blank=True, max_length=100)),
+                ('copy_size', models.PositiveIntegerField(blank=True, null=True)),
+                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                ('status', models.CharField(choices=[('pending', 'Waiting for the recorder to confirm'), ('confirmed', "Confirmed: counts as the party's agreement"), ('cancelled', 'Cancelled before it counted')], default='pending', max_length=20)),
+                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
+                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recorded_signoffs', to='deployments.agreement')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('signoff', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recorded', to='deployments.signoff')),
             ],
             options={
-                "ordering": ["agreement", "recorded_at", "pk"],
+                'ordering': ['agreement', 'recorded_at', 'pk'],
             },
         ),
         migrations.RunPython(backfill_sent_at, migrations.RunPython.noop),

@@ -5,24 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0003_people_invitations_access_requests"),
-        ("brokerage", "0002_shortlist_notes_and_decline_reason"),
-        ("deployments", "0002_agreements_recorded_outside_the_service"),
-        ("designations", "0004_brokerage_fit"),
-        ("schools", "0001_initial"),
+        ('accounts', '0003_people_invitations_access_requests'),
+        ('brokerage', '0002_shortlist_notes_and_decline_reason'),
+        ('deployments', '0002_agreements_recorded_outside_the_service'),
+        ('designations', '0004_brokerage_fit'),
+        ('schools', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name="deployment",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(
-                    ("state__in", ["active", "agreed", "awaiting_final_evaluation", "paused", "proposed"])
-                ),
-                fields=("support_request", "leader"),
-                name="one_live_deployment_per_leader_per_request",
-            ),
+            model_name='deployment',
+            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['active', 'agreed', 'awaiting_final_evaluation', 'paused', 'proposed'])), fields=('support_request', 'leader'), name='one_live_deployment_per_leader_per_request'),
         ),
     ]
