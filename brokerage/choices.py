@@ -39,6 +39,7 @@ class ShortlistStatus(models.TextChoices):
     SHORTLISTED = "shortlisted", "Shortlisted"
     CONTACTED = "contacted", "Contacted"
     PROPOSED = "proposed", "Proposed"
+    PROPOSAL_ENDED = "proposal_ended", "Proposal ended"
     DECLINED = "declined", "Declined or unavailable"
 
 

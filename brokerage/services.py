@@ -28,6 +28,7 @@ from .rules import (
     may_broker_designation,
     may_broker_type,
 )
+from .signals import request_ending
 
 Status = RequestStatus
 
@@ -183,7 +184,10 @@ def raise_request(
 
 
 def change_status(request: SupportRequest, to_status: str, *, actor, reason: str = "") -> SupportRequest:
-    """The one door for a request's status; recorded with who and when."""
+    """The one door for a request's status; recorded with who and when, under the request's lock.
+
+    Withdrawing or closing sends ``signals.request_ending`` under the same lock, so the apps above
+    end what hangs on the request (its live proposals) in the same transaction, or refuse."""
     with transaction.atomic():
         request = SupportRequest.objects.select_for_update().get(pk=request.pk)
         if to_status not in ALLOWED_REQUEST_CHANGES[request.status]:
@@ -200,6 +204,8 @@ def change_status(request: SupportRequest, to_status: str, *, actor, reason: str
         )
         request.status, request.status_reason = to_status, reason
         request.save(update_fields=["status", "status_reason", "updated_at"])
+        if to_status in {Status.WITHDRAWN, Status.CLOSED}:
+            request_ending.send(sender=SupportRequest, request=request, actor=actor, reason=reason)
     return request
 
 

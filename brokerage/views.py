@@ -21,9 +21,10 @@ from deployments.forms import add_service_error
 from designations.models import Designation
 from schools.models import School
 from schools.views import FilteredListMixin, GovukPaginationMixin
+from submissions.views import SubmitOnceMixin
 
 from . import services
-from .choices import WAITING_REQUEST_STATUSES, PriorityReason, RequestStatus
+from .choices import WAITING_REQUEST_STATUSES, PriorityReason, RequestStatus, ShortlistStatus
 from .errors import BrokerageError
 from .forms import (
     DeclineForm,
@@ -132,7 +133,7 @@ class ChooseSchoolView(RaiseRequestMixin, View):
         )
 
 
-class RaiseRequestView(RaiseRequestMixin, View):
+class RaiseRequestView(SubmitOnceMixin, RaiseRequestMixin, View):
     """Step 2: what the school needs, the kinds of leader, priority reasons, money and the broker."""
 
     template_name = "brokerage/requests/request_form.html"
@@ -256,7 +257,8 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
             )
         )
         listed = {entry.designation_id for entry in shortlist}
-        proposed = set(self.support_request.deployments.values_list("designation_id", flat=True))
+        # The shortlist follows the deployments: a leader whose proposal ended may be proposed again.
+        proposed = {entry.designation_id for entry in shortlist if entry.status == ShortlistStatus.PROPOSED}
         return {
             "matching": matching,
             "ranked": matching.ranked[:CANDIDATES_SHOWN],
@@ -269,7 +271,7 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
         }
 
 
-class BrokerActionView(RequestMixin, View):
+class BrokerActionView(SubmitOnceMixin, RequestMixin, View):
     """POST-only: add a candidate to the shortlist."""
 
     permission = "brokerage.broker_request"
@@ -287,7 +289,7 @@ class BrokerActionView(RequestMixin, View):
         return self.back()
 
 
-class ProposeView(RequestMixin, View):
+class ProposeView(SubmitOnceMixin, RequestMixin, View):
     """GET: confirm proposing a leader (what happens next, who is told). POST: propose them."""
 
     permission = "brokerage.broker_request"
@@ -345,7 +347,7 @@ class ShortlistEntryMixin(RequestMixin):
         return None
 
 
-class ShortlistEntryView(ShortlistEntryMixin, View):
+class ShortlistEntryView(SubmitOnceMixin, ShortlistEntryMixin, View):
     """POST: mark a shortlisted leader as contacted."""
 
     def post(self, request: HttpRequest, pk: int, entry_pk: int, action: str) -> HttpResponse:
@@ -360,7 +362,7 @@ class ShortlistEntryView(ShortlistEntryMixin, View):
         return self.back()
 
 
-class ShortlistEntryFormView(ShortlistEntryMixin, View):
+class ShortlistEntryFormView(SubmitOnceMixin, ShortlistEntryMixin, View):
     """The broker's notes on an entry, or why the leader declined: a question page each."""
 
     kind = "notes"
@@ -413,7 +415,7 @@ class ShortlistEntryFormView(ShortlistEntryMixin, View):
         )
 
 
-class EndRequestView(RequestMixin, View):
+class EndRequestView(SubmitOnceMixin, RequestMixin, View):
     """Withdraw (the commissioner) or close without support (the broker), after confirming why."""
 
     template_name = "brokerage/requests/request_end.html"
@@ -448,6 +450,12 @@ class EndRequestView(RequestMixin, View):
                 "form": form,
                 "support_request": self.support_request,
                 "kind": self.kind,
+                "proposed_leaders": [
+                    entry.designation.holder
+                    for entry in self.support_request.shortlist.filter(
+                        status=ShortlistStatus.PROPOSED
+                    ).select_related("designation__holder")
+                ],
                 **NAV,
             },
         )
@@ -500,7 +508,7 @@ class RiskListView(RiskMixin, GovukPaginationMixin, ListView):
         return super().get_context_data(shows=shows, show=self.show, **kwargs)
 
 
-class RiskCreateView(RiskMixin, View):
+class RiskCreateView(SubmitOnceMixin, RiskMixin, View):
     template_name = "brokerage/risk/risk_form.html"
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -22,6 +22,7 @@ from deployments.forms import add_service_error, date_field, text_area
 from designations.models import Specialism
 from schools.choices import Phase
 from schools.views import pagination_context
+from submissions.views import SubmitOnceMixin
 
 from . import partnerships
 from .choices import PartnershipStatus
@@ -167,7 +168,7 @@ class SearchView(NewHeadMixin, View):
         )
 
 
-class RequestPartnershipView(NewHeadMixin, View):
+class RequestPartnershipView(SubmitOnceMixin, NewHeadMixin, View):
     template_name = "brokerage/partners/request_form.html"
 
     def page(self, form: RequestForm, designation) -> HttpResponse:
@@ -254,7 +255,7 @@ class PartnershipDetailView(PartnershipMixin, View):
         )
 
 
-class ConfirmView(PartnershipMixin, View):
+class ConfirmView(SubmitOnceMixin, PartnershipMixin, View):
     """A confirmation page (GET), then the change (POST)."""
 
     heading = ""
@@ -317,7 +318,7 @@ class CompleteView(ConfirmView):
         return "The professional partnership is complete."
 
 
-class LogSessionView(PartnershipMixin, View):
+class LogSessionView(SubmitOnceMixin, PartnershipMixin, View):
     def page(self, form: SessionForm) -> HttpResponse:
         partnership = self.partnership
         return render(
@@ -347,7 +348,7 @@ class LogSessionView(PartnershipMixin, View):
         return self.page(form)
 
 
-class OfferView(LoginRequiredMixin, View):
+class OfferView(SubmitOnceMixin, LoginRequiredMixin, View):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
             self.designation = (

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "submissions",
     "accounts",
     "schools",
     "designations",
@@ -263,6 +264,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deployments-flag-undeployed-sles": {
         "task": "deployments.flag_undeployed_sles",
         "schedule": crontab(hour=6, minute=30),
+    },
+    "submissions-clear-old-submissions": {
+        "task": "submissions.clear_old_submissions",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DeploymentsConfig(AppConfig):
     name = "deployments"
     verbose_name = "Deployments"
+
+    def ready(self) -> None:
+        from brokerage.signals import request_ending
+
+        from .services.transitions import end_proposals_of_ending_request
+
+        request_ending.connect(end_proposals_of_ending_request, dispatch_uid="deployments-end-proposals")

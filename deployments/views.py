@@ -27,6 +27,7 @@ from django.views.generic.base import ContextMixin
 from accounts.models import Organisation
 from brokerage.errors import BrokerageError
 from schools.views import FilteredListMixin, GovukPaginationMixin
+from submissions.views import SubmitOnceMixin
 
 from . import services
 from .api.views import latest_ratings, sees_money
@@ -364,7 +365,7 @@ class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
 # --- the agreement -------------------------------------------------------------------------------
 
 
-class AgreementEditView(DeploymentMixin, ContextMixin, View):
+class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
     """The broker drafts the agreement (or the next version of it) and sends it for agreement."""
 
     permission = "deployments.manage_deployment"
@@ -559,7 +560,7 @@ class AgreementDetailView(AgreementMixin, ContextMixin, View):
         return render(self.request, self.template_name, self.get_context_data(**context))
 
 
-class AgreementAgreeView(AgreementDetailView):
+class AgreementAgreeView(SubmitOnceMixin, AgreementDetailView):
     """POST: the user agrees the version for one of the parties they act for."""
 
     http_method_names = ["post"]
@@ -583,7 +584,7 @@ class AgreementAgreeView(AgreementDetailView):
         return redirect("deployments:agreement-version", pk=self.deployment.pk, version=agreement.version)
 
 
-class AgreementRequestChangesView(AgreementMixin, FormView):
+class AgreementRequestChangesView(SubmitOnceMixin, AgreementMixin, FormView):
     template_name = "deployments/agreement_changes.html"
     form_class = RequestChangesForm
 
@@ -607,7 +608,7 @@ class AgreementRequestChangesView(AgreementMixin, FormView):
         return redirect("deployments:agreement-version", pk=self.deployment.pk, version=agreement.version)
 
 
-class AgreementSendView(AgreementMixin, ContextMixin, View):
+class AgreementSendView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
     """Confirms sending the draft to the three parties (refused if the leader lacks the time)."""
 
     permission = "deployments.manage_deployment"
@@ -636,7 +637,7 @@ class AgreementSendView(AgreementMixin, ContextMixin, View):
         return redirect("deployments:agreement-version", pk=self.deployment.pk, version=agreement.version)
 
 
-class AgreementRecordView(AgreementMixin, ContextMixin, View):
+class AgreementRecordView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
     """Step one of recording an agreement a party gave outside the service (the broker or a
     national administrator): who, their role, when, how, and a copy if there is one."""
 
@@ -714,7 +715,7 @@ class RecordedSignoffMixin(AgreementMixin):
         )
 
 
-class RecordedSignoffConfirmView(RecordedSignoffMixin, ContextMixin, View):
+class RecordedSignoffConfirmView(SubmitOnceMixin, RecordedSignoffMixin, ContextMixin, View):
     """Step two: check the answers, then confirm (it counts as the party's agreement) or cancel."""
 
     template_name = "deployments/recorded_signoff_confirm.html"
@@ -746,7 +747,7 @@ class RecordedSignoffConfirmView(RecordedSignoffMixin, ContextMixin, View):
         return render(self.request, self.template_name, context)
 
 
-class RecordedSignoffCancelView(RecordedSignoffMixin, View):
+class RecordedSignoffCancelView(SubmitOnceMixin, RecordedSignoffMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -784,7 +785,7 @@ class RecordedCopyView(DeploymentMixin, View):
         )
 
 
-class AgreementNewVersionView(DeploymentMixin, ContextMixin, View):
+class AgreementNewVersionView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
     """Confirms starting a new version of the agreed agreement, to be agreed again by all three."""
 
     permission = "deployments.manage_deployment"
@@ -811,7 +812,7 @@ class AgreementNewVersionView(DeploymentMixin, ContextMixin, View):
 # --- time, variations, reviews, evaluation -------------------------------------------------------
 
 
-class DeploymentFormView(DeploymentMixin, FormView):
+class DeploymentFormView(SubmitOnceMixin, DeploymentMixin, FormView):
     """A form on one deployment whose service refusals become form errors."""
 
     success_message = ""
@@ -982,7 +983,7 @@ class LeaderMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class UnavailabilityView(LeaderMixin, FormView):
+class UnavailabilityView(SubmitOnceMixin, LeaderMixin, FormView):
     template_name = "deployments/unavailability.html"
     form_class = UnavailabilityForm
 
@@ -1003,7 +1004,7 @@ class UnavailabilityView(LeaderMixin, FormView):
         return redirect("deployments:unavailability")
 
 
-class UnavailabilityDeleteView(LeaderMixin, ContextMixin, View):
+class UnavailabilityDeleteView(SubmitOnceMixin, LeaderMixin, ContextMixin, View):
     template_name = "deployments/unavailability_delete.html"
 
     def get_period(self) -> Unavailability:

@@ -14,6 +14,7 @@ from accounts.choices import ROLES_BY_ORGANISATION_KIND, Role
 from accounts.errors import AccountsError
 from accounts.forms import InviteForm
 from accounts.models import Organisation
+from submissions.views import SubmitOnceMixin
 
 from .choices import FINISHED_STATES, Party
 from .queries import SCHOOL_KINDS
@@ -47,7 +48,7 @@ def _gias_head(school) -> str:
     return " ".join(part for part in (school.head_first_name, school.head_last_name) if part)
 
 
-class PartyInviteView(DeploymentMixin, ContextMixin, View):
+class PartyInviteView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
     """GET: the invitation form for one party (the GIAS headteacher suggested for a school).
     POST: send it; back to the page the broker came from."""
 

@@ -181,6 +181,13 @@ def _require_broker(actor, deployment: Deployment) -> None:
         raise BrokerageError("Only the deployment's broker can change its agreement.")
 
 
+def _locked(agreement: Agreement) -> Agreement:
+    """The version, locked and read again. Every change of a version's status (edit, send, agree,
+    ask for changes) takes this lock first and re-checks the status under it, so of two at once the
+    second sees what the first did and is refused."""
+    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+
+
 def open_agreement(deployment: Deployment) -> Agreement | None:
     return deployment.agreements.filter(
         status__in=[AgreementStatus.DRAFT, AgreementStatus.AWAITING_AGREEMENT]
@@ -211,6 +218,8 @@ def save_draft(
         raise InvalidTransition(f"This deployment is {deployment.get_state_display().lower()}.")
     _validate_terms(deployment, terms, objectives)
     draft = open_agreement(deployment)
+    if draft is not None:
+        draft = _locked(draft)
     if draft is not None and draft.status == AgreementStatus.AWAITING_AGREEMENT:
         raise InvalidTransition("This version is with the parties: ask for changes before editing it.")
     if draft is None:
@@ -243,12 +252,15 @@ def save_draft(
 def start_new_version(deployment: Deployment, *, actor) -> Agreement:
     """Copy the agreed version into a new draft to change it."""
     _require_broker(actor, deployment)
-    if open_agreement(deployment) is not None:
-        raise InvalidTransition("A new version is already being drafted.")
-    agreed = current_agreement(deployment)
-    if agreed is None:
-        raise InvalidTransition("Nothing has been agreed yet: change the draft instead.")
     with transaction.atomic():
+        # The agreed version, locked, so a second press (or a second broker) waits, then sees the draft.
+        agreed = current_agreement(deployment)
+        if agreed is not None:
+            agreed = _locked(agreed)
+        if open_agreement(deployment) is not None:
+            raise InvalidTransition("A new version is already being drafted.")
+        if agreed is None or agreed.status != AgreementStatus.AGREED:
+            raise InvalidTransition("Nothing has been agreed yet: change the draft instead.")
         objectives, staff = list(agreed.objectives.all()), list(agreed.staff.all())
         agreed.pk, agreed.id = None, None
         agreed._state.adding = True
@@ -276,21 +288,24 @@ def start_new_version(deployment: Deployment, *, actor) -> Agreement:
 def send_for_agreement(agreement: Agreement, *, actor) -> Agreement:
     """The broker sends the draft to the three parties. Refused now if the leader lacks the time."""
     _require_broker(actor, agreement.deployment)
-    if agreement.status != AgreementStatus.DRAFT:
-        raise InvalidTransition("Only a draft can be sent for agreement.")
-    deployment = agreement.deployment
-    capacity.check_capacity(
-        deployment.leader,
-        starts_on=agreement.starts_on,
-        ends_on=agreement.ends_on,
-        days_per_week=agreement.committed_days_per_week,
-        exclude=deployment,
-    )
-    agreement.status, agreement.sent_at = AgreementStatus.AWAITING_AGREEMENT, timezone.now()
-    agreement.save(update_fields=["status", "sent_at"])
-    from .. import emails
+    with transaction.atomic():
+        locked = _locked(agreement)
+        if locked.status != AgreementStatus.DRAFT:
+            raise InvalidTransition("Only a draft can be sent for agreement: this version has been sent.")
+        deployment = agreement.deployment
+        capacity.check_capacity(
+            deployment.leader,
+            starts_on=locked.starts_on,
+            ends_on=locked.ends_on,
+            days_per_week=locked.committed_days_per_week,
+            exclude=deployment,
+        )
+        locked.status, locked.sent_at = AgreementStatus.AWAITING_AGREEMENT, timezone.now()
+        locked.save(update_fields=["status", "sent_at"])
+        agreement.status, agreement.sent_at = locked.status, locked.sent_at
+        from .. import emails
 
-    transaction.on_commit(lambda: emails.agreement_sent(agreement))
+        transaction.on_commit(lambda: emails.agreement_sent(locked))
     return agreement
 
 
@@ -299,17 +314,22 @@ def request_changes(agreement: Agreement, *, actor, reason: str) -> Agreement:
     deployment = agreement.deployment
     if not (parties_of(actor, deployment) or actor.has_perm("deployments.manage_deployment", deployment)):
         raise BrokerageError("Only the parties or the broker can ask for changes.")
-    if agreement.status != AgreementStatus.AWAITING_AGREEMENT:
-        raise InvalidTransition("This version is not waiting for agreement.")
     if not reason.strip():
         raise BrokerageError("Say what needs to change.", field="reason")
     with transaction.atomic():
-        agreement.signoffs.all().delete()
-        agreement.status = AgreementStatus.DRAFT
-        agreement.save(update_fields=["status"])
-    from .. import emails
+        locked = _locked(agreement)
+        if locked.status != AgreementStatus.AWAITING_AGREEMENT:
+            raise InvalidTransition(
+                "This version is no longer waiting for agreement: "
+                f"it is {locked.get_status_display().lower()}."
+            )
+        locked.signoffs.all().delete()
+        locked.status = AgreementStatus.DRAFT
+        locked.save(update_fields=["status"])
+        agreement.status = locked.status
+        from .. import emails
 
-    transaction.on_commit(lambda: emails.changes_requested(agreement, actor, reason))
+        transaction.on_commit(lambda: emails.changes_requested(locked, actor, reason))
     return agreement
 
 
@@ -337,9 +357,12 @@ def agree(
         raise BrokerageError(f"You cannot agree for {Party(party).label.lower()}.", field="party")
     with transaction.atomic():
         get_user_model().objects.select_for_update().get(pk=deployment.leader_id)
-        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        agreement = _locked(agreement)
         if agreement.status != AgreementStatus.AWAITING_AGREEMENT:
-            raise InvalidTransition("This version is not waiting for agreement.")
+            raise InvalidTransition(
+                "This version is no longer waiting for agreement: "
+                f"it is {agreement.get_status_display().lower()}."
+            )
         if agreement.signoffs.filter(party=party).exists():
             raise InvalidTransition(f"{Party(party).label} has already agreed this version.")
         agreed_parties = {*agreement.signoffs.values_list("party", flat=True), party}

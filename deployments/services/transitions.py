@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from accounts.principals import acting_person
 from brokerage import services as brokerage_services
-from brokerage.choices import RequestStatus
+from brokerage.choices import RequestStatus, ShortlistStatus
 from brokerage.errors import BrokerageError, InvalidTransition
-from brokerage.models import SupportRequest
+from brokerage.models import ShortlistEntry, SupportRequest
 
 from ..choices import FINISHED_STATES, LIVE_STATES, DeploymentState, StateReason
 from ..models import Deployment, DeploymentTransition
@@ -78,7 +78,7 @@ def transition(
             locked.state_reason, locked.state_note = "", ""
         locked.save(update_fields=["state", "state_changed_at", "state_reason", "state_note"])
         if to_state == State.ENDED_EARLY:
-            _request_follows_ended_proposal(locked, actor=actor)
+            _brokerage_follows_ended_deployment(locked, actor=actor)
     from .. import emails
 
     previous = deployment.state
@@ -87,9 +87,17 @@ def transition(
     return deployment
 
 
-def _request_follows_ended_proposal(deployment: Deployment, *, actor) -> None:
-    """A request that says "Leader proposed" goes back to finding a leader once no proposal is
-    left on it. An agreed request stays agreed: support was agreed, and the broker closes it."""
+def _brokerage_follows_ended_deployment(deployment: Deployment, *, actor) -> None:
+    """The one place the request and its shortlist follow a deployment that ended early (the
+    caller holds the request's lock). The leader's shortlist entry no longer says "Proposed" but
+    "Proposal ended" (they may be proposed again). A request that says "Leader proposed" goes back
+    to finding a leader once no proposal is left on it; an agreed request stays agreed (support
+    was agreed, and the broker closes it), as does a withdrawn or closed one."""
+    ShortlistEntry.objects.filter(
+        request_id=deployment.support_request_id,
+        designation_id=deployment.designation_id,
+        status=ShortlistStatus.PROPOSED,
+    ).update(status=ShortlistStatus.PROPOSAL_ENDED)
     request = deployment.support_request
     request.refresh_from_db(fields=["status"])
     if request.status != RequestStatus.PROPOSED:
@@ -103,6 +111,25 @@ def _request_follows_ended_proposal(deployment: Deployment, *, actor) -> None:
         reason=f"The proposal of {deployment.leader} ended early: "
         f"{StateReason(deployment.state_reason).label.lower()}.",
     )
+
+
+def end_proposals_of_ending_request(sender, *, request: SupportRequest, actor, reason: str, **kwargs) -> None:
+    """A request being withdrawn or closed (``brokerage.signals.request_ending``, sent under the
+    request's lock): its live proposals end early, each leader told, so no proposal stays live on
+    a request nobody is brokering. Refused if support has been agreed on it."""
+    live = Deployment.objects.filter(support_request=request, state__in=sorted(LIVE_STATES))
+    if live.exclude(state=State.PROPOSED).exists():
+        raise InvalidTransition("Support has been agreed on this request: the broker closes it instead.")
+    note = f"The support request was {request.get_status_display().lower()}: {reason}"
+    for deployment in live.select_related("leader"):
+        transition(
+            deployment,
+            State.ENDED_EARLY,
+            actor=actor,
+            reason=StateReason.OTHER,
+            note=note,
+            check_permission=False,
+        )
 
 
 def pause(deployment: Deployment, *, actor, reason: str, note: str = "") -> Deployment:

@@ -3,6 +3,7 @@ the form, the ranked candidates with reasons and exclusions, the shortlist, prop
 and closing."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -699,3 +700,48 @@ def test_shortlist_entries_of_another_request_or_unknown_actions_are_not_found(
     own = ShortlistEntryFactory(request=support_request)
     response = client.post(reverse("brokerage:shortlist-entry", args=[support_request.pk, own.pk, "hired"]))
     assert response.status_code == 404
+
+
+# --- a form posted twice is acted on once ----------------------------------------------------------
+
+
+def token_of(response) -> str:
+    found = re.search(r'name="submission_token" value="([^"]+)"', response.content.decode())
+    assert found, "the form carries no one-time token"
+    return found.group(1)
+
+
+def test_a_request_raised_twice_from_one_form_is_raised_once(
+    client, commissioner, home_school, home_la_org, lle_type
+):
+    signed_in(client, commissioner)
+    data = form_data(home_la_org, lle_type) | {
+        "submission_token": token_of(client.get(raise_url(home_school)))
+    }
+    first, again = client.post(raise_url(home_school), data), client.post(raise_url(home_school), data)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert SupportRequest.objects.filter(school=home_school).count() == 1
+
+
+def test_proposing_twice_from_one_form_is_answered_with_the_first_proposal(
+    client, la_officer, support_request, candidate
+):
+    signed_in(client, la_officer)
+    propose = reverse("brokerage:propose", args=[support_request.pk, candidate.pk])
+    data = {"submission_token": token_of(client.get(propose))}
+    first = client.post(propose, data)
+    again = client.post(propose, data, follow=True)
+    assert again.redirect_chain[0][0] == first["Location"]
+    body = again.content.decode()
+    assert "already been proposed" not in body
+    assert "It was only acted on once" in body
+    assert Deployment.objects.filter(support_request=support_request).count() == 1
+
+
+def test_the_withdrawal_page_says_the_proposals_end_with_the_request(
+    client, commissioner, la_officer, support_request, candidate
+):
+    signed_in(client, la_officer).post(reverse("brokerage:propose", args=[support_request.pk, candidate.pk]))
+    body = page(signed_in(client, commissioner), "brokerage:request-withdraw", support_request.pk)
+    assert f"{candidate.holder} is proposed for this request. Withdrawing it ends that proposal early" in body

@@ -6,6 +6,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
@@ -14,8 +15,9 @@ from brokerage.choices import RequestStatus
 from brokerage.errors import BrokerageError, CapacityExceeded, InvalidTransition
 from deployments import services
 from deployments.choices import AgreementStatus, DeploymentState, Party, TimeBasis
-from deployments.models import Deployment
+from deployments.models import Agreement, Deployment
 from designations.models import DesignationType
+from tests.concurrency import run_at_once
 from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
 from tests.factories.brokerage import SupportRequestFactory
 from tests.factories.deployments import DeploymentFactory, UnavailabilityFactory
@@ -375,3 +377,74 @@ def test_two_brokers_cannot_both_take_the_last_of_a_leaders_time(home_la, lle):
     assert sorted(outcomes) == ["agreed", "refused"]
     committed = Deployment.objects.filter(leader=designation.holder, state=DeploymentState.ACTIVE)
     assert committed.count() == 1
+
+
+# --- a version changes status under its own lock ----------------------------------------------
+
+
+def two_parties_agree(setting, agreement):
+    services.agree(agreement, actor=setting["supported"], party=Party.SUPPORTED_SCHOOL, today=TODAY)
+    services.agree(agreement, actor=setting["leader_head"], party=Party.LEADER_SCHOOL, today=TODAY)
+
+
+def test_asking_for_changes_after_the_last_party_agreed_is_refused(setting):
+    """The page was loaded while the version waited; the last party agreed before the click."""
+    _, agreement = sent(setting)
+    stale = Agreement.objects.get(pk=agreement.pk)
+    two_parties_agree(setting, agreement)
+    services.agree(agreement, actor=setting["commissioner"], party=Party.COMMISSIONER, today=TODAY)
+    with pytest.raises(InvalidTransition, match="no longer waiting for agreement: it is agreed"):
+        services.request_changes(stale, actor=setting["supported"], reason="Fewer days.")
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.AGREED
+    assert agreement.signoffs.count() == 3
+
+
+def test_sending_a_version_already_sent_is_refused(setting):
+    _, agreement = sent(setting)
+    stale = Agreement.objects.get(pk=agreement.pk)
+    stale.status = AgreementStatus.DRAFT  # as a page loaded before the first send saw it
+    with pytest.raises(InvalidTransition, match="has been sent"):
+        services.send_for_agreement(stale, actor=setting["broker"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_agreeing_and_asking_for_changes_at_once_leave_one_outcome(setting):
+    """The last party agrees as another asks for changes: one of them wins, the other is told the
+    version is no longer waiting for agreement. Never an agreed deployment whose only agreement
+    is back in draft."""
+    assert connection.vendor == "postgresql"
+    deployment, agreement = sent(setting)
+    two_parties_agree(setting, agreement)
+    outcomes = run_at_once(
+        lambda: services.agree(
+            agreement, actor=setting["commissioner"], party=Party.COMMISSIONER, today=TODAY
+        ),
+        lambda: services.request_changes(agreement, actor=setting["supported"], reason="Fewer days."),
+    )
+    assert sorted(outcomes) == ["InvalidTransition", "done"]
+    agreement.refresh_from_db()
+    deployment.refresh_from_db()
+    if agreement.status == AgreementStatus.AGREED:
+        assert deployment.state == DeploymentState.ACTIVE
+        assert agreement.signoffs.count() == 3
+    else:
+        assert agreement.status == AgreementStatus.DRAFT
+        assert deployment.state == DeploymentState.PROPOSED
+        assert agreement.signoffs.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_five_sends_at_once_send_once_and_email_the_parties_once(setting):
+    """Five presses of "Send" at once: one sends, four are refused, and the parties are told once."""
+    assert connection.vendor == "postgresql"
+    deployment, agreement = sent(setting)
+    services.request_changes(agreement, actor=setting["supported"], reason="Fewer days.")
+    mail.outbox.clear()
+    outcomes = run_at_once(*[lambda: services.send_for_agreement(agreement, actor=setting["broker"])] * 5)
+    assert sorted(outcomes) == ["InvalidTransition"] * 4 + ["done"]
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.AWAITING_AGREEMENT
+    assert len([m for m in mail.outbox if m.subject.startswith("Please agree")]) == 1

@@ -1,21 +1,22 @@
 """One live proposal per leader per request, proposing and withdrawing under the request's lock, and
 a request's status following its deployments (parallel cases on PostgreSQL)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from brokerage import services as brokerage_services
-from brokerage.choices import RequestStatus
-from brokerage.errors import BrokerageError, InvalidTransition
-from brokerage.models import RequestTransition
+from brokerage.choices import RequestStatus, ShortlistStatus
+from brokerage.errors import InvalidTransition
+from brokerage.models import RequestTransition, ShortlistEntry
 from deployments import services
 from deployments.choices import DeploymentState, StateReason
 from deployments.models import Deployment
 from designations.models import DesignationType
+from tests.concurrency import run_at_once
 from tests.factories.brokerage import SupportRequestFactory
 from tests.factories.deployments import DeploymentFactory
 from tests.factories.designations import DesignationFactory
@@ -41,30 +42,6 @@ def an_lle(lle):
 
 def propose(request, designation, broker):
     return services.propose(request, designation, actor=broker, today=TODAY)
-
-
-def run_at_once(*calls) -> list[str]:
-    """Run each call in its own thread and database connection, released together by a barrier;
-    each outcome is "done" or the class name of the brokerage error it raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcomes.append("done")
-        except BrokerageError as error:
-            outcomes.append(type(error).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 # --- one live proposal per leader per request ----------------------------------------------------
@@ -144,6 +121,10 @@ def test_no_proposal_lands_on_a_request_being_withdrawn(request_for_lle, lle, la
         support_request=request_for_lle, leader=second.holder, created_at__gt=withdrawal.at
     )
     assert not late.exists()
+    live = Deployment.objects.filter(support_request=request_for_lle).exclude(
+        state=DeploymentState.ENDED_EARLY
+    )
+    assert not live.exists()  # what was proposed before the withdrawal ended with it
 
 
 def test_shortlisting_on_a_withdrawn_request_is_refused(request_for_lle, lle, la_officer, commissioner):
@@ -165,7 +146,82 @@ def test_proposing_on_a_request_withdrawn_meanwhile_is_refused(
     assert not Deployment.objects.filter(leader=second.holder).exists()
 
 
+# --- withdrawing or closing a request ends its live proposals -----------------------------------
+
+
+def test_withdrawing_a_request_ends_its_proposals_and_tells_the_leader(
+    request_for_lle, lle, la_officer, commissioner, mailoutbox, django_capture_on_commit_callbacks
+):
+    deployment = propose(request_for_lle, an_lle(lle), la_officer)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        brokerage_services.withdraw(request_for_lle, actor=commissioner, reason="Found support elsewhere.")
+    deployment.refresh_from_db()
+    request_for_lle.refresh_from_db()
+    assert request_for_lle.status == RequestStatus.WITHDRAWN
+    assert deployment.state == DeploymentState.ENDED_EARLY
+    assert deployment.state_note == "The support request was withdrawn: Found support elsewhere."
+    assert deployment.transitions.get().actor == commissioner
+    assert any(deployment.leader.email in message.to for message in mailoutbox)
+    entry = ShortlistEntry.objects.get(request=request_for_lle, designation=deployment.designation)
+    assert entry.status == ShortlistStatus.PROPOSAL_ENDED
+    # The request stays withdrawn: it does not go back to finding a leader.
+    assert not RequestTransition.objects.filter(to_status=RequestStatus.SHORTLISTING).exists()
+
+
+def test_closing_a_request_without_support_ends_its_proposals(request_for_lle, lle, la_officer):
+    first = propose(request_for_lle, an_lle(lle), la_officer)
+    second = propose(request_for_lle, an_lle(lle), la_officer)
+    brokerage_services.close(request_for_lle, actor=la_officer, reason="Nobody suitable is free.")
+    states = set(Deployment.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True))
+    assert states == {DeploymentState.ENDED_EARLY}
+
+
+def test_a_request_with_agreed_support_cannot_be_withdrawn_around_it(request_for_lle, lle, commissioner):
+    """Should a request still say "Leader proposed" with an agreed deployment on it, withdrawing it
+    is refused and nothing changes."""
+    request_for_lle.status = RequestStatus.PROPOSED
+    request_for_lle.save(update_fields=["status"])
+    agreed = DeploymentFactory(
+        support_request=request_for_lle, designation=an_lle(lle), state=DeploymentState.AGREED
+    )
+    with pytest.raises(InvalidTransition, match="Support has been agreed"):
+        brokerage_services.withdraw(request_for_lle, actor=commissioner, reason="No longer needed.")
+    request_for_lle.refresh_from_db()
+    agreed.refresh_from_db()
+    assert (request_for_lle.status, agreed.state) == (RequestStatus.PROPOSED, DeploymentState.AGREED)
+
+
 # --- the request's status follows its deployments ------------------------------------------------
+
+
+def test_the_shortlist_entry_says_the_proposal_ended_and_says_proposed_again_when_re_proposed(
+    request_for_lle, lle, la_officer
+):
+    designation = an_lle(lle)
+    deployment = propose(request_for_lle, designation, la_officer)
+    services.end_early(deployment, actor=la_officer, reason=StateReason.LEADER_UNAVAILABLE)
+    entry = ShortlistEntry.objects.get(request=request_for_lle, designation=designation)
+    assert entry.status == ShortlistStatus.PROPOSAL_ENDED
+    propose(request_for_lle, designation, la_officer)
+    entry.refresh_from_db()
+    assert entry.status == ShortlistStatus.PROPOSED
+
+
+def test_the_request_page_offers_to_propose_a_leader_again_once_their_proposal_ended(
+    client, request_for_lle, lle, la_officer
+):
+    designation = an_lle(lle)
+    deployment = propose(request_for_lle, designation, la_officer)
+    client.force_login(la_officer)
+    url = reverse("brokerage:request-detail", args=[request_for_lle.pk])
+    propose_url = reverse("brokerage:propose", args=[request_for_lle.pk, designation.pk])
+    assert propose_url not in client.get(url).content.decode()
+    services.end_early(deployment, actor=la_officer, reason=StateReason.LEADER_UNAVAILABLE)
+    body = client.get(url).content.decode()
+    assert propose_url in body
+    assert "Proposal ended" in body
+    assert "Leader proposed" not in body
 
 
 def test_when_the_only_proposal_ends_early_the_request_goes_back_to_finding_a_leader(

@@ -311,7 +311,7 @@ def test_the_same_rules_apply_one_signoff_per_party(client, la_officer, school_l
 def test_a_record_made_before_changes_were_asked_for_cannot_be_confirmed(la_officer, school_leader, waiting):
     pending = record(waiting, la_officer)
     services.request_changes(waiting, actor=school_leader, reason="Fewer days, please.")
-    with pytest.raises(InvalidTransition, match="not waiting for agreement"):
+    with pytest.raises(InvalidTransition, match="no longer waiting for agreement"):
         services.confirm_recorded_signoff(pending, actor=la_officer)
 
 
