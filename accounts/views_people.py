@@ -16,6 +16,7 @@ from schools.models import School
 
 from . import queries, services
 from .choices import EmailKind, OrganisationKind
+from .client_ip import client_ip
 from .errors import AccountsError, LinkUnusable
 from .forms import (
     AccountDetailsForm,
@@ -102,17 +103,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 # --- Asking for access ---------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def request_access(request: HttpRequest) -> HttpResponse:
     form = RequestAccessForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.check_access_request_throttle(ip_address=_client_ip(request), email=data["email"])
+            services.check_access_request_throttle(ip_address=client_ip(request), email=data["email"])
             services.request_access(
                 full_name=data["full_name"],
                 email=data["email"],
