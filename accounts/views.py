@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
 from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
 
@@ -44,6 +46,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@require_POST
+@login_required
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """"Stay signed in" in the timeout warning: the request itself is the activity
+    (accounts.middleware.SessionTimeoutMiddleware records it)."""
+    return HttpResponse(status=204)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

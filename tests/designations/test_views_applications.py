@@ -317,6 +317,7 @@ def test_evidence_is_downloaded_as_an_attachment_only_by_people_who_may_see_it(
         response = client.get(target)
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
+        assert "no-store" in response["Cache-Control"]
         assert b"".join(response.streaming_content) == b"Results for the last three years."
     client.force_login(outsider)
     assert client.get(target).status_code == 404
