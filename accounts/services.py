@@ -160,7 +160,8 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_link(invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": invitation_token(invitation)})
+    path = reverse("accounts:invitation-link", kwargs={"token": invitation_token(invitation)})
+    return settings.SITE_URL + path
 
 
 def _send_invitation(invitation: Invitation, access_request: AccessRequest | None = None) -> None:
@@ -467,7 +468,7 @@ def request_access(
         raise AccountsError(_first_error(error), field=field) from error
     access_request.save()
     link = settings.SITE_URL + reverse(
-        "accounts:request-access-confirm", kwargs={"token": access_request_token(access_request)}
+        "accounts:request-access-confirm-link", kwargs={"token": access_request_token(access_request)}
     )
     has_account = User.objects.filter(email__iexact=access_request.email).exists()
     transaction.on_commit(
@@ -662,7 +663,8 @@ def ask_to_set_password(user: User, *, reason: str) -> None:
     INVITATION_DAYS, usable once) to choose one. `reason` says why they have an account."""
     if user.has_usable_password() or not user.is_active:
         return
-    link = settings.SITE_URL + reverse("accounts:set-password", kwargs={"token": set_password_token(user)})
+    path = reverse("accounts:set-password-link", kwargs={"token": set_password_token(user)})
+    link = settings.SITE_URL + path
     transaction.on_commit(lambda: emails.set_password(user, link=link, reason=reason))
 
 
