@@ -85,7 +85,7 @@ def apply(page: Page, base_url: str) -> None:
 
 def give_reference(page: Page, base_url: str) -> None:
     token = referee_token(RefereeRequest.objects.get(email="robin.referee@norfolk.demo"))
-    page.goto(f"{base_url}{reverse('applications:referee-response', args=[token])}")
+    page.goto(f"{base_url}{reverse('applications:referee-link', args=[token])}")
     page.get_by_label("I support this application").check()
     page.get_by_label("Your evidence of the applicant's impact").fill("Hilary turned round Cley Primary.")
     page.get_by_role("button", name="Send reference").click()
