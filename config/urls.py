@@ -1,4 +1,4 @@
-from csp.constants import SELF
+from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
@@ -25,10 +25,13 @@ urlpatterns = [
     path("api/v1/", include("deployments.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from a URL instead of inline, for the
-    # Content-Security-Policy; its stylesheet draws icons from data: URIs.
+    # Content-Security-Policy; its stylesheet draws icons from data: URIs, and the page's one inline
+    # style carries the nonce (templates/drf_spectacular/swagger_ui.html).
     path(
         "api/docs/",
-        csp_update({"img-src": [SELF, "data:"]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        csp_update({"img-src": ["data:"], "style-src": [NONCE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
         name="api-docs",
     ),
     path("admin/", admin.site.urls),

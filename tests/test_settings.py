@@ -130,3 +130,10 @@ def test_docker_compose_publishes_gunicorn_only_on_the_loopback_for_the_proxy():
     published = [line for line in lines if line.startswith('- "') and ":8000" in line]
     assert published == ['- "127.0.0.1:8000:8000"']
     assert "TRUSTED_PROXY_COUNT: ${TRUSTED_PROXY_COUNT:-1}" in compose
+
+
+def test_an_idle_limit_outside_one_minute_to_eight_hours_is_refused():
+    result = _run(["-c", SETUP], **_production(SESSION_IDLE_MINUTES="0"))
+
+    assert result.returncode != 0
+    assert "SESSION_IDLE_MINUTES" in result.stderr

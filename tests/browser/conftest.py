@@ -41,7 +41,10 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 
 def watch_for_csp_violations(page, violations: list[str]) -> None:
-    page.expose_function("__cspViolation", violations.append)
+    def report(text: str) -> None:
+        violations.append(text)
+
+    page.expose_function("__cspViolation", report)
     page.add_init_script(_REPORT_VIOLATIONS)
 
     def on_console(message) -> None:
