@@ -23,6 +23,17 @@ def idle_message(minutes: int) -> str:
     return f"You were signed out after {minutes} minutes without activity. Sign in again to continue."
 
 
+def start_session_clock(request, **kwargs) -> None:
+    """At sign-in (the user_logged_in signal, so the sign-in's own session save records it): the
+    sign-in time, the first activity, and the session's absolute end. Saving the session (as each
+    activity stamp does) would otherwise push its expiry back every time."""
+    session = request.session
+    now = time.time()
+    session[SIGNED_IN_AT] = now
+    session[LAST_ACTIVITY] = now
+    session.set_expiry(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
 class SessionTimeoutMiddleware:
     """Runs after the authentication and message middleware. An idle or too old session is ended
     and the person sent to sign in (with a message saying why, and a way back to the page); API
@@ -51,11 +62,9 @@ class SessionTimeoutMiddleware:
         if signed_in_at is not None and now - signed_in_at > settings.SESSION_COOKIE_AGE:
             hours = settings.SESSION_COOKIE_AGE // 3600
             return self._end(request, f"You were signed out {hours} hours after signing in. Sign in again.")
-        if signed_in_at is None:
-            session[SIGNED_IN_AT] = now
-            # Saving the session (as the activity stamp does) would otherwise push its expiry back
-            # each time: fix the absolute end once, at the sign-in.
-            session.set_expiry(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+        if signed_in_at is None:  # a session from before this middleware
+            start_session_clock(request)
+            return False
         if last_activity is None or now - last_activity >= ACTIVITY_PRECISION_SECONDS:
             session[LAST_ACTIVITY] = now
         return False
