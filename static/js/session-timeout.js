@@ -13,7 +13,8 @@ function describe (seconds) {
 }
 
 function start () {
-  const idleMs = Number(dialog.dataset.idleSeconds) * 1000
+  const idleMs = Number(dialog.dataset.idleMinutes) * 60 * 1000
+  const leftMs = Number(dialog.dataset.idleSecondsLeft) * 1000
   const warningMs = Number(dialog.dataset.warningSeconds) * 1000
   const countdown = dialog.querySelector('[data-countdown]')
   const announce = dialog.querySelector('[data-countdown-announce]')
@@ -57,11 +58,12 @@ function start () {
     announceTimeLeft()
   }
 
-  function restart () {
+  // The first time, what the server says is left of the idle time; after "Stay signed in", all of it.
+  function restart (leftMs = idleMs) {
     clearTimers()
-    deadline = Date.now() + idleMs
-    timers.push(window.setTimeout(openWarning, Math.max(0, idleMs - warningMs)))
-    timers.push(window.setTimeout(signOut, idleMs))
+    deadline = Date.now() + leftMs
+    timers.push(window.setTimeout(openWarning, Math.max(0, leftMs - warningMs)))
+    timers.push(window.setTimeout(signOut, leftMs))
   }
 
   async function staySignedIn () {
@@ -81,7 +83,7 @@ function start () {
     }
     dialog.close()
     announce.textContent = ''
-    restart()
+    restart(idleMs)
     if (returnFocusTo && typeof returnFocusTo.focus === 'function') returnFocusTo.focus()
   }
 
@@ -91,7 +93,7 @@ function start () {
     event.preventDefault()
     staySignedIn()
   })
-  restart()
+  restart(leftMs)
 }
 
 if (dialog && typeof dialog.showModal === 'function') start()

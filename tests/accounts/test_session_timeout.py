@@ -1,6 +1,7 @@
 """A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_COOKIE_AGE after signing
 in however active; the sign-in page says why."""
 
+import re
 import time
 
 import pytest
@@ -106,7 +107,19 @@ def test_signed_in_pages_carry_the_timeout_warning_with_the_configured_times(sig
     page = signed_in.get(HOME).content.decode()
 
     assert 'id="session-timeout-warning"' in page
-    assert 'data-idle-seconds="1200"' in page
+    assert 'data-idle-minutes="20"' in page
+    left = int(re.search(r'data-idle-seconds-left="(\d+)"', page)[1])
+    assert 1190 <= left <= 1200
+
+
+def test_pages_tell_the_warning_the_time_the_server_has_left(signed_in, settings):
+    settings.SESSION_IDLE_MINUTES = 30
+    _age_session(signed_in, **{LAST_ACTIVITY: 50})  # recorded 50 seconds ago, not rewritten yet
+
+    page = signed_in.get(HOME).content.decode()
+
+    left = int(re.search(r'data-idle-seconds-left="(\d+)"', page)[1])
+    assert 30 * 60 - 55 <= left <= 30 * 60 - 50
     assert "js/session-timeout.js" in page
 
 
