@@ -35,5 +35,5 @@ USER syslead
 ENV DJANGO_ENV=production \
     MEDIA_ROOT=/app/media
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", \
-     "--access-logfile", "-"]
+# config/gunicorn.py: bind, workers, and an access log without tokens, query strings or Referer.
+CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -114,3 +115,16 @@ def set_password(user, *, link: str, reason: str) -> None:
     """To someone with an account but no password yet: why they have one, and the link to choose one."""
     context = {"person": user, "link": link, "reason": reason, "days": settings.INVITATION_DAYS}
     send_email("set-password", to=[user.email], context=context)
+
+
+def password_reset(user, *, uid: str, token: str) -> None:
+    """To the account's owner: the single-use link to choose a new password (sent by a task)."""
+    site = urlsplit(settings.SITE_URL)
+    send_email(
+        "password-reset",
+        to=[user.email],
+        context={
+            "user": user, "email": user.email, "uid": uid, "token": token,
+            "protocol": site.scheme, "domain": site.netloc,
+        },
+    )

@@ -111,12 +111,6 @@ class PasswordResetRequestForm(GovukFormMixin, PasswordResetForm):
         )
         apply_govuk_classes(self)
 
-    def get_users(self, email: str):
-        """Active accounts with this email, including those with no password yet (a leader whose
-        account an administrator made): Django leaves those out because elsewhere they may sign in
-        another way, but here a password is the only way in, so the reset is how they choose one."""
-        email = email.strip().lower()
-        return User.objects.filter(email__iexact=email, is_active=True)
 
 
 class NewPasswordForm(GovukFormMixin, SetPasswordForm):

@@ -41,6 +41,9 @@ TAMPERED_LINK = (
 # Asking for access: at most this many requests an hour from one address, and for one email.
 ACCESS_REQUESTS_PER_IP_PER_HOUR = 10
 ACCESS_REQUESTS_PER_EMAIL_PER_HOUR = 3
+# Asking for a password reset: the same kind of limits.
+PASSWORD_RESETS_PER_IP_PER_HOUR = 10
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 3
 
 
 def _first_error(error: ValidationError) -> str:
@@ -157,7 +160,8 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_link(invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": invitation_token(invitation)})
+    path = reverse("accounts:invitation-link", kwargs={"token": invitation_token(invitation)})
+    return settings.SITE_URL + path
 
 
 def _send_invitation(invitation: Invitation, access_request: AccessRequest | None = None) -> None:
@@ -408,13 +412,24 @@ def _count(key: str) -> int:
         return 1
 
 
-def check_access_request_throttle(*, ip_address: str, email: str) -> None:
-    """Count this attempt; refuse once an address or an email has asked too often this hour."""
+def _check_throttle(
+    kind: str, *, ip_address: str, email: str, per_ip: int, per_email: int, message: str
+) -> None:
+    """Count this attempt of `kind`; refuse once an address or an email has asked too often this hour.
+    Counted the same whether or not the email has an account (the email is hashed, never stored)."""
     email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    by_ip = _count(f"accounts:access-request:ip:{ip_address}")
-    by_email = _count(f"accounts:access-request:email:{email_key}")
-    if by_ip > ACCESS_REQUESTS_PER_IP_PER_HOUR or by_email > ACCESS_REQUESTS_PER_EMAIL_PER_HOUR:
-        raise AccountsError("You have asked for access too many times. Try again in an hour.")
+    by_ip = _count(f"accounts:{kind}:ip:{ip_address}")
+    by_email = _count(f"accounts:{kind}:email:{email_key}")
+    if by_ip > per_ip or by_email > per_email:
+        raise AccountsError(message)
+
+
+def check_access_request_throttle(*, ip_address: str, email: str) -> None:
+    _check_throttle(
+        "access-request", ip_address=ip_address, email=email,
+        per_ip=ACCESS_REQUESTS_PER_IP_PER_HOUR, per_email=ACCESS_REQUESTS_PER_EMAIL_PER_HOUR,
+        message="You have asked for access too many times. Try again in an hour.",
+    )
 
 
 def access_request_token(access_request: AccessRequest) -> str:
@@ -453,7 +468,7 @@ def request_access(
         raise AccountsError(_first_error(error), field=field) from error
     access_request.save()
     link = settings.SITE_URL + reverse(
-        "accounts:request-access-confirm", kwargs={"token": access_request_token(access_request)}
+        "accounts:request-access-confirm-link", kwargs={"token": access_request_token(access_request)}
     )
     has_account = User.objects.filter(email__iexact=access_request.email).exists()
     transaction.on_commit(
@@ -648,5 +663,46 @@ def ask_to_set_password(user: User, *, reason: str) -> None:
     INVITATION_DAYS, usable once) to choose one. `reason` says why they have an account."""
     if user.has_usable_password() or not user.is_active:
         return
-    link = settings.SITE_URL + reverse("accounts:set-password", kwargs={"token": set_password_token(user)})
+    path = reverse("accounts:set-password-link", kwargs={"token": set_password_token(user)})
+    link = settings.SITE_URL + path
     transaction.on_commit(lambda: emails.set_password(user, link=link, reason=reason))
+
+
+# --- Password reset ------------------------------------------------------------------------------
+
+
+def request_password_reset(*, email: str, ip_address: str) -> None:
+    """Throttled per address and per email; then, after commit, the ``accounts.send_password_reset``
+    task looks the email up and sends the link if it has an active account. The request does the
+    same work whether or not it has one, so neither the answer nor its timing tells them apart."""
+    from .tasks import send_password_reset  # the task calls back into this module
+
+    email = email.strip().lower()
+    _check_throttle(
+        "password-reset", ip_address=ip_address, email=email,
+        per_ip=PASSWORD_RESETS_PER_IP_PER_HOUR, per_email=PASSWORD_RESETS_PER_EMAIL_PER_HOUR,
+        message="You have asked to reset a password too many times. Try again in an hour.",
+    )
+    with transaction.atomic():
+        transaction.on_commit(lambda: send_password_reset.delay(email=email))
+
+
+def password_reset_users(email: str):
+    """Active accounts with this email, including those with no password yet (a leader whose account
+    an administrator made): Django leaves those out because elsewhere they may sign in another way,
+    but here a password is the only way in, so the reset is how they choose one."""
+    return User.objects.filter(email__iexact=email.strip().lower(), is_active=True)
+
+
+def send_password_reset_emails(email: str) -> int:
+    """Email each active account with this address a single-use reset link; returns how many."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    sent = 0
+    for user in password_reset_users(email):
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        emails.password_reset(user, uid=uid, token=default_token_generator.make_token(user))
+        sent += 1
+    return sent

@@ -1,12 +1,20 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
+from . import services
+from .client_ip import client_ip
+from .errors import AccountsError
 from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
+from .middleware import LAST_ACTIVITY
 
 
 class SignInView(auth_views.LoginView):
@@ -23,13 +31,22 @@ class SignOutView(auth_views.LogoutView):
 
 
 class PasswordResetRequestView(auth_views.PasswordResetView):
+    """The email goes from a task after commit (accounts.services.request_password_reset), so the
+    page does the same work, and answers the same, whether or not the address has an account."""
+
     template_name = "accounts/password_reset_form.html"
     form_class = PasswordResetRequestForm
-    subject_template_name = "emails/password-reset-subject.txt"
-    email_template_name = "emails/password-reset-body.txt"
-    html_email_template_name = "emails/password-reset-body.html"
     success_url = reverse_lazy("accounts:password-reset-done")
-    extra_email_context = {"service_name": settings.SERVICE_NAME}
+
+    def form_valid(self, form):
+        try:
+            services.request_password_reset(
+                email=form.cleaned_data["email"], ip_address=client_ip(self.request)
+            )
+        except AccountsError as error:
+            form.add_error(None, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):
@@ -44,6 +61,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@require_POST
+@login_required
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """"Stay signed in" in the timeout warning: the request itself is the activity
+    (recorded to the second, as the warning then counts the whole idle time again)."""
+    request.session[LAST_ACTIVITY] = time.time()
+    return HttpResponse(status=204)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

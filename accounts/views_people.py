@@ -16,6 +16,7 @@ from schools.models import School
 
 from . import queries, services
 from .choices import EmailKind, OrganisationKind
+from .client_ip import client_ip
 from .errors import AccountsError, LinkUnusable
 from .forms import (
     AccountDetailsForm,
@@ -29,6 +30,7 @@ from .forms import (
     NewPasswordForm,
     RequestAccessForm,
 )
+from .links import stash_token, stashed_token
 from .models import AccessRequest, Invitation, Membership, Organisation, User
 from .rules import grantable_roles
 
@@ -52,11 +54,15 @@ def _link_unusable(request: HttpRequest, error: LinkUnusable, *, what: str = "in
     return render(request, "accounts/link_unusable.html", context, status=error.status)
 
 
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    return stash_token(request, "invitation", token, "accounts:invitation")
+
+
+def invitation(request: HttpRequest) -> HttpResponse:
     """One page for every invitee: new people choose a name and password; people with an account
     sign in (and come back here) and accept."""
     try:
-        invite = services.invitation_from_token(token)
+        invite = services.invitation_from_token(stashed_token(request, "invitation"))
     except LinkUnusable as error:
         return _link_unusable(request, error)
     has_account = User.objects.filter(email__iexact=invite.email).exists()
@@ -102,17 +108,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 # --- Asking for access ---------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def request_access(request: HttpRequest) -> HttpResponse:
     form = RequestAccessForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.check_access_request_throttle(ip_address=_client_ip(request), email=data["email"])
+            services.check_access_request_throttle(ip_address=client_ip(request), email=data["email"])
             services.request_access(
                 full_name=data["full_name"],
                 email=data["email"],
@@ -137,9 +139,13 @@ def request_access_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/request_access_sent.html")
 
 
-def request_access_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def request_access_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
+    return stash_token(request, "access-request", token, "accounts:request-access-confirm")
+
+
+def request_access_confirm(request: HttpRequest) -> HttpResponse:
     try:
-        access_request = services.confirm_access_request(token)
+        access_request = services.confirm_access_request(stashed_token(request, "access-request"))
     except LinkUnusable as error:
         return _link_unusable(request, error, what="confirmation link")
     return render(request, "accounts/request_access_confirmed.html", {"access_request": access_request})
@@ -413,10 +419,14 @@ def change_password(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/change_password.html", {"form": form})
 
 
-def set_password(request: HttpRequest, token: str) -> HttpResponse:
+def set_password_link(request: HttpRequest, token: str) -> HttpResponse:
+    return stash_token(request, "set-password", token, "accounts:set-password")
+
+
+def set_password(request: HttpRequest) -> HttpResponse:
     """The first password for an account someone else made (e.g. for a designated leader)."""
     try:
-        person = services.user_from_set_password_token(token)
+        person = services.user_from_set_password_token(stashed_token(request, "set-password"))
     except LinkUnusable as error:
         return _link_unusable(request, error, what="link")
     form = NewPasswordForm(person, _posted(request))

@@ -58,7 +58,7 @@ def invitations_to_answer(user, today: datetime.date) -> list[Task]:
         Task(
             kind="answer-invitation",
             what="Answer an invitation to join an organisation",
-            url=reverse("accounts:invitation", kwargs={"token": invitation_token(invitation)}),
+            url=reverse("accounts:invitation-link", kwargs={"token": invitation_token(invitation)}),
             detail=f"{invitation.organisation} as {invitation.get_role_display().lower()}",
             since=as_date(invitation.sent_at),
             due_on=as_date(invitation.expires_at),

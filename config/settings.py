@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +29,14 @@ else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="development-only-insecure-key")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# How many proxies (load balancer, TLS terminator) stand in front of gunicorn and append to
+# X-Forwarded-For. 0: the site is reached directly, and X-Forwarded-For/-Proto are ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
+    # Only a proxy can be trusted to say the browser used HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SERVICE_NAME = env.str("SERVICE_NAME", default="Find and broker system leaders")
 PHASE_BANNER = env.str("PHASE_BANNER", default="Beta")
@@ -50,6 +59,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "submissions",
+    "csp",
     "accounts",
     "schools",
     "designations",
@@ -62,11 +72,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -126,7 +139,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One lock per (email, IP address) pair: failures for one email from one address lock only that
+# pair, so a guesser can neither lock a person out from everywhere nor, behind the proxy, everyone.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
@@ -303,12 +319,43 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# The absolute limit after signing in; SESSION_IDLE_MINUTES without a request ends it sooner
+# (accounts.middleware.SessionTimeoutMiddleware; pages warn 2 minutes before, when JavaScript runs).
 SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+if not 1 <= SESSION_IDLE_MINUTES <= SESSION_COOKIE_AGE // 60:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be between 1 and 480.")
+# How long before the idle end the timeout warning opens (capped at half the idle time).
+SESSION_WARNING_SECONDS = min(120, SESSION_IDLE_MINUTES * 30)
+# Only the service's own scripts, styles, fonts and images; the two inline scripts in base.html
+# (GOV.UK's js-enabled class and initAll) carry the request's nonce. The API docs page adds what
+# Swagger UI needs (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "font-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Browser features the service never uses, turned off for every page (config.middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True

@@ -10,7 +10,9 @@ urlpatterns = [
     path("rounds/<int:round_pk>/eligibility/", views.eligibility_preview, name="eligibility"),
     path("rounds/<int:round_pk>/start/", views.start, name="start"),
     path("assess/", views.assess_queue, name="assess-queue"),
-    path("reference/<str:token>/", views.referee_response, name="referee-response"),
+    # The emailed link moves its token into the session and redirects to the clean URL.
+    path("reference/", views.referee_response, name="referee-response"),
+    path("reference/<str:token>/", views.referee_link, name="referee-link"),
     path("<int:pk>/", views.task_list, name="task-list"),
     path("<int:pk>/section/<slug:section>/", views.section, name="section"),
     path("<int:pk>/criteria/<int:result_pk>/", views.criterion_response, name="criterion-response"),

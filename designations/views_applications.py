@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from accounts.links import stash_token, stashed_token
 
 from . import services
 from .choices import ApplicationState, BrokeringRule, CriterionCheck, HolderKind
@@ -336,9 +337,13 @@ def evidence_download(request: HttpRequest, pk: int, file_pk: int) -> FileRespon
 # --- The referee ---------------------------------------------------------------------------------
 
 
-def referee_response(request: HttpRequest, token: str) -> HttpResponse:
+def referee_link(request: HttpRequest, token: str) -> HttpResponse:
+    return stash_token(request, "referee", token, "applications:referee-response")
+
+
+def referee_response(request: HttpRequest) -> HttpResponse:
     try:
-        referee_request = services.referee_request_from_token(token)
+        referee_request = services.referee_request_from_token(stashed_token(request, "referee"))
     except DesignationError as error:
         status = 404 if error.message == INVALID_LINK else 410
         return render(

@@ -121,3 +121,45 @@ def test_an_import_stale_interval_must_be_positive():
 
     assert result.returncode != 0
     assert "IMPORT_STALE_MINUTES must be a number of minutes greater than 0" in result.stderr
+
+
+def _proxy_ssl_header(**environment: str) -> str:
+    result = _run(
+        ["-c", SETUP + "; from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"],
+        **environment,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_x_forwarded_proto_is_not_trusted_without_a_proxy():
+    assert _proxy_ssl_header(**_production()) == "None"
+
+
+def test_x_forwarded_proto_is_trusted_behind_a_configured_proxy():
+    header = _proxy_ssl_header(**_production(TRUSTED_PROXY_COUNT="1"))
+
+    assert header == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_a_negative_proxy_count_is_refused():
+    result = _run(["-c", SETUP], **_production(TRUSTED_PROXY_COUNT="-1"))
+
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
+
+
+def test_docker_compose_publishes_gunicorn_only_on_the_loopback_for_the_proxy():
+    compose = (PROJECT_DIR / "docker-compose.yml").read_text()
+
+    lines = [line.strip() for line in compose.splitlines()]
+    published = [line for line in lines if line.startswith('- "') and ":8000" in line]
+    assert published == ['- "127.0.0.1:8000:8000"']
+    assert "TRUSTED_PROXY_COUNT: ${TRUSTED_PROXY_COUNT:-1}" in compose
+
+
+def test_an_idle_limit_outside_one_minute_to_eight_hours_is_refused():
+    result = _run(["-c", SETUP], **_production(SESSION_IDLE_MINUTES="0"))
+
+    assert result.returncode != 0
+    assert "SESSION_IDLE_MINUTES" in result.stderr

@@ -337,7 +337,7 @@ def referee_link(request: RefereeRequest) -> str:
     """The absolute address of the referee's response page for this request."""
     token = referee_token(request)
     try:
-        path = reverse("applications:referee-response", kwargs={"token": token})
+        path = reverse("applications:referee-link", kwargs={"token": token})
     except NoReverseMatch:
         path = f"/applications/reference/{token}/"
     return emails.site_url() + path

@@ -15,6 +15,7 @@ from accounts.models import AccessRequest, Invitation, Membership, Organisation,
 from accounts.queries import access_requests_to_answer
 
 from ..factories import MembershipFactory, OrganisationFactory, SchoolFactory, TrustFactory, UserFactory
+from ..links import opened
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +61,7 @@ def ask(client, django_capture_on_commit_callbacks):
 def confirm(client, django_capture_on_commit_callbacks):
     def get(link):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.get(link)
+            return client.get(opened(client, link))
 
     return get
 
@@ -205,15 +206,17 @@ def test_an_expired_confirmation_link_says_so(ask, client, home_school, monkeypa
     link = confirm_link(mail.outbox[0])
     monkeypatch.setattr(AccessRequest, "CONFIRM_WITHIN", __import__("datetime").timedelta(seconds=-1))
 
-    response = client.get(link)
+    response = client.get(link, follow=True)
 
     assert response.status_code == 410 and b"expired" in response.content
     assert AccessRequest.objects.get().state == AccessRequestState.UNCONFIRMED
 
 
 @pytest.mark.parametrize("token", ["junk", "1:abc:def"])
-def test_a_tampered_confirmation_link_says_it_is_not_valid(client, token):
-    response = client.get(reverse("accounts:request-access-confirm", kwargs={"token": token}))
+def test_a_tampered_confirmation_link_says_it_is_not_valid(client, db, token):
+    link = reverse("accounts:request-access-confirm-link", kwargs={"token": token})
+
+    response = client.get(link, follow=True)
 
     assert response.status_code == 404 and b"not valid" in response.content
 
@@ -274,7 +277,8 @@ def test_the_person_accepts_the_approval_and_joins(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_access_request(awaiting, role=Role.SCHOOL_LEADER, actor=la_officer)
-    link = re.search(r"https://syslead\.test(/accounts/invitations/[^\s]+/)", mail.outbox[0].body).group(1)
+    emailed = re.search(r"https://syslead\.test(/accounts/invitations/[^\s]+/)", mail.outbox[0].body)[1]
+    link = opened(client, emailed)
 
     password = "a-long-unusual-phrase-42"
     client.post(link, {"full_name": "Rita Request", "new_password1": password, "new_password2": password})

@@ -15,6 +15,7 @@ from accounts.models import Invitation, Membership, User
 from accounts.queries import invitations_pending_for
 
 from ..factories import OrganisationFactory, UserFactory
+from ..links import opened
 
 NEW_PASSWORD = "a-long-unusual-phrase-42"
 
@@ -75,7 +76,7 @@ def test_a_new_person_sets_name_and_password_and_joins(
     client, invite, school_org, django_capture_on_commit_callbacks
 ):
     invite()
-    link = link_in(mail.outbox[0])
+    link = opened(client, link_in(mail.outbox[0]))
     mail.outbox.clear()
 
     page = client.get(link)
@@ -98,7 +99,7 @@ def test_a_new_person_sets_name_and_password_and_joins(
 
 def test_the_password_rules_apply_with_the_message_on_the_field(client, invite):
     invite()
-    link = link_in(mail.outbox[0])
+    link = opened(client, link_in(mail.outbox[0]))
 
     response = client.post(link, {"full_name": "Nia New", "new_password1": "short", "new_password2": "short"})
 
@@ -110,11 +111,12 @@ def test_the_password_rules_apply_with_the_message_on_the_field(client, invite):
 
 def test_a_used_link_says_so_and_whom_to_ask(client, invite):
     invite()
-    link = link_in(mail.outbox[0])
+    emailed = link_in(mail.outbox[0])
+    link = opened(client, emailed)
     client.post(link, {"full_name": "Nia New", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     client.logout()
 
-    response = client.get(link)
+    response = client.get(opened(client, emailed))
 
     assert response.status_code == 410
     assert b"already been used" in response.content
@@ -123,7 +125,7 @@ def test_a_used_link_says_so_and_whom_to_ask(client, invite):
 
 def test_an_expired_link_says_so_and_whom_to_ask(client, invite, settings):
     invite()
-    link = link_in(mail.outbox[0])
+    link = opened(client, link_in(mail.outbox[0]))
     Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
 
     response = client.get(link)
@@ -149,7 +151,7 @@ def test_a_tampered_link_says_it_is_not_valid(client, invite, tamper):
     invitation = invite()
     token = tamper(services.invitation_token(invitation))
 
-    response = client.get(reverse("accounts:invitation", kwargs={"token": token}))
+    response = client.get(reverse("accounts:invitation-link", kwargs={"token": token}), follow=True)
 
     assert response.status_code == 404
     assert b"not valid" in response.content
@@ -166,7 +168,7 @@ def test_a_link_signed_for_another_purpose_is_refused(invite):
 def test_someone_with_an_account_signs_in_then_accepts(client, invite, school_org):
     existing = UserFactory(email="new.teacher@home.example.org")
     invite()
-    link = link_in(mail.outbox[0])
+    link = opened(client, link_in(mail.outbox[0]))
 
     signed_out = client.get(link)
     assert b"Sign in to accept" in signed_out.content
@@ -182,7 +184,7 @@ def test_someone_with_an_account_signs_in_then_accepts(client, invite, school_or
 
 def test_a_signed_in_person_with_another_email_cannot_accept(client, invite, outsider):
     invite()
-    link = link_in(mail.outbox[0])
+    link = opened(client, link_in(mail.outbox[0]))
     client.force_login(outsider)
 
     assert b"but you are signed in as" in client.get(link).content
@@ -196,7 +198,7 @@ def test_a_signed_in_person_with_another_email_cannot_accept(client, invite, out
 def test_accepting_twice_makes_one_membership(client, invite, school_org):
     existing = UserFactory(email="new.teacher@home.example.org")
     invite()
-    link = link_in(mail.outbox[0])
+    link = opened(client, link_in(mail.outbox[0]))
     client.force_login(existing)
 
     client.post(link)
@@ -208,12 +210,13 @@ def test_accepting_twice_makes_one_membership(client, invite, school_org):
 
 def test_a_double_submitted_new_account_makes_one_user_and_one_membership(client, invite, school_org):
     invite()
-    link = link_in(mail.outbox[0])
+    emailed = link_in(mail.outbox[0])
+    link = opened(client, emailed)
     data = {"full_name": "Nia New", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
 
     first = client.post(link, data)
     client.logout()
-    second = client.post(link, data)
+    second = client.post(opened(client, emailed), data)
 
     assert first.status_code == 302 and second.status_code == 410
     assert User.objects.filter(email="new.teacher@home.example.org").count() == 1
@@ -278,14 +281,14 @@ def test_the_head_resends_a_pending_invitation_from_the_people_page(
     assert len(mail.outbox) == 1
     invitation.refresh_from_db()
     assert not invitation.is_expired
-    assert client.get(link_in(mail.outbox[0])).status_code == 200
+    assert client.get(opened(client, link_in(mail.outbox[0]))).status_code == 200
 
 
 def test_the_head_cancels_after_a_confirmation_page_and_the_link_stops_working(
     client, invite, head, school_org
 ):
     invitation = invite()
-    link = link_in(mail.outbox[0])
+    emailed = link_in(mail.outbox[0])
     client.force_login(head)
     url = reverse("accounts:invitation-cancel", args=[school_org.pk, invitation.pk])
 
@@ -295,7 +298,7 @@ def test_the_head_cancels_after_a_confirmation_page_and_the_link_stops_working(
 
     invitation.refresh_from_db()
     assert invitation.cancelled_at and invitation.cancelled_by == head
-    response = client.get(link)
+    response = client.get(opened(client, emailed))
     assert response.status_code == 410 and b"cancelled" in response.content
 
 

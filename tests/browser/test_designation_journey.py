@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from designations.choices import LeadershipRole
 from designations.models import Application, DesignationType, RefereeRequest
@@ -85,7 +85,7 @@ def apply(page: Page, base_url: str) -> None:
 
 def give_reference(page: Page, base_url: str) -> None:
     token = referee_token(RefereeRequest.objects.get(email="robin.referee@norfolk.demo"))
-    page.goto(f"{base_url}{reverse('applications:referee-response', args=[token])}")
+    page.goto(f"{base_url}{reverse('applications:referee-link', args=[token])}")
     page.get_by_label("I support this application").check()
     page.get_by_label("Your evidence of the applicant's impact").fill("Hilary turned round Cley Primary.")
     page.get_by_role("button", name="Send reference").click()
@@ -115,16 +115,16 @@ def assess_and_designate(page: Page, base_url: str) -> None:
 
 @pytest.mark.browser
 def test_a_headteacher_applies_and_an_administrator_designates_them(
-    live_server, page: Page, browser: Browser, lle_round_and_headteacher, national_admin
+    live_server, page: Page, new_page, lle_round_and_headteacher, national_admin
 ):
     _, headteacher = lle_round_and_headteacher
     sign_in(page, live_server.url, headteacher.email)
     apply(page, live_server.url)
 
-    referee_page = browser.new_context().new_page()
+    referee_page = new_page()
     give_reference(referee_page, live_server.url)
 
-    admin_page = browser.new_context().new_page()
+    admin_page = new_page()
     sign_in(admin_page, live_server.url, national_admin.email)
     assess_and_designate(admin_page, live_server.url)
 

@@ -5,6 +5,7 @@ import re
 from django.urls import reverse
 
 from designations.services.lifecycle import designate
+from tests.links import opened
 
 from .test_lifecycle import approved_application
 
@@ -32,14 +33,15 @@ def test_a_holder_without_a_password_is_asked_to_choose_one(
     message = next(m for m in mailoutbox if "Choose a password" in m.subject)
     assert message.to == [headteacher.email]
     assert "national leader of education" in message.body
-    link = re.search(r"https://syslead\.test(/accounts/set-password/[^\s]+/)", message.body).group(1)
+    emailed = re.search(r"https://syslead\.test(/accounts/set-password/[^\s]+/)", message.body).group(1)
+    link = opened(client, emailed)
     password = "a-long-unusual-phrase-42"
     response = client.post(link, {"new_password1": password, "new_password2": password})
     assert response.status_code == 302
     headteacher.refresh_from_db()
     assert headteacher.check_password(password)
     client.logout()
-    assert client.get(link).status_code == 410  # used once
+    assert client.get(emailed, follow=True).status_code == 410  # used once
 
 
 def test_a_holder_with_a_password_gets_only_the_designation_email(
@@ -59,6 +61,6 @@ def test_a_holder_with_a_password_gets_only_the_designation_email(
 
 
 def test_a_tampered_set_password_link_is_not_valid(client, db):
-    response = client.get(reverse("accounts:set-password", kwargs={"token": "nonsense"}))
+    response = client.get(reverse("accounts:set-password-link", kwargs={"token": "nonsense"}), follow=True)
 
     assert response.status_code == 404

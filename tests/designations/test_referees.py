@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core import mail, signing
+from django.urls import reverse
 from django.utils import timezone
 
 from designations.choices import ApplicationState, RefereeRecommendation
@@ -187,3 +188,28 @@ def test_the_token_is_never_logged(
 def test_sending_a_request_needs_a_named_referee(lle_application):
     with pytest.raises(DesignationError, match="Name a referee and give their email address first."):
         send_referee_request(lle_application)
+
+
+def test_the_emailed_link_moves_the_token_out_of_the_url_and_out_of_the_logs(
+    client, lle_application, complete_draft, headteacher, caplog, django_capture_on_commit_callbacks
+):
+    complete_draft(lle_application)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(lle_application, actor=headteacher)
+    to_referee = next(m for m in mail.outbox if m.to == ["robin.referee@norfolk.example.org"])
+    token = link_in(to_referee)
+    link = reverse("applications:referee-link", kwargs={"token": token})
+
+    with caplog.at_level(logging.DEBUG):
+        opened = client.get(link)
+        page = client.get(opened.url)
+        lle_application.referee_requests.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+        expired = client.get(client.get(link).url)
+
+    assert opened.status_code == 302
+    assert opened.url == reverse("applications:referee-response")
+    assert page.status_code == 200 and "Give a reference for" in page.content.decode()
+    assert expired.status_code == 410
+    # Django logs refused pages with their path ("Gone: /applications/reference/"): no token in it.
+    assert "Gone" in caplog.text
+    assert token not in caplog.text

@@ -14,6 +14,7 @@ from designations.services import record_assessment, submit, transition
 from designations.services.applications import referee_token
 from tests.factories import SchoolFactory, UserFactory
 from tests.factories.designations import EvidenceFileFactory, LeadershipPostFactory, SpecialismFactory
+from tests.links import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,9 @@ def submitted(lle_application, complete_draft) -> Application:
     return submit(application, actor=application.applicant)
 
 
-def referee_path(application: Application) -> str:
-    return url("referee-response", referee_token(application.referee_requests.get()))
+def referee_path(client, application: Application) -> str:
+    """The referee opens the emailed link; the page is then at a URL without the token."""
+    return opened(client, url("referee-link", referee_token(application.referee_requests.get())))
 
 
 # --- Rounds, eligibility and starting ------------------------------------------------------------
@@ -317,6 +319,7 @@ def test_evidence_is_downloaded_as_an_attachment_only_by_people_who_may_see_it(
         response = client.get(target)
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
+        assert "no-store" in response["Cache-Control"]
         assert b"".join(response.streaming_content) == b"Results for the last three years."
     client.force_login(outsider)
     assert client.get(target).status_code == 404
@@ -328,7 +331,7 @@ def test_evidence_is_downloaded_as_an_attachment_only_by_people_who_may_see_it(
 
 
 def test_the_referee_link_works_once(client, submitted):
-    target = referee_path(submitted)
+    target = referee_path(client, submitted)
 
     form = client.get(target)
     sent = client.post(target, {"recommendation": "support", "evidence": "She turned round two schools."})
@@ -342,7 +345,7 @@ def test_the_referee_link_works_once(client, submitted):
 
 
 def test_the_referee_form_validates(client, submitted):
-    response = client.post(referee_path(submitted), {"evidence": ""})
+    response = client.post(referee_path(client, submitted), {"evidence": ""})
 
     page = response.content.decode()
     assert "Select whether you support this application" in page
@@ -350,13 +353,13 @@ def test_the_referee_form_validates(client, submitted):
 
 
 def test_an_expired_referee_link_is_gone_and_a_bad_one_not_found(client, submitted):
-    target = referee_path(submitted)
+    target = referee_path(client, submitted)
     RefereeRequest.objects.filter(application=submitted).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
 
     expired = client.get(target)
-    bad = client.get(url("referee-response", referee_token(submitted.referee_requests.get()) + "x"))
+    bad = client.get(url("referee-link", referee_token(submitted.referee_requests.get()) + "x"), follow=True)
 
     assert expired.status_code == 410 and "expired" in expired.content.decode()
     assert bad.status_code == 404 and "not valid" in bad.content.decode()
@@ -366,7 +369,8 @@ def test_an_expired_referee_link_is_gone_and_a_bad_one_not_found(client, submitt
 
 
 def _answer_reference(client, application: Application) -> None:
-    client.post(referee_path(application), {"recommendation": "support", "evidence": "Strong impact."})
+    answer = {"recommendation": "support", "evidence": "Strong impact."}
+    client.post(referee_path(client, application), answer)
 
 
 def test_an_assessor_judges_a_criterion_and_the_result_is_recorded(client, submitted, national_admin):
