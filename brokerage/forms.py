@@ -6,13 +6,13 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from accounts.forms import GovukFormMixin, apply_govuk_classes
 from deployments.forms import add_service_error, text_area
 from designations.choices import BrokeringRule, HolderKind
 from designations.models import DesignationType, Specialism
+from govuk.forms import GovukDateField, date_parts  # noqa: F401 (date_parts: the request page)
 
 from .choices import Funder, PriorityReason
 from .errors import BrokerageError
@@ -71,57 +71,6 @@ def prepare_list_filter_form(form: forms.Form) -> None:
     form.fields["priority_reason"].choices = [("", "Any reason"), *PriorityReason.choices]
     form.fields["status"].widget = forms.CheckboxSelectMultiple(choices=form.fields["status"].choices)
     apply_govuk_classes(form)
-
-
-# --- a GOV.UK date input (day, month and year boxes) ------------------------------------------------
-
-DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
-
-
-class GovukDateWidget(forms.MultiWidget):
-    """Posts ``<name>_day``, ``<name>_month`` and ``<name>_year``; the page renders the boxes."""
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__({part: forms.TextInput() for part, _, _ in DATE_PARTS}, attrs)
-
-    def decompress(self, value: datetime.date | None) -> list:
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-
-class GovukDateField(forms.MultiValueField):
-    """A date typed as day, month and year, with the GOV.UK error messages."""
-
-    widget = GovukDateWidget
-
-    def __init__(self, label: str, **kwargs) -> None:
-        parts = tuple(forms.CharField(required=False) for _ in DATE_PARTS)
-        super().__init__(parts, label=label, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list: list) -> datetime.date | None:
-        values = [str(value or "").strip() for value in data_list]
-        if not any(values):
-            return None
-        missing = [name for (name, _, _), value in zip(DATE_PARTS, values, strict=True) if not value]
-        if missing:
-            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}")
-        day, month, year = values
-        if not all(value.isascii() and value.isdigit() for value in values) or len(year) != 4:
-            raise ValidationError(f"{self.label} must be a real date")
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(f"{self.label} must be a real date") from error
-
-
-def date_parts(bound_field: forms.BoundField) -> list[dict]:
-    """The day, month and year boxes of a GovukDateField, with what was typed or the initial date."""
-    value = bound_field.value()
-    if isinstance(value, datetime.date) or value is None:
-        value = bound_field.field.widget.decompress(value)
-    return [
-        {"name": name, "label": label, "width": width, "value": "" if part is None else part}
-        for (name, label, width), part in zip(DATE_PARTS, value, strict=True)
-    ]
 
 
 class SchoolSearchForm(GovukFormMixin, forms.Form):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "govuk",
     "accounts",
     "schools",
     "designations",

@@ -18,23 +18,22 @@ from django.utils import timezone
 from accounts.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
 from accounts.models import Organisation
 from brokerage.errors import BrokerageError
-from designations.forms import DATE_INPUT_FORMATS, govuk_date_input
+from govuk.forms import GovukDateField
 
 from .choices import AgreementMethod, ObjectiveOutcome, Party, Rag, RateBasis, StateReason, TimeBasis
 from .filters import DeploymentFilterSet
 from .models import Agreement, Objective, Unavailability
 
-DATE_HELP = "For example, 2026-03-27 or 27/03/2026"
+DATE_HELP = "For example, 27 3 2026"
 
 
-def date_field(label: str, *, required_message: str, required: bool = True, help_text: str = DATE_HELP):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=govuk_date_input(),
-        error_messages={"required": required_message, "invalid": f"{label} must be a real date"},
+def date_field(
+    label: str, *, required_message: str, required: bool = True, help_text: str = DATE_HELP, validators=()
+) -> GovukDateField:
+    """A GOV.UK date input (day, month and year boxes); ``validators`` are the model field's."""
+    return GovukDateField(
+        label, required=required, help_text=help_text, required_message=required_message,
+        validators=list(validators),
     )
 
 
