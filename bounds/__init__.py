@@ -147,3 +147,21 @@ class BoundedDecimalField(models.DecimalField):
         field = models.Field.formfield(self, **defaults)
         field.widget.attrs.setdefault("inputmode", "decimal")
         return field
+
+
+def first_error(error: ValidationError) -> tuple[str | None, str]:
+    """The field and message of the first problem a ``full_clean()`` found, for an app's error type."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            if problems:
+                return (None if field == "__all__" else field), problems[0]
+    return None, error.messages[0] if error.messages else "Check what you entered"
+
+
+def full_clean_fields(instance, fields=None) -> None:
+    """``full_clean()`` the instance's validators (only those of ``fields`` when given) and its
+    ``clean()``; uniqueness and constraints are left to the database and the services' locks."""
+    exclude = None
+    if fields is not None:
+        exclude = [f.name for f in instance._meta.fields if f.name not in set(fields)]
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)

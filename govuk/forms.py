@@ -23,7 +23,7 @@ class GovukDateWidget(forms.MultiWidget):
         super().__init__({part: forms.TextInput() for part, _, _ in DATE_PARTS}, attrs)
 
     def decompress(self, value: datetime.date | None) -> list:
-        return [value.day, value.month, value.year] if value else [None, None, None]
+        return [value.day, value.month, f"{value.year:04d}"] if value else [None, None, None]
 
     def value_from_datadict(self, data, files, name: str) -> list:
         if any(f"{name}_{part}" in data for part, _, _ in DATE_PARTS) or name not in data:

@@ -26,6 +26,7 @@ def test_the_day_month_and_year_boxes_make_a_date():
         ({"day_day": "31", "day_month": "2", "day_year": "2026"}, "Start date must be a real date"),
         ({"day_day": "1", "day_month": "1", "day_year": "1"}, "Start date must be a real date"),
         ({"day": "2026-02-31"}, "Start date must be a real date"),
+        ({"day_day": "1", "day_month": "1", "day_year": "99"}, "Start date must be a real date"),
     ],
 )
 def test_a_missing_or_impossible_date_is_refused_in_the_gov_uk_style(data, message):
