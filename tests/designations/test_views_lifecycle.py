@@ -597,7 +597,9 @@ def test_a_lead_of_two_teaching_schools_sees_both_pools(
 # --- the ranges of dates -----------------------------------------------------------------------
 
 
-def test_training_completed_in_1990_is_refused_with_the_earliest_date_allowed(client, national_admin, pool_sle):
+def test_training_completed_in_1990_is_refused_with_the_earliest_date_allowed(
+    client, national_admin, pool_sle
+):
     requirement = pool_sle.designation_type.training_requirements.get()
     client.force_login(national_admin)
     response = client.post(
@@ -605,7 +607,8 @@ def test_training_completed_in_1990_is_refused_with_the_earliest_date_allowed(cl
         {"requirement": requirement.pk, "completed_on": "1990-01-01"},
     )
     assert response.status_code == 200
-    assert "The completion date must be today or in the past, and no earlier than" in response.content.decode()
+    message = "The completion date must be today or in the past, and no earlier than"
+    assert message in response.content.decode()
     assert not TrainingRecord.objects.exists()
 
 
