@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -12,12 +10,12 @@ from accounts.forms import GovukFormMixin, apply_govuk_classes
 from deployments.forms import add_service_error, text_area
 from designations.choices import BrokeringRule, HolderKind
 from designations.models import DesignationType, Specialism
-from govuk.forms import GovukDateField, date_parts  # noqa: F401 (date_parts: the request page)
+from govuk.forms import date_parts, model_date_field  # noqa: F401 (date_parts: the request page)
 
 from .choices import Funder, PriorityReason
 from .errors import BrokerageError
 from .filters import SupportRequestFilterSet
-from .models import SHORTLIST_TEXT_MAX
+from .models import SHORTLIST_TEXT_MAX, SupportRequest
 from .rules import BROKER_KINDS_BY_RULE
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -95,9 +93,8 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         help_text="Who is asking for the support and usually funds it.",
         error_messages={"required": "Choose the commissioning organisation"},
     )
-    title = forms.CharField(
+    title = SupportRequest._meta.get_field("title").formfield(
         label="Title",
-        max_length=200,
         help_text="A short summary, for example ‘Maths leadership in key stage 2’.",
         error_messages={"required": "Enter a title"},
     )
@@ -126,17 +123,14 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         label="Why the school is a priority for support",
         help_text="Ticked from the school's data where it shows one; change them if you know better.",
     )
-    preferred_start_on = GovukDateField(
+    preferred_start_on = model_date_field(
+        SupportRequest,
+        "preferred_start_on",
         "Preferred start date",
-        required=False,
         help_text="For example, 27 3 2026. Leave it blank for as soon as possible.",
     )
-    budget = forms.DecimalField(
+    budget = SupportRequest._meta.get_field("budget").formfield(
         label="Budget (£)",
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
         error_messages={"invalid": "Budget must be an amount in pounds, like 4500"},
     )
@@ -191,9 +185,6 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("funded_by") == Funder.OTHER and not cleaned.get("funder_name"):
             self.add_error("funder_name", "Enter the name of the funder")
-        start = cleaned.get("preferred_start_on")
-        if start and start < datetime.date.today() - datetime.timedelta(days=366):
-            self.add_error("preferred_start_on", "The preferred start date must be in the last year or later")
         return cleaned
 
 

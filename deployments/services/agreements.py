@@ -23,7 +23,7 @@ from django.utils.text import get_valid_filename
 from brokerage import matching
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
-from brokerage.errors import BrokerageError, InvalidTransition
+from brokerage.errors import BrokerageError, InvalidTransition, validated
 from brokerage.models import ShortlistEntry, SupportRequest
 from brokerage.rules import may_broker_designation
 from designations.models import Designation
@@ -219,9 +219,8 @@ def save_draft(
     for name, value in terms.items():
         setattr(draft, name, value)
     draft.drafted_by = actor
-    draft.save()
-    draft.objectives.all().delete()
-    Objective.objects.bulk_create(
+    validated(draft, fields=[*terms, "deployment"])
+    new_objectives = [
         Objective(
             agreement=draft,
             order=number,
@@ -231,13 +230,35 @@ def save_draft(
             carried_from_id=o.carried_from_id,
         )
         for number, o in enumerate(objectives, start=1)
-    )
-    draft.staff.all().delete()
-    AgreementStaff.objects.bulk_create(
+    ]
+    new_staff = [
         AgreementStaff(agreement=draft, name=s.name, role=s.role, user_id=s.user_id, days=s.days)
         for s in staff
-    )
+    ]
+    # Objectives are due while the support lasts; staff days are within their range.
+    for number, objective in enumerate(new_objectives, start=1):
+        _validated_row(objective, ["description", "success_measure", "target_on"], "objectives", number)
+    for number, member in enumerate(new_staff, start=1):
+        _validated_row(member, ["name", "role", "days"], "staff", number)
+    with transaction.atomic():
+        draft.save()
+        draft.objectives.all().delete()
+        for objective in new_objectives:
+            objective.agreement = draft
+        Objective.objects.bulk_create(new_objectives)
+        draft.staff.all().delete()
+        for member in new_staff:
+            member.agreement = draft
+        AgreementStaff.objects.bulk_create(new_staff)
     return draft
+
+
+def _validated_row(row, fields: list[str], group: str, number: int) -> None:
+    """One objective or staff row checked by its model; the refusal names the row and its field."""
+    try:
+        validated(row, fields=fields)
+    except BrokerageError as error:
+        raise BrokerageError(f"{group[:-1].capitalize()} {number}: {error.message}", field=group) from error
 
 
 def start_new_version(deployment: Deployment, *, actor) -> Agreement:
