@@ -237,9 +237,10 @@ def save_draft(
     ]
     # Objectives are due while the support lasts; staff days are within their range.
     for number, objective in enumerate(new_objectives, start=1):
-        _validated_row(objective, ["description", "success_measure", "target_on"], "objectives", number)
+        fields = ["description", "success_measure", "target_on"]
+        _validated_row(objective, fields, "objectives", "Objective", number)
     for number, member in enumerate(new_staff, start=1):
-        _validated_row(member, ["name", "role", "days"], "staff", number)
+        _validated_row(member, ["name", "role", "days"], "staff", "Staff member", number)
     with transaction.atomic():
         draft.save()
         draft.objectives.all().delete()
@@ -253,12 +254,12 @@ def save_draft(
     return draft
 
 
-def _validated_row(row, fields: list[str], group: str, number: int) -> None:
-    """One objective or staff row checked by its model; the refusal names the row and its field."""
+def _validated_row(row, fields: list[str], group: str, name: str, number: int) -> None:
+    """One objective or staff row checked by its model; the refusal names the row."""
     try:
         validated(row, fields=fields)
     except BrokerageError as error:
-        raise BrokerageError(f"{group[:-1].capitalize()} {number}: {error.message}", field=group) from error
+        raise BrokerageError(f"{name} {number}: {error.message}", field=group) from error
 
 
 def start_new_version(deployment: Deployment, *, actor) -> Agreement:
