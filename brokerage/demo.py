@@ -182,7 +182,7 @@ def _deploy(
         ),
     ]
     agreement = deployment_services.save_draft(
-        deployment, actor=broker_user, terms=terms, objectives=objectives
+        deployment, actor=broker_user, terms=terms, objectives=objectives, drafted_on=min(starts_on, today)
     )
     deployment_services.send_for_agreement(agreement, actor=broker_user)
     if agree:

@@ -579,9 +579,4 @@ class UnavailabilityForm(GovukFormMixin, forms.ModelForm):
         labels = {"reason": "Reason (optional)"}
         help_texts = {"reason": "For example, parental leave. Brokers see this."}
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "The last day must be on or after the first day")
-        return cleaned
+    # The dates' order and range are Unavailability's own (its validators and clean()).

@@ -4,6 +4,7 @@ the records that keep the daily jobs from telling anyone twice."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -203,12 +204,15 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"Agreement v{self.version} for deployment {self.deployment_id}"
 
+    # The day the draft is made, when it is not today (the demo drafts its history); not stored.
+    drafted_on: datetime.date | None = None
+
     def clean(self) -> None:
         """From today (a later version may keep the start its deployment already has), ending on or
         after the start and within three years of it."""
         if self.starts_on is None or self.ends_on is None:
             return
-        today = timezone.localdate()
+        today = self.drafted_on or timezone.localdate()
         kept_start = self.deployment.starts_on if self.deployment_id else None
         if self.starts_on < today and self.starts_on != kept_start:
             raise ValidationError({"starts_on": "The start date must be today or in the future"})

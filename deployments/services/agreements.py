@@ -199,8 +199,11 @@ def save_draft(
     terms: dict,
     objectives: list[ObjectiveData],
     staff: list[StaffData] = (),
+    drafted_on: datetime.date | None = None,
 ) -> Agreement:
     """Create or replace the draft agreement (the next version when one is already agreed).
+
+    The start may not be before ``drafted_on`` (today unless given: the demo drafts its history).
 
     ``terms``: expected_impact, support_approach, school_participants, time_basis, days_per_week,
     total_days, starts_on, ends_on, rate_basis, day_rate, total_amount, payer, payee_school,
@@ -218,7 +221,7 @@ def save_draft(
         draft = Agreement(deployment=deployment, version=(latest.version + 1) if latest else 1)
     for name, value in terms.items():
         setattr(draft, name, value)
-    draft.drafted_by = actor
+    draft.drafted_by, draft.drafted_on = actor, drafted_on
     validated(draft, fields=[*terms, "deployment"])
     new_objectives = [
         Objective(

@@ -55,7 +55,7 @@ def agreement_data(deployment, *, objectives=2, days_per_week="1", weeks=2, **ex
         data |= {
             f"objectives-{number}-description": f"Objective {number + 1}: maths teaching is good",
             f"objectives-{number}-success_measure": "Most lessons observed are good",
-            f"objectives-{number}-target_on": (TODAY + datetime.timedelta(weeks=weeks)).isoformat(),
+            f"objectives-{number}-target_on": (TODAY + datetime.timedelta(weeks=weeks, days=-1)).isoformat(),
         }
     return data | extra
 
