@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from plaintext.fields import NameField, NotesField
+
 from .choices import (
     NATIONAL_KINDS,
     ROLES_BY_ORGANISATION_KIND,
@@ -50,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address."""
 
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=200)
+    full_name = NameField(max_length=200)
     phone = models.CharField(
         max_length=PHONE_MAX_LENGTH, blank=True, validators=[validate_uk_phone],
         help_text="A UK phone number, optional.",
@@ -112,7 +114,7 @@ class Organisation(models.Model):
     """A body people work for: a local authority, diocese, trust, school, national body..."""
 
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     local_authority = models.ForeignKey(
         "schools.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT,
         related_name="organisations",
@@ -215,7 +217,7 @@ class ApiToken(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'LA MIS sync'.")
+    name = NameField(max_length=100, help_text="What the token is for, e.g. 'LA MIS sync'.")
     prefix = models.CharField(max_length=8, editable=False)
     key_digest = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
@@ -273,7 +275,7 @@ class Invitation(models.Model):
     email = models.EmailField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=32, choices=Role.choices)
-    full_name = models.CharField(max_length=200, blank=True, help_text="The name to suggest, if known.")
+    full_name = NameField(max_length=200, blank=True, help_text="The name to suggest, if known.")
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -335,7 +337,7 @@ class AccessRequest(models.Model):
 
     CONFIRM_WITHIN = timedelta(days=2)
 
-    full_name = models.CharField(max_length=200)
+    full_name = NameField(max_length=200)
     email = models.EmailField()
     organisation_kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
     school = models.ForeignKey(
@@ -351,7 +353,7 @@ class AccessRequest(models.Model):
         "schools.Diocese", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     role = models.CharField("role wanted", max_length=32, choices=Role.choices)
-    reason = models.TextField(max_length=2000, help_text="Why the person needs access.")
+    reason = NotesField(max_length=2000, help_text="Why the person needs access.")
     state = models.CharField(
         max_length=32, choices=AccessRequestState.choices, default=AccessRequestState.UNCONFIRMED
     )
@@ -370,7 +372,7 @@ class AccessRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     granted_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
-    decline_reason = models.TextField(max_length=2000, blank=True)
+    decline_reason = NotesField(max_length=2000, blank=True)
     invitation = models.ForeignKey(
         Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_requests"
     )

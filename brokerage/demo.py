@@ -182,7 +182,7 @@ def _deploy(
         ),
     ]
     agreement = deployment_services.save_draft(
-        deployment, actor=broker_user, terms=terms, objectives=objectives
+        deployment, actor=broker_user, terms=terms, objectives=objectives, drafted_on=min(starts_on, today)
     )
     deployment_services.send_for_agreement(agreement, actor=broker_user)
     if agree:
@@ -218,14 +218,19 @@ def _review(
         deployment_services.Rating(o.pk, rag, "Notes of visit and pupil tracking (demo).")
         for o, rag in zip(objectives, rags, strict=False)
     ]
-    deployment_services.record_review(
+    next_review_on = today + datetime.timedelta(days=next_in_days)
+    review = deployment_services.record_review(
         deployment,
         actor=broker_user,
         reviewed_on=today - datetime.timedelta(days=14),
         ratings=ratings,
         summary="Good engagement from leaders (demo).",
-        next_review_on=today + datetime.timedelta(days=next_in_days),
+        next_review_on=max(next_review_on, today),
     )
+    if next_review_on < today:
+        # An overdue review for the demo: the review 14 days ago set it, and time has passed since.
+        type(review).objects.filter(pk=review.pk).update(next_review_on=next_review_on)
+        Deployment.objects.filter(pk=deployment.pk).update(next_review_on=next_review_on)
 
 
 @transaction.atomic

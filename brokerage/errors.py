@@ -19,3 +19,18 @@ class InvalidTransition(BrokerageError):
 
 class CapacityExceeded(BrokerageError):
     """The leader does not have the time (the message says by how much)."""
+
+
+def validated(instance, *, fields=None, rename: dict | None = None):
+    """Run the model's validators (``full_clean()``) before a service saves; a refusal is a
+    BrokerageError on the field at fault (``rename`` maps model fields to the form's names)."""
+    from django.core.exceptions import ValidationError
+
+    from bounds import first_error, full_clean_fields
+
+    try:
+        full_clean_fields(instance, fields)
+    except ValidationError as error:
+        field, message = first_error(error)
+        raise BrokerageError(message, field=(rename or {}).get(field, field)) from error
+    return instance

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from accounts.forms import GovukFormMixin, apply_govuk_classes
 from deployments.forms import add_service_error, text_area
 from designations.choices import BrokeringRule, HolderKind
 from designations.models import DesignationType, Specialism
+from govuk.forms import date_parts, model_date_field  # noqa: F401 (date_parts: the request page)
 
 from .choices import Funder, PriorityReason
 from .errors import BrokerageError
 from .filters import SupportRequestFilterSet
-from .models import SHORTLIST_TEXT_MAX
+from .models import SHORTLIST_TEXT_MAX, SupportRequest
 from .rules import BROKER_KINDS_BY_RULE
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -73,57 +71,6 @@ def prepare_list_filter_form(form: forms.Form) -> None:
     apply_govuk_classes(form)
 
 
-# --- a GOV.UK date input (day, month and year boxes) ------------------------------------------------
-
-DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
-
-
-class GovukDateWidget(forms.MultiWidget):
-    """Posts ``<name>_day``, ``<name>_month`` and ``<name>_year``; the page renders the boxes."""
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__({part: forms.TextInput() for part, _, _ in DATE_PARTS}, attrs)
-
-    def decompress(self, value: datetime.date | None) -> list:
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-
-class GovukDateField(forms.MultiValueField):
-    """A date typed as day, month and year, with the GOV.UK error messages."""
-
-    widget = GovukDateWidget
-
-    def __init__(self, label: str, **kwargs) -> None:
-        parts = tuple(forms.CharField(required=False) for _ in DATE_PARTS)
-        super().__init__(parts, label=label, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list: list) -> datetime.date | None:
-        values = [str(value or "").strip() for value in data_list]
-        if not any(values):
-            return None
-        missing = [name for (name, _, _), value in zip(DATE_PARTS, values, strict=True) if not value]
-        if missing:
-            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}")
-        day, month, year = values
-        if not all(value.isascii() and value.isdigit() for value in values) or len(year) != 4:
-            raise ValidationError(f"{self.label} must be a real date")
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(f"{self.label} must be a real date") from error
-
-
-def date_parts(bound_field: forms.BoundField) -> list[dict]:
-    """The day, month and year boxes of a GovukDateField, with what was typed or the initial date."""
-    value = bound_field.value()
-    if isinstance(value, datetime.date) or value is None:
-        value = bound_field.field.widget.decompress(value)
-    return [
-        {"name": name, "label": label, "width": width, "value": "" if part is None else part}
-        for (name, label, width), part in zip(DATE_PARTS, value, strict=True)
-    ]
-
-
 class SchoolSearchForm(GovukFormMixin, forms.Form):
     q = forms.CharField(
         label="School name or URN",
@@ -146,9 +93,8 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         help_text="Who is asking for the support and usually funds it.",
         error_messages={"required": "Choose the commissioning organisation"},
     )
-    title = forms.CharField(
+    title = SupportRequest._meta.get_field("title").formfield(
         label="Title",
-        max_length=200,
         help_text="A short summary, for example ‘Maths leadership in key stage 2’.",
         error_messages={"required": "Enter a title"},
     )
@@ -177,17 +123,14 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         label="Why the school is a priority for support",
         help_text="Ticked from the school's data where it shows one; change them if you know better.",
     )
-    preferred_start_on = GovukDateField(
+    preferred_start_on = model_date_field(
+        SupportRequest,
+        "preferred_start_on",
         "Preferred start date",
-        required=False,
         help_text="For example, 27 3 2026. Leave it blank for as soon as possible.",
     )
-    budget = forms.DecimalField(
+    budget = SupportRequest._meta.get_field("budget").formfield(
         label="Budget (£)",
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
         error_messages={"invalid": "Budget must be an amount in pounds, like 4500"},
     )
@@ -242,9 +185,6 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("funded_by") == Funder.OTHER and not cleaned.get("funder_name"):
             self.add_error("funder_name", "Enter the name of the funder")
-        start = cleaned.get("preferred_start_on")
-        if start and start < datetime.date.today() - datetime.timedelta(days=366):
-            self.add_error("preferred_start_on", "The preferred start date must be in the last year or later")
         return cleaned
 
 

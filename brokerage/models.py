@@ -4,13 +4,23 @@ shortlist, and professional partnerships between new heads and LLEs."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from bounds import BoundedDecimalField
+from plaintext.fields import NameField, NotesField
+
 from .choices import Funder, PartnershipStatus, RequestStatus, ShortlistStatus
+from .validators import (
+    ASSESSED_ON,
+    BUDGET,
+    PARTNERSHIP_HOURS,
+    PREFERRED_START,
+    SESSION_HELD_ON,
+    SESSION_HOURS,
+)
 
 
 class AlliancePartner(models.Model):
@@ -43,8 +53,8 @@ class RiskAssessment(models.Model):
     likely_good_outcomes = models.BooleanField("Is the school likely to have good outcomes?")
     effective_leadership = models.BooleanField("Does it have effective leadership and governance?")
     good_next_inspection = models.BooleanField("Is it likely to be good or better at its next inspection?")
-    notes = models.TextField(blank=True)
-    assessed_on = models.DateField()
+    notes = NotesField(blank=True)
+    assessed_on = models.DateField(validators=[ASSESSED_ON])
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -83,25 +93,25 @@ class SupportRequest(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    title = models.CharField(max_length=200, help_text="A short summary, e.g. 'Maths leadership in KS2'.")
+    title = NameField(max_length=200, help_text="A short summary, e.g. 'Maths leadership in KS2'.")
     needs = models.ManyToManyField(
         "designations.Specialism",
         related_name="support_requests",
         help_text="Areas the school needs support in.",
     )
-    needs_description = models.TextField(help_text="What the school needs, in the commissioner's words.")
+    needs_description = NotesField(help_text="What the school needs, in the commissioner's words.")
     designation_types = models.ManyToManyField(
         "designations.DesignationType",
         related_name="support_requests",
         help_text="The kinds of system leader wanted.",
     )
     priority_reasons = models.JSONField(default=list, blank=True)
-    preferred_start_on = models.DateField(null=True, blank=True)
-    budget = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    preferred_start_on = models.DateField(null=True, blank=True, validators=[PREFERRED_START])
+    budget = BoundedDecimalField(max_digits=10, decimal_places=2, null=True, blank=True, validators=[BUDGET])
     funded_by = models.CharField(max_length=20, choices=Funder.choices, default=Funder.COMMISSIONER)
-    funder_name = models.CharField(max_length=200, blank=True, help_text="When someone else funds it.")
+    funder_name = NameField(max_length=200, blank=True, help_text="When someone else funds it.")
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN)
-    status_reason = models.TextField(blank=True)
+    status_reason = NotesField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,7 +138,7 @@ class RequestTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    reason = NotesField(blank=True)
 
     class Meta:
         ordering = ["request", "at", "pk"]
@@ -151,12 +161,12 @@ class ShortlistEntry(models.Model):
     status = models.CharField(
         max_length=20, choices=ShortlistStatus.choices, default=ShortlistStatus.SHORTLISTED
     )
-    notes = models.TextField(
+    notes = NotesField(
         blank=True,
         max_length=SHORTLIST_TEXT_MAX,
         help_text="The broker's own working notes: only brokers see them.",
     )
-    decline_reason = models.TextField(
+    decline_reason = NotesField(
         blank=True, max_length=SHORTLIST_TEXT_MAX, help_text="Why the leader declined or is unavailable."
     )
     added_by = models.ForeignKey(
@@ -197,14 +207,14 @@ class ProfessionalPartnership(models.Model):
     status = models.CharField(
         max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.REQUESTED
     )
-    hours_agreed = models.DecimalField(
+    hours_agreed = BoundedDecimalField(
         max_digits=4,
         decimal_places=1,
         default=20,
-        validators=[MinValueValidator(20), MaxValueValidator(30)],
+        validators=[PARTNERSHIP_HOURS],
         help_text="Between 20 and 30 hours of coaching.",
     )
-    message = models.TextField(blank=True, help_text="What the new head would like help with.")
+    message = NotesField(blank=True, help_text="What the new head would like help with.")
     requested_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
@@ -232,11 +242,9 @@ class CoachingSession(models.Model):
     partnership = models.ForeignKey(
         ProfessionalPartnership, on_delete=models.CASCADE, related_name="sessions"
     )
-    held_on = models.DateField()
-    hours = models.DecimalField(
-        max_digits=4, decimal_places=2, validators=[MinValueValidator(0.25), MaxValueValidator(12)]
-    )
-    notes = models.TextField(blank=True)
+    held_on = models.DateField(validators=[SESSION_HELD_ON])
+    hours = BoundedDecimalField(max_digits=4, decimal_places=2, validators=[SESSION_HOURS])
+    notes = NotesField(blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

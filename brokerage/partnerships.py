@@ -25,7 +25,7 @@ from designations.models import Designation, LeadershipPost
 from schools.geography import GridPoint, squared_distance, within_distance
 
 from .choices import PartnershipStatus
-from .errors import BrokerageError
+from .errors import BrokerageError, validated
 from .models import CoachingSession, ProfessionalPartnership
 from .priority import new_head_post
 
@@ -191,13 +191,18 @@ def request_partnership(
         raise BrokerageError("You already have a professional partnership requested or under way")
     try:
         with transaction.atomic():
-            partnership = ProfessionalPartnership.objects.create(
-                new_head=new_head,
-                school=post.school,
-                partner=designation,
-                hours_agreed=hours,
-                message=message,
+            partnership = validated(
+                ProfessionalPartnership(
+                    new_head=new_head,
+                    school=post.school,
+                    partner=designation,
+                    hours_agreed=hours,
+                    message=message,
+                ),
+                fields=["hours_agreed", "message"],
+                rename={"hours_agreed": "hours"},
             )
+            partnership.save()
     except IntegrityError as error:
         raise BrokerageError("You already have a professional partnership requested or under way") from error
     transaction.on_commit(lambda: partnership_requested(partnership))
@@ -271,9 +276,10 @@ def log_session(
             f"{_hours(locked.hours_agreed)} hours agreed are left",
             field="hours",
         )
-    return CoachingSession.objects.create(
-        partnership=locked, held_on=held_on, hours=hours, notes=notes, logged_by=actor
-    )
+    session = CoachingSession(partnership=locked, held_on=held_on, hours=hours, notes=notes, logged_by=actor)
+    validated(session, fields=["held_on", "hours", "notes"])
+    session.save()
+    return session
 
 
 def complete(partnership: ProfessionalPartnership, *, actor, today: datetime.date) -> ProfessionalPartnership:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from schools.models import School
 from schools.queries import school_scope_filter
 
 from .choices import PriorityReason, RequestStatus, ShortlistStatus
-from .errors import BrokerageError, InvalidTransition
+from .errors import BrokerageError, InvalidTransition, validated
 from .models import AlliancePartner, RequestTransition, RiskAssessment, ShortlistEntry, SupportRequest
 from .rules import (
     COMMISSIONING_KINDS,
@@ -162,7 +161,7 @@ def raise_request(
         priority_reasons=list(priority_reasons),
         actor=actor,
     )
-    request = SupportRequest.objects.create(
+    request = SupportRequest(
         school=school,
         commissioner=commissioner,
         broker=broker,
@@ -175,6 +174,8 @@ def raise_request(
         funded_by=funded_by,
         funder_name=funder_name,
     )
+    validated(request, fields=["title", "needs_description", "preferred_start_on", "budget", "funder_name"])
+    request.save()
     request.designation_types.set(designation_types)
     request.needs.set(needs)
     from . import emails
@@ -203,6 +204,7 @@ def change_status(request: SupportRequest, to_status: str, *, actor, reason: str
             reason=reason,
         )
         request.status, request.status_reason = to_status, reason
+        validated(request, fields=["status_reason"], rename={"status_reason": "reason"})
         request.save(update_fields=["status", "status_reason", "updated_at"])
         if to_status in {Status.WITHDRAWN, Status.CLOSED}:
             request_ending.send(sender=SupportRequest, request=request, actor=actor, reason=reason)
@@ -257,9 +259,11 @@ def shortlist(request: SupportRequest, designation: Designation, *, actor, notes
             raise InvalidTransition(f"This request is {locked.get_status_display().lower()}.")
         try:
             with transaction.atomic():
-                entry = ShortlistEntry.objects.create(
-                    request=request, designation=designation, added_by=actor, notes=notes
+                entry = validated(
+                    ShortlistEntry(request=request, designation=designation, added_by=actor, notes=notes),
+                    fields=["notes"],
                 )
+                entry.save()
         except IntegrityError as error:
             raise BrokerageError(f"{designation.holder} is already on the shortlist.") from error
         if locked.status == Status.OPEN:
@@ -268,11 +272,7 @@ def shortlist(request: SupportRequest, designation: Designation, *, actor, notes
 
 
 def _save_entry(entry: ShortlistEntry, fields: list[str]) -> ShortlistEntry:
-    try:
-        entry.full_clean(exclude=["request", "designation", "added_by"], validate_unique=False)
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise BrokerageError(messages[0], field={"decline_reason": "reason"}.get(field, field)) from error
+    validated(entry, fields=["notes", "decline_reason"], rename={"decline_reason": "reason"})
     entry.save(update_fields=fields)
     return entry
 
@@ -337,7 +337,7 @@ def record_risk_assessment(
     }
     if school.local_authority_id not in authorities:
         raise BrokerageError("You can only assess schools in your own local authority.")
-    return RiskAssessment.objects.create(
+    assessment = RiskAssessment(
         school=school,
         assessed_by=actor,
         assessed_on=assessed_on or timezone.localdate(),
@@ -346,3 +346,6 @@ def record_risk_assessment(
         good_next_inspection=good_next_inspection,
         notes=notes,
     )
+    validated(assessment, fields=["assessed_on", "notes"])
+    assessment.save()
+    return assessment

@@ -27,7 +27,7 @@ from submissions.views import SubmitOnceMixin
 from . import partnerships
 from .choices import PartnershipStatus
 from .errors import BrokerageError
-from .models import ProfessionalPartnership
+from .models import CoachingSession, ProfessionalPartnership
 
 NAV = {"active_nav": "partners"}
 PER_PAGE = 20
@@ -92,9 +92,15 @@ class RequestForm(GovukFormMixin, forms.Form):
 
 
 class SessionForm(GovukFormMixin, forms.Form):
-    held_on = date_field("Date of the session", required_message="Enter the date of the session")
-    hours = hours_field(
-        "Hours", help_text="For example, 1.5.", min_value=Decimal("0.25"), max_value=Decimal(12)
+    held_on = date_field(
+        "Date of the session", required_message="Enter the date of the session",
+        validators=CoachingSession._meta.get_field("held_on").validators,
+    )
+    hours = CoachingSession._meta.get_field("hours").formfield(
+        label="Hours",
+        help_text="In quarter hours, for example 1.5.",
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+        error_messages={"required": "Enter the hours", "invalid": "Hours must be a number, like 1.5"},
     )
     notes = text_area("Notes", required=False, help_text="What you covered (optional).")
 

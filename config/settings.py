@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "submissions",
     "csp",
+    "govuk",
     "accounts",
     "schools",
     "designations",

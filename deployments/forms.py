@@ -7,7 +7,6 @@ views add their refusals to the form (on the field the service names, else above
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -18,50 +17,76 @@ from django.utils import timezone
 from accounts.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
 from accounts.models import Organisation
 from brokerage.errors import BrokerageError
-from designations.forms import DATE_INPUT_FORMATS, govuk_date_input
+from govuk.forms import GovukDateField
+from plaintext.fields import NOTES_MAX_LENGTH, too_long_message
 
 from .choices import AgreementMethod, ObjectiveOutcome, Party, Rag, RateBasis, StateReason, TimeBasis
 from .filters import DeploymentFilterSet
-from .models import Agreement, Objective, Unavailability
+from .models import (
+    Agreement,
+    AgreementStaff,
+    FinalEvaluation,
+    Objective,
+    ProgressReview,
+    TimeEntry,
+    Unavailability,
+    Variation,
+)
 
-DATE_HELP = "For example, 2026-03-27 or 27/03/2026"
+DATE_HELP = "For example, 27 3 2026"
 
 
-def date_field(label: str, *, required_message: str, required: bool = True, help_text: str = DATE_HELP):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=govuk_date_input(),
-        error_messages={"required": required_message, "invalid": f"{label} must be a real date"},
+def date_field(
+    label: str, *, required_message: str, required: bool = True, help_text: str = DATE_HELP, validators=()
+) -> GovukDateField:
+    """A GOV.UK date input (day, month and year boxes); ``validators`` are the model field's."""
+    return GovukDateField(
+        label, required=required, help_text=help_text, required_message=required_message,
+        validators=list(validators),
     )
 
 
-def days_field(label: str, *, required: bool = True, help_text: str = "", max_digits: int = 5, places=1):
-    return forms.DecimalField(
+def model_days_field(
+    model, name: str, label: str, *, required: bool = True, help_text: str = "", step: str = "0.5"
+) -> forms.DecimalField:
+    """A number box for a model's bounded decimal field: its range and message are the model's."""
+    return model._meta.get_field(name).formfield(
         label=label,
         required=required,
         help_text=help_text,
-        max_digits=max_digits,
-        decimal_places=places,
-        widget=forms.NumberInput(attrs={"step": "0.5" if places == 1 else "0.25", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": step, "inputmode": "decimal"}),
         error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"{label} must be a number, like 1.5",
+            "required": f"Enter the {label.lower().removesuffix(' (optional)')}",
+            "invalid": f"{label.removesuffix(' (optional)')} must be a number, like 1.5",
         },
     )
 
 
+def model_validators(model, name: str) -> list:
+    return list(model._meta.get_field(name).validators)
+
+
 def text_area(
-    label: str, *, required: bool = True, help_text: str = "", rows: int = 4, required_message: str = ""
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    rows: int = 4,
+    required_message: str = "",
+    max_length: int = NOTES_MAX_LENGTH,
 ) -> forms.CharField:
+    """A multi-line answer, bounded like the model's NotesField it is saved in."""
+    name = label.removesuffix(" (optional)")
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
+        max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": required_message or f"Enter the {label.lower()}"},
+        error_messages={
+            "required": required_message or f"Enter the {label.lower()}",
+            "max_length": too_long_message(name, max_length),
+        },
     )
 
 
@@ -131,33 +156,35 @@ class AgreementTermsForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the time is agreed"},
     )
-    days_per_week = days_field(
-        "Days a week", required=False, help_text="If the time is agreed in days a week"
+    days_per_week = model_days_field(
+        Agreement, "days_per_week", "Days a week", required=False, step="0.25",
+        help_text="If the time is agreed in days a week: from 0.25 to 5, in quarter days",
     )
-    total_days = days_field("Total days", required=False, help_text="If the time is agreed as total days")
-    starts_on = date_field("Start date", required_message="Enter the start date")
-    ends_on = date_field("End date", required_message="Enter the end date")
+    total_days = model_days_field(
+        Agreement, "total_days", "Total days", required=False, help_text="If the time is agreed as total days"
+    )
+    starts_on = date_field(
+        "Start date", required_message="Enter the start date",
+        validators=model_validators(Agreement, "starts_on"),
+    )
+    ends_on = date_field(
+        "End date", required_message="Enter the end date", validators=model_validators(Agreement, "ends_on")
+    )
     rate_basis = forms.ChoiceField(
         label="How is the support paid for?",
         choices=RateBasis.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the support is paid for"},
     )
-    day_rate = forms.DecimalField(
+    day_rate = Agreement._meta.get_field("day_rate").formfield(
         label="Day rate (£)",
         required=False,
-        max_digits=8,
-        decimal_places=2,
-        min_value=0,
         help_text="If paid at a day rate",
         error_messages={"invalid": "Day rate must be an amount, like 450"},
     )
-    total_amount = forms.DecimalField(
+    total_amount = Agreement._meta.get_field("total_amount").formfield(
         label="Total amount (£)",
         required=False,
-        max_digits=10,
-        decimal_places=2,
-        min_value=0,
         help_text="If paid as a total",
         error_messages={"invalid": "Total amount must be an amount, like 5000"},
     )
@@ -240,7 +267,10 @@ class ObjectiveForm(GovukFormMixin, forms.Form):
     success_measure = text_area(
         "Success measure", help_text="How everyone will know it has been met.", rows=2
     )
-    target_on = date_field("Target date", required_message="Enter the target date")
+    target_on = date_field(
+        "Target date", required_message="Enter the target date",
+        validators=model_validators(Objective, "target_on"),
+    )
     carried_from = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -253,7 +283,7 @@ class StaffForm(GovukFormMixin, forms.Form):
         help_text="Their account's email address, if they log their own time",
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
-    days = days_field("Days (optional)", required=False)
+    days = model_days_field(AgreementStaff, "days", "Days (optional)", required=False)
 
     def clean_email(self) -> str:
         email = self.cleaned_data.get("email", "").strip().lower()
@@ -369,25 +399,21 @@ class RecordOutsideAgreementForm(GovukFormMixin, forms.Form):
 
 
 class TimeEntryForm(GovukFormMixin, forms.Form):
-    worked_on = date_field("Date worked", required_message="Enter the date you worked")
-    days = forms.DecimalField(
-        label="Days",
-        max_digits=3,
-        decimal_places=2,
-        min_value=Decimal("0.25"),
-        help_text="In quarter days: for example, 0.5 for a morning",
-        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter the days worked",
-            "invalid": "Days must be a number, like 0.5",
-            "min_value": "Days must be at least 0.25",
-        },
+    worked_on = date_field(
+        "Date worked", required_message="Enter the date you worked",
+        validators=model_validators(TimeEntry, "worked_on"),
+    )
+    days = model_days_field(
+        TimeEntry, "days", "Days", step="0.25",
+        help_text="In quarter days, at most 1 a day: for example, 0.5 for a morning",
     )
     note = text_area("What you did (optional)", required=False, rows=3)
 
 
 class VariationForm(GovukFormMixin, forms.Form):
-    extra_days = days_field("Extra days", help_text="Beyond the days agreed, for example 2")
+    extra_days = model_days_field(
+        Variation, "extra_days", "Extra days", help_text="Beyond the days agreed, for example 2"
+    )
     reason = text_area("Why are more days needed?", rows=4, required_message="Say why more days are needed")
 
 
@@ -403,10 +429,14 @@ def rag_field() -> forms.ChoiceField:
 class ReviewForm(GovukFormMixin, forms.Form):
     """A progress review: a RAG rating and evidence for each objective of the agreed version."""
 
-    reviewed_on = date_field("Date of the review", required_message="Enter the date of the review")
+    reviewed_on = date_field(
+        "Date of the review", required_message="Enter the date of the review",
+        validators=model_validators(ProgressReview, "reviewed_on"),
+    )
     summary = text_area("Summary (optional)", required=False, rows=4)
     next_review_on = date_field(
-        "Next review (optional)", required=False, required_message="", help_text="Leave blank if none is due"
+        "Next review (optional)", required=False, required_message="", help_text="Leave blank if none is due",
+        validators=model_validators(ProgressReview, "next_review_on"),
     )
 
     def __init__(self, *args, objectives: list[Objective], **kwargs) -> None:
@@ -449,7 +479,10 @@ class EvaluationForm(GovukFormMixin, forms.Form):
     capacity_built = text_area(
         "Capacity built (optional)", required=False, help_text="How the school's own leadership grew.", rows=4
     )
-    evaluated_on = date_field("Date of the evaluation", required_message="Enter the date of the evaluation")
+    evaluated_on = date_field(
+        "Date of the evaluation", required_message="Enter the date of the evaluation",
+        validators=model_validators(FinalEvaluation, "evaluated_on"),
+    )
 
     def __init__(self, *args, objectives: list[Objective], **kwargs) -> None:
         self.objectives = objectives
@@ -484,10 +517,28 @@ class StateChangeForm(GovukFormMixin, forms.Form):
     )
     note = text_area("Note (optional)", required=False, rows=4)
 
+    confirm = forms.BooleanField(required=False, label="")
+
     def __init__(
-        self, *args, needs_reason: bool, needs_note: bool, note_label: str, note_message: str = "", **kwargs
+        self,
+        *args,
+        needs_reason: bool,
+        needs_note: bool,
+        note_label: str,
+        note_message: str = "",
+        confirm_label: str = "",
+        confirm_message: str = "",
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if confirm_label:
+            # A final step (finishing the support) asks "are you sure?": a box to tick.
+            self.fields["confirm"].required = True
+            self.fields["confirm"].label = confirm_label
+            self.fields["confirm"].error_messages["required"] = confirm_message
+            self["confirm"].label = confirm_label
+        else:
+            del self.fields["confirm"]
         self.needs_reason, self.needs_note = needs_reason, needs_note
         self.note_message = note_message or "Enter a note"
         if not needs_reason:
@@ -511,20 +562,14 @@ class StateChangeForm(GovukFormMixin, forms.Form):
 class UnavailabilityForm(GovukFormMixin, forms.ModelForm):
     starts_on = date_field("From", required_message="Enter the first day you are unavailable")
     ends_on = date_field("To", required_message="Enter the last day you are unavailable")
-    days_per_week_available = forms.DecimalField(
+    days_per_week_available = Unavailability._meta.get_field("days_per_week_available").formfield(
         label="Days a week you can still give",
-        min_value=0,
-        max_value=5,
-        max_digits=3,
-        decimal_places=1,
         initial=0,
-        help_text="0 if you cannot give any time in this period",
+        help_text="0 if you cannot give any time in this period, in half days",
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
         error_messages={
             "required": "Enter the days a week you can still give (0 for none)",
             "invalid": "Days a week must be a number, like 0.5",
-            "min_value": "Days a week cannot be less than 0",
-            "max_value": "Days a week must be 5 or fewer",
         },
     )
 
@@ -534,9 +579,4 @@ class UnavailabilityForm(GovukFormMixin, forms.ModelForm):
         labels = {"reason": "Reason (optional)"}
         help_texts = {"reason": "For example, parental leave. Brokers see this."}
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "The last day must be on or after the first day")
-        return cleaned
+    # The dates' order and range are Unavailability's own (its validators and clean()).

@@ -4,13 +4,18 @@ the records that keep the daily jobs from telling anyone twice."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from bounds import BoundedDecimalField, long_date
+from plaintext.fields import NameField, NotesField
 
 from .choices import (
     LIVE_STATES,
@@ -26,6 +31,27 @@ from .choices import (
     ReminderKind,
     StateReason,
     TimeBasis,
+)
+from .validators import (
+    AGREED_ON,
+    AGREEMENT_ENDS,
+    AGREEMENT_LONGEST_DAYS,
+    AGREEMENT_STARTS,
+    AVAILABLE_DAYS,
+    DAY_RATE,
+    DAYS_PER_WEEK,
+    EVALUATED_ON,
+    EXTRA_DAYS,
+    NEXT_REVIEW_ON,
+    REVIEWED_ON,
+    STAFF_DAYS,
+    TARGET_ON,
+    TIME_LOGGED,
+    TOTAL_AMOUNT,
+    TOTAL_DAYS,
+    UNAVAILABLE_FROM,
+    UNAVAILABLE_TO,
+    WORKED_ON,
 )
 
 
@@ -57,11 +83,11 @@ class Deployment(models.Model):
     broker = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=30, choices=DeploymentState.choices, default=DeploymentState.PROPOSED)
     state_reason = models.CharField(max_length=30, choices=StateReason.choices, blank=True)
-    state_note = models.TextField(blank=True)
+    state_note = NotesField(blank=True)
     # Copied from the agreed agreement, so lists, capacity and the jobs need no join.
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
-    days_per_week = models.DecimalField(max_digits=3, decimal_places=1, default=0)
+    days_per_week = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     days_agreed = models.DecimalField(max_digits=6, decimal_places=1, default=0)
     next_review_on = models.DateField(null=True, blank=True)
     last_time_logged_on = models.DateField(null=True, blank=True)
@@ -98,7 +124,7 @@ class DeploymentTransition(models.Model):
     from_state = models.CharField(max_length=30, choices=DeploymentState.choices)
     to_state = models.CharField(max_length=30, choices=DeploymentState.choices)
     reason = models.CharField(max_length=30, choices=StateReason.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = NotesField(blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -118,23 +144,28 @@ class Agreement(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="agreements")
     version = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
-    expected_impact = models.TextField()
-    support_approach = models.TextField()
-    school_participants = models.TextField(
+    expected_impact = NotesField()
+    support_approach = NotesField()
+    school_participants = NotesField(
+        max_length=2000,
         help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'."
     )
     time_basis = models.CharField(max_length=20, choices=TimeBasis.choices, default=TimeBasis.DAYS_PER_WEEK)
-    days_per_week = models.DecimalField(
-        max_digits=3, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(Decimal("0.1"))]
+    days_per_week = BoundedDecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True, validators=[DAYS_PER_WEEK]
     )
-    total_days = models.DecimalField(
-        max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(Decimal("0.5"))]
+    total_days = BoundedDecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, validators=[TOTAL_DAYS]
     )
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    starts_on = models.DateField(validators=[AGREEMENT_STARTS])
+    ends_on = models.DateField(validators=[AGREEMENT_ENDS])
     rate_basis = models.CharField(max_length=20, choices=RateBasis.choices, default=RateBasis.DAY_RATE)
-    day_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    total_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    day_rate = BoundedDecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, validators=[DAY_RATE]
+    )
+    total_amount = BoundedDecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[TOTAL_AMOUNT]
+    )
     payer = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", help_text="Who pays."
     )
@@ -144,7 +175,7 @@ class Agreement(models.Model):
         related_name="+",
         help_text="Always the leader's school (or its national support school): never a person.",
     )
-    backfill_note = models.TextField(blank=True, help_text="Backfill or supply cover reimbursed, if any.")
+    backfill_note = NotesField(blank=True, help_text="Backfill or supply cover reimbursed, if any.")
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -173,6 +204,23 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"Agreement v{self.version} for deployment {self.deployment_id}"
 
+    # The day the draft is made, when it is not today (the demo drafts its history); not stored.
+    drafted_on: datetime.date | None = None
+
+    def clean(self) -> None:
+        """From today (a later version may keep the start its deployment already has), ending on or
+        after the start and within three years of it."""
+        if self.starts_on is None or self.ends_on is None:
+            return
+        today = self.drafted_on or timezone.localdate()
+        kept_start = self.deployment.starts_on if self.deployment_id else None
+        if self.starts_on < today and self.starts_on != kept_start:
+            raise ValidationError({"starts_on": "The start date must be today or in the future"})
+        if self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end date must be on or after the start date"})
+        if (self.ends_on - self.starts_on).days > AGREEMENT_LONGEST_DAYS:
+            raise ValidationError({"ends_on": "The support must end within three years of its start"})
+
     @property
     def weeks(self) -> Decimal:
         return Decimal((self.ends_on - self.starts_on).days + 1) / 7
@@ -200,9 +248,9 @@ class Agreement(models.Model):
 class Objective(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="objectives")
     order = models.PositiveSmallIntegerField(default=0)
-    description = models.TextField()
-    success_measure = models.TextField(help_text="How everyone will know it has been met.")
-    target_on = models.DateField()
+    description = NotesField(max_length=2000)
+    success_measure = NotesField(max_length=2000, help_text="How everyone will know it has been met.")
+    target_on = models.DateField(validators=[TARGET_ON])
     carried_from = models.ForeignKey(
         "self",
         null=True,
@@ -218,13 +266,29 @@ class Objective(models.Model):
     def __str__(self) -> str:
         return self.description[:80]
 
+    def clean(self) -> None:
+        try:
+            agreement = self.agreement  # the draft's terms, saved or not yet
+        except ObjectDoesNotExist:
+            agreement = None
+        if agreement is None or self.target_on is None or agreement.starts_on is None:
+            return
+        if not agreement.starts_on <= self.target_on <= agreement.ends_on:
+            raise ValidationError(
+                {
+                    "target_on": "The target date must be between "
+                    f"{long_date(agreement.starts_on)} and {long_date(agreement.ends_on)}, "
+                    "while the support lasts"
+                }
+            )
+
 
 class AgreementStaff(models.Model):
     """Staff of the leader's school who also take part (an NLE's NSS staff, an LLE's deputy)."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="staff")
-    name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200)
+    name = NameField(max_length=200)
+    role = NameField(max_length=200)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -233,7 +297,7 @@ class AgreementStaff(models.Model):
         related_name="+",
         help_text="Their account, if they log their own time.",
     )
-    days = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    days = BoundedDecimalField(max_digits=5, decimal_places=1, null=True, blank=True, validators=[STAFF_DAYS])
 
     class Meta:
         ordering = ["agreement", "name"]
@@ -275,9 +339,9 @@ class RecordedSignoff(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="recorded_signoffs")
     party = models.CharField(max_length=20, choices=Party.choices)
-    agreed_by_name = models.CharField("Who agreed", max_length=200)
-    agreed_by_role = models.CharField("Their role", max_length=200)
-    agreed_on = models.DateField("When they agreed")
+    agreed_by_name = NameField("Who agreed", max_length=200)
+    agreed_by_role = NameField("Their role", max_length=200)
+    agreed_on = models.DateField("When they agreed", validators=[AGREED_ON])
     method = models.CharField("How they agreed", max_length=20, choices=AgreementMethod.choices)
     copy = models.FileField(upload_to=recorded_copy_path, blank=True, max_length=300)
     copy_name = models.CharField(max_length=255, blank=True)
@@ -322,11 +386,9 @@ class RecordedSignoff(models.Model):
 class TimeEntry(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="time_entries")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    worked_on = models.DateField()
-    days = models.DecimalField(
-        max_digits=3, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
-    )
-    note = models.TextField(blank=True)
+    worked_on = models.DateField(validators=[WORKED_ON])
+    days = BoundedDecimalField(max_digits=3, decimal_places=2, validators=[TIME_LOGGED])
+    note = NotesField(blank=True, max_length=2000)
     logged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -341,10 +403,8 @@ class Variation(models.Model):
     """Extra days agreed beyond the agreement, which lets more time be logged."""
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="variations")
-    extra_days = models.DecimalField(
-        max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
-    )
-    reason = models.TextField()
+    extra_days = BoundedDecimalField(max_digits=5, decimal_places=1, validators=[EXTRA_DAYS])
+    reason = NotesField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -359,9 +419,9 @@ class Variation(models.Model):
 
 class ProgressReview(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="reviews")
-    reviewed_on = models.DateField()
-    summary = models.TextField(blank=True)
-    next_review_on = models.DateField(null=True, blank=True)
+    reviewed_on = models.DateField(validators=[REVIEWED_ON])
+    summary = NotesField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True, validators=[NEXT_REVIEW_ON])
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -378,7 +438,7 @@ class ObjectiveProgress(models.Model):
     review = models.ForeignKey(ProgressReview, on_delete=models.CASCADE, related_name="progress")
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="progress")
     rag = models.CharField(max_length=10, choices=Rag.choices)
-    evidence = models.TextField()
+    evidence = NotesField()
 
     class Meta:
         ordering = ["review", "objective__order"]
@@ -394,15 +454,23 @@ class ObjectiveProgress(models.Model):
 
 class FinalEvaluation(models.Model):
     deployment = models.OneToOneField(Deployment, on_delete=models.CASCADE, related_name="final_evaluation")
-    impact = models.TextField(help_text="The impact of the support, with evidence.")
-    capacity_built = models.TextField(blank=True, help_text="How the school's own leadership grew.")
-    evaluated_on = models.DateField()
+    impact = NotesField(help_text="The impact of the support, with evidence.")
+    capacity_built = NotesField(blank=True, help_text="How the school's own leadership grew.")
+    evaluated_on = models.DateField(validators=[EVALUATED_ON])
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     def __str__(self) -> str:
         return f"Final evaluation of deployment {self.deployment_id}"
+
+    def clean(self) -> None:
+        starts_on = self.deployment.starts_on if self.deployment_id else None
+        if starts_on and self.evaluated_on and self.evaluated_on < starts_on:
+            raise ValidationError(
+                {"evaluated_on": f"The date of the evaluation must be on or after {long_date(starts_on)}, "
+                 "when the support started"}
+            )
 
 
 class ObjectiveOutcomeRecord(models.Model):
@@ -425,15 +493,16 @@ class Unavailability(models.Model):
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailability"
     )
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    days_per_week_available = models.DecimalField(
+    starts_on = models.DateField(validators=[UNAVAILABLE_FROM])
+    ends_on = models.DateField(validators=[UNAVAILABLE_TO])
+    days_per_week_available = BoundedDecimalField(
         max_digits=3,
         decimal_places=1,
         default=0,
+        validators=[AVAILABLE_DAYS],
         help_text="Days a week they can still give in this period (0 for none).",
     )
-    reason = models.CharField(max_length=200, blank=True)
+    reason = NameField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["leader", "starts_on"]
@@ -446,6 +515,10 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} unavailable {self.starts_on}–{self.ends_on}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day must be on or after the first day"})
 
 
 class ReviewReminder(models.Model):

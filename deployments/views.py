@@ -111,6 +111,8 @@ STATE_ACTIONS: dict[str, dict] = {
         "note_label": "Note (optional)",
         "done": "Support has finished: the final evaluation is due.",
         "warning": False,
+        "confirm": "Yes, support has finished: no more time can be logged",
+        "confirm_message": "Confirm that support has finished",
     },
     "end-early": {
         "to": State.ENDED_EARLY,
@@ -940,6 +942,8 @@ class StateChangeView(DeploymentFormView):
             "needs_note": self.action["needs_note"],
             "note_label": self.action["note_label"],
             "note_message": self.action.get("note_message", ""),
+            "confirm_label": self.action.get("confirm", ""),
+            "confirm_message": self.action.get("confirm_message", ""),
         }
 
     def get_context_data(self, **kwargs) -> dict:

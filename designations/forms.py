@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django import forms
 from django.db.models import QuerySet
@@ -11,6 +10,8 @@ from django.db.models import QuerySet
 from accounts.choices import OrganisationKind
 from accounts.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
 from accounts.models import Organisation
+from govuk.forms import model_date_field
+from schools.choices import Region
 from schools.models import LocalAuthority
 
 from .choices import CriterionCheck, DesignatingBody, LeadershipRole
@@ -50,10 +51,6 @@ def drop_blank_radio_choices(form: forms.BaseForm, *names: str) -> None:
     for name in names:
         field = form.fields[name]
         field.choices = [(value, label) for value, label in field.choices if value != ""]
-
-
-def govuk_date_input() -> forms.DateInput:
-    return forms.DateInput(format="%Y-%m-%d", attrs={"class": "govuk-input govuk-input--width-10"})
 
 
 class DesignationTypeForm(GovukFormMixin, forms.ModelForm):
@@ -164,19 +161,14 @@ def teaching_schools() -> QuerySet[Organisation]:
 
 
 class ApplicationRoundForm(GovukFormMixin, forms.ModelForm):
-    opens_on = forms.DateField(
-        label="Opens on", input_formats=DATE_INPUT_FORMATS, widget=govuk_date_input(),
-        help_text="For example, 2026-09-01", error_messages={
-            "required": "Enter the date the round opens",
-            "invalid": "Enter the date as, for example, 2026-09-01",
-        },
+    opens_on = model_date_field(
+        ApplicationRound, "opens_on", "Opens on", help_text="For example, 1 9 2026",
+        required_message="Enter the date the round opens",
     )
-    closes_on = forms.DateField(
-        label="Closes on", input_formats=DATE_INPUT_FORMATS, widget=govuk_date_input(),
-        help_text="The last day applications are taken, for example 2026-10-31", error_messages={
-            "required": "Enter the date the round closes",
-            "invalid": "Enter the date as, for example, 2026-10-31",
-        },
+    closes_on = model_date_field(
+        ApplicationRound, "closes_on", "Closes on",
+        help_text="The last day applications are taken, for example 31 10 2026",
+        required_message="Enter the date the round closes",
     )
 
     class Meta:
@@ -193,7 +185,7 @@ class ApplicationRoundForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts = {
             "local_authority": "Leave empty for a round open to schools anywhere",
-            "region": "For example, East of England; leave empty for any region",
+            "region": "Leave empty for any region",
             "teaching_school": "Required when a teaching school designates the type: the pool it recruits to",
         }
         error_messages = {
@@ -216,14 +208,11 @@ class ApplicationRoundForm(GovukFormMixin, forms.ModelForm):
             self.fields["teaching_school"].queryset = led_teaching_schools
         self.fields["designation_type"].queryset = types
         self.fields["designation_type"].empty_label = "Select a type"
+        self.fields["region"].choices = [("", "Any region"), *Region.choices]
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", "The close date must be the same as or after the open date")
-        if cleaned.get("local_authority") and cleaned.get("region"):
-            self.add_error("region", "Limit the round to a local authority or a region, not both")
+        # The dates, the area and overlapping rounds are checked by ApplicationRound.clean().
         designation_type = cleaned.get("designation_type")
         if designation_type is not None:
             self._check_teaching_school(designation_type, cleaned.get("teaching_school"))
@@ -267,17 +256,13 @@ class OwnDesignationForm(GovukFormMixin, forms.ModelForm):
         queryset=Specialism.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Specialisms", help_text="Select all the areas you can support other schools with",
     )
-    availability_days_per_week = forms.DecimalField(
-        label="Days a week you can give to support", min_value=0, max_value=5, decimal_places=1,
+    availability_days_per_week = Designation._meta.get_field("availability_days_per_week").formfield(
+        label="Days a week you can give to support",
         help_text="From 0 to 5, in half days, for example 1.5",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "decimal"}),
         error_messages={
             "required": "Enter the days a week you can give, or 0",
-            "invalid": "Enter a number of days, for example 1.5",
-            "min_value": "Enter 0 days or more",
-            "max_value": "Enter 5 days or fewer",
-            "max_decimal_places": "Enter whole or half days, for example 1.5",
-            "max_digits": "Enter 5 days or fewer",
+            "invalid": "Days a week must be a number, like 1.5",
         },
     )
 
@@ -287,9 +272,3 @@ class OwnDesignationForm(GovukFormMixin, forms.ModelForm):
         labels = {"availability_notes": "Notes on your availability (optional)"}
         help_texts = {"availability_notes": "For example, not available in the summer term"}
         widgets = {"availability_notes": forms.Textarea(attrs={"rows": 3})}
-
-    def clean_availability_days_per_week(self) -> Decimal:
-        days = self.cleaned_data["availability_days_per_week"]
-        if (days * 2) % 1:
-            raise forms.ValidationError("Enter whole or half days, for example 1.5")
-        return days

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django import forms
 
 from accounts.forms import GovukFormMixin
+from govuk.forms import model_date_field
 from schools.models import School
 
 from .choices import ApplicationState, CriterionOutcome, RefereeRecommendation
-from .models import DesignationType, Specialism, TrainingRequirement
+from .models import DesignationType, Specialism, TrainingRecord, TrainingRequirement
 
 QUEUE_STATES = (
     ApplicationState.SUBMITTED,
@@ -189,14 +190,9 @@ class TrainingForm(GovukFormMixin, forms.Form):
         empty_label=None,
         error_messages={"required": "Select the training that was completed"},
     )
-    completed_on = forms.DateField(
-        label="Date completed",
-        help_text="For example, 2026-03-27",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
-        error_messages={
-            "required": "Enter the date the training was completed",
-            "invalid": "Date completed must be a real date, like 2026-03-27",
-        },
+    completed_on = model_date_field(
+        TrainingRecord, "completed_on", "Date completed", required=True,
+        required_message="Enter the date the training was completed",
     )
 
     def __init__(self, *args, designation_type: DesignationType, **kwargs) -> None:

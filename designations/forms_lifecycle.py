@@ -11,21 +11,19 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms import GovukFormMixin
+from govuk.forms import GovukDateField
 
 from .choices import ReviewOutcome
-from .forms import DATE_INPUT_FORMATS, govuk_date_input
-from .models import TrainingRequirement
+from .models import Review, TrainingRecord, TrainingRequirement
 
-DATE_HELP = "For example, 2024-03-27 or 27/03/2024"
+DATE_HELP = "For example, 27 3 2026"
 
 
-def _date_field(label: str, *, required_message: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=DATE_HELP,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=govuk_date_input(),
-        error_messages={"required": required_message, "invalid": f"{label} must be a real date"},
+def _date_field(label: str, *, required_message: str, model=None, name: str = "") -> GovukDateField:
+    """A GOV.UK date input, checked by the model field's own range when one is named."""
+    validators = list(model._meta.get_field(name).validators) if model else []
+    return GovukDateField(
+        label, help_text=DATE_HELP, required_message=required_message, validators=validators
     )
 
 
@@ -43,7 +41,10 @@ class TrainingRecordForm(GovukFormMixin, forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "This training is already recorded or not required"},
     )
-    completed_on = _date_field("Date completed", required_message="Enter the date the training was completed")
+    completed_on = _date_field(
+        "Date completed", required_message="Enter the date the training was completed",
+        model=TrainingRecord, name="completed_on",
+    )
 
     def __init__(self, *args, outstanding: list[TrainingRequirement], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -67,9 +68,25 @@ class StatusChangeForm(GovukFormMixin, forms.Form):
         help_text="The holder and the designating body will see this reason.",
     )
 
-    def __init__(self, *args, reason_required: bool, action_label: str, **kwargs) -> None:
+    confirm = forms.BooleanField(
+        required=False, label="", error_messages={"required": "Confirm the change"},
+    )
+
+    def __init__(
+        self, *args, reason_required: bool, action_label: str, confirm_label: str = "", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.reason_required = reason_required
+        if confirm_label:
+            # Reinstating asks "are you sure?" as a GOV.UK confirmation: a box to tick.
+            self.fields["confirm"].required = True
+            self.fields["confirm"].label = confirm_label
+            self.fields["confirm"].error_messages["required"] = (
+                f"Confirm that the designation should be {action_label}"
+            )
+            self["confirm"].label = confirm_label
+        else:
+            del self.fields["confirm"]
         label = f"Why is the designation being {action_label}?"
         if not reason_required:
             label += " (optional)"
@@ -85,7 +102,9 @@ class StatusChangeForm(GovukFormMixin, forms.Form):
 
 
 class ScheduleReviewForm(GovukFormMixin, forms.Form):
-    due_on = _date_field("Review due on", required_message="Enter the date the review is due")
+    due_on = _date_field(
+        "Review due on", required_message="Enter the date the review is due", model=Review, name="due_on"
+    )
 
     def clean_due_on(self) -> datetime.date | None:
         due_on = self.cleaned_data.get("due_on")
@@ -107,7 +126,10 @@ class RecordReviewForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="Required when the review found concerns: they open a de-designation case.",
     )
-    completed_on = _date_field("Date of the review", required_message="Enter the date of the review")
+    completed_on = _date_field(
+        "Date of the review", required_message="Enter the date of the review",
+        model=Review, name="completed_on",
+    )
 
     def clean_completed_on(self) -> datetime.date | None:
         return _refuse_future(

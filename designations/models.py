@@ -6,9 +6,15 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from bounds import BoundedDecimalField, long_date
+from plaintext.fields import NameField, NotesField
+from schools.choices import Region
 
 from .choices import (
     CURRENT_DESIGNATION_STATUSES,
@@ -27,12 +33,29 @@ from .choices import (
     ReminderKind,
     ReviewOutcome,
 )
+from .validators import (
+    AVAILABILITY_DAYS,
+    DESIGNATED_ON,
+    LIST_POSITION,
+    MIN_YEARS,
+    POST_ENDED,
+    POST_STARTED,
+    REVIEW_DONE,
+    REVIEW_DUE,
+    REVIEW_INTERVAL_MONTHS,
+    ROUND_CLOSES,
+    ROUND_LONGEST_DAYS,
+    ROUND_OPENS,
+    TERM_MONTHS,
+    TRAINING_COMPLETED,
+    TRAINING_VALID_DAYS,
+)
 
 
 class Specialism(models.Model):
     """An area of expertise a leader offers: a subject, early years, behaviour, SEND..."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = NameField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
     class Meta:
@@ -49,8 +72,8 @@ class OfstedRule(models.Model):
     acceptable grade in every area the rule names for that framework.
     """
 
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = NameField(max_length=100, unique=True)
+    description = NotesField(blank=True)
 
     history = HistoricalRecords()
 
@@ -89,16 +112,19 @@ class DesignationType(models.Model):
     """SLE, LLE, NLE, NLG, teaching school, or a local type such as Derbyshire's DLE: data, not code."""
 
     code = models.CharField(max_length=12, unique=True, help_text="Short name, e.g. SLE.")
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    name = NameField(max_length=120, unique=True)
+    description = NotesField(blank=True)
     holder_kind = models.CharField(max_length=10, choices=HolderKind.choices, default=HolderKind.PERSON)
     designating_body = models.CharField(max_length=20, choices=DesignatingBody.choices)
     brokering_rule = models.CharField(max_length=30, choices=BrokeringRule.choices)
     term_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="How long a designation lasts; empty for no fixed term."
+        null=True,
+        blank=True,
+        validators=[TERM_MONTHS],
+        help_text="How long a designation lasts; empty for no fixed term.",
     )
     review_interval_months = models.PositiveSmallIntegerField(
-        default=12, help_text="How often a designation is reviewed."
+        default=12, validators=[REVIEW_INTERVAL_MONTHS], help_text="How often a designation is reviewed."
     )
     makes_national_support_school = models.BooleanField(
         default=False, help_text="The holder's school becomes a national support school (NLEs)."
@@ -129,8 +155,8 @@ class TrainingRequirement(models.Model):
     designation_type = models.ForeignKey(
         DesignationType, on_delete=models.CASCADE, related_name="training_requirements"
     )
-    name = models.CharField(max_length=200)
-    order = models.PositiveSmallIntegerField(default=0)
+    name = NameField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0, validators=[LIST_POSITION])
 
     history = HistoricalRecords()
 
@@ -149,13 +175,13 @@ class Criterion(models.Model):
     or retiring a criterion never changes how past applications were judged."""
 
     designation_type = models.ForeignKey(DesignationType, on_delete=models.CASCADE, related_name="criteria")
-    order = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=300, help_text="As an applicant reads it.")
+    order = models.PositiveSmallIntegerField(default=0, validators=[LIST_POSITION])
+    label = NameField(max_length=300, help_text="As an applicant reads it.")
     kind = models.CharField(max_length=30, choices=CriterionCheck.choices)
-    min_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_years = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MIN_YEARS])
     roles = models.JSONField(default=list, blank=True, help_text="Qualifying roles, for role checks.")
     ofsted_rule = models.ForeignKey(OfstedRule, null=True, blank=True, on_delete=models.PROTECT)
-    guidance = models.TextField(blank=True, help_text="What evidence or declaration is expected.")
+    guidance = NotesField(blank=True, help_text="What evidence or declaration is expected.")
     is_active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -170,9 +196,9 @@ class Criterion(models.Model):
 
 class ApplicationRound(models.Model):
     designation_type = models.ForeignKey(DesignationType, on_delete=models.PROTECT, related_name="rounds")
-    name = models.CharField(max_length=200)
-    opens_on = models.DateField()
-    closes_on = models.DateField()
+    name = NameField(max_length=200)
+    opens_on = models.DateField(validators=[ROUND_OPENS])
+    closes_on = models.DateField(validators=[ROUND_CLOSES])
     local_authority = models.ForeignKey(
         "schools.LocalAuthority",
         null=True,
@@ -181,7 +207,9 @@ class ApplicationRound(models.Model):
         related_name="rounds",
         help_text="Only schools of this authority may apply; empty for anywhere.",
     )
-    region = models.CharField(max_length=80, blank=True, help_text="Only schools of this region.")
+    region = models.CharField(
+        max_length=80, blank=True, choices=Region.choices, help_text="Only schools of this region."
+    )
     teaching_school = models.ForeignKey(
         "accounts.Organisation",
         null=True,
@@ -216,6 +244,46 @@ class ApplicationRound(models.Model):
     def is_open_on(self, day: datetime.date) -> bool:
         return self.opens_on <= day <= self.last_day
 
+    def clean(self) -> None:
+        """Not entirely in the past, at most a year long, and not overlapping another round of the
+        same type for the same teaching school."""
+        if self.opens_on is None or self.closes_on is None:
+            return
+        if self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": "The close date must be the same as or after the open date"})
+        if self.closes_on < timezone.localdate() and self._dates_changed():
+            raise ValidationError({"closes_on": "The close date must be today or in the future"})
+        if (self.closes_on - self.opens_on).days > ROUND_LONGEST_DAYS:
+            raise ValidationError({"closes_on": "A round must close within a year of opening"})
+        if self.local_authority_id and self.region:
+            raise ValidationError({"region": "Limit the round to a local authority or a region, not both"})
+        if self.teaching_school_id and self.designation_type_id:
+            overlapping = (
+                ApplicationRound.objects.filter(
+                    teaching_school_id=self.teaching_school_id,
+                    designation_type_id=self.designation_type_id,
+                    opens_on__lte=self.closes_on,
+                    closes_on__gte=self.opens_on,
+                )
+                .exclude(pk=self.pk)
+                .order_by("opens_on")
+                .first()
+            )
+            if overlapping is not None:
+                raise ValidationError(
+                    {
+                        "opens_on": f"{overlapping.name} already recruits to this pool from "
+                        f"{long_date(overlapping.opens_on)} to {long_date(overlapping.closes_on)}: "
+                        "choose dates that do not overlap it"
+                    }
+                )
+
+    def _dates_changed(self) -> bool:
+        if self._state.adding or self.pk is None:
+            return True
+        stored = ApplicationRound.objects.filter(pk=self.pk).values("opens_on", "closes_on").first()
+        return stored != {"opens_on": self.opens_on, "closes_on": self.closes_on}
+
 
 class LeadershipPost(models.Model):
     """A role a person holds or held at a school: the facts eligibility is judged from."""
@@ -223,8 +291,10 @@ class LeadershipPost(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="posts")
     role = models.CharField(max_length=30, choices=LeadershipRole.choices)
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True, help_text="Empty while the post is held.")
+    started_on = models.DateField(validators=[POST_STARTED])
+    ended_on = models.DateField(
+        null=True, blank=True, validators=[POST_ENDED], help_text="Empty while the post is held."
+    )
 
     history = HistoricalRecords()
 
@@ -260,14 +330,16 @@ class Application(models.Model):
     )
     state = models.CharField(max_length=30, choices=ApplicationState.choices, default=ApplicationState.DRAFT)
     specialisms = models.ManyToManyField(Specialism, blank=True, related_name="applications")
-    statement = models.TextField(blank=True, help_text="The applicant's case: track record, coaching.")
-    referee_name = models.CharField(max_length=200, blank=True)
+    statement = NotesField(
+        blank=True, max_length=10_000, help_text="The applicant's case: track record, coaching."
+    )
+    referee_name = NameField(max_length=200, blank=True)
     referee_email = models.EmailField(blank=True)
-    referee_organisation = models.CharField(max_length=200, blank=True)
+    referee_organisation = NameField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = NotesField(blank=True)
 
     history = HistoricalRecords()
 
@@ -293,7 +365,7 @@ class ApplicationTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    reason = NotesField(blank=True)
 
     class Meta:
         ordering = ["application", "at", "pk"]
@@ -310,12 +382,12 @@ class CriterionResult(models.Model):
         Criterion, null=True, blank=True, on_delete=models.SET_NULL, related_name="results"
     )
     order = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=300)
+    label = NameField(max_length=300)
     kind = models.CharField(max_length=30, choices=CriterionCheck.choices)
     parameters = models.JSONField(default=dict, blank=True, help_text="The criterion's settings when judged.")
     outcome = models.CharField(max_length=20, choices=CriterionOutcome.choices)
     explanation = models.TextField()
-    applicant_response = models.TextField(blank=True, help_text="Evidence described, or the declaration.")
+    applicant_response = NotesField(blank=True, help_text="Evidence described, or the declaration.")
     assessor_outcome = models.CharField(
         max_length=20,
         choices=CriterionOutcome.choices,
@@ -370,13 +442,13 @@ class RefereeRequest(models.Model):
     """A request to a referee, answered through a signed, expiring, single-use link."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="referee_requests")
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     email = models.EmailField()
     sent_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
     recommendation = models.CharField(max_length=20, choices=RefereeRecommendation.choices, blank=True)
-    evidence = models.TextField(blank=True, help_text="The referee's evidence of impact.")
+    evidence = NotesField(blank=True, help_text="The referee's evidence of impact.")
 
     history = HistoricalRecords()
 
@@ -412,25 +484,26 @@ class Designation(models.Model):
     status = models.CharField(
         max_length=20, choices=DesignationStatus.choices, default=DesignationStatus.ACTIVE
     )
-    designated_on = models.DateField()
+    designated_on = models.DateField(validators=[DESIGNATED_ON])
     term_ends_on = models.DateField(null=True, blank=True)
     next_review_on = models.DateField(null=True, blank=True)
     training_completed_on = models.DateField(
         null=True, blank=True, help_text="Set when every required training is recorded."
     )
     specialisms = models.ManyToManyField(Specialism, blank=True, related_name="designations")
-    availability_days_per_week = models.DecimalField(
+    availability_days_per_week = BoundedDecimalField(
         max_digits=3,
         decimal_places=1,
         default=0,
+        validators=[AVAILABILITY_DAYS],
         help_text="Days a week the leader can give to support, e.g. 1.5.",
     )
-    availability_notes = models.TextField(blank=True)
+    availability_notes = NotesField(blank=True, max_length=2000)
     offers_professional_partnership = models.BooleanField(
         default=False, help_text="Offers 20-30 hours of coaching to a new head (LLEs)."
     )
     ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.TextField(blank=True)
+    end_reason = NotesField(blank=True)
 
     history = HistoricalRecords()
 
@@ -456,6 +529,25 @@ class Designation(models.Model):
     def is_deployable(self) -> bool:
         return self.status == DesignationStatus.ACTIVE and self.is_trained
 
+    def clean(self) -> None:
+        errors = {}
+        if self.designated_on and self.next_review_on and self.next_review_on < self.designated_on:
+            errors["next_review_on"] = "The next review must be on or after the designation date"
+        if self.designated_on and self.term_ends_on and self.term_ends_on < self.designated_on:
+            errors["term_ends_on"] = "The end of the term must be after the designation date"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def training_counts_from(self) -> datetime.date | None:
+        """The earliest completion date of training that counts: three years before it was applied
+        for (or, without an application, before the designation)."""
+        if self.application_id and self.application.created_at:
+            start = timezone.localdate(self.application.created_at)
+        else:
+            start = self.designated_on
+        return start - datetime.timedelta(days=TRAINING_VALID_DAYS) if start else None
+
 
 class DesignationStatusChange(models.Model):
     designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="status_changes")
@@ -465,7 +557,7 @@ class DesignationStatusChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    reason = NotesField(blank=True)
 
     class Meta:
         ordering = ["designation", "at", "pk"]
@@ -477,7 +569,7 @@ class DesignationStatusChange(models.Model):
 class TrainingRecord(models.Model):
     designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="training_records")
     requirement = models.ForeignKey(TrainingRequirement, on_delete=models.PROTECT, related_name="records")
-    completed_on = models.DateField()
+    completed_on = models.DateField(validators=[TRAINING_COMPLETED])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -494,13 +586,23 @@ class TrainingRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.requirement} completed {self.completed_on}"
 
+    def clean(self) -> None:
+        earliest = self.designation.training_counts_from if self.designation_id else None
+        if self.completed_on and earliest and self.completed_on < earliest:
+            raise ValidationError(
+                {
+                    "completed_on": f"The completion date must be on or after {long_date(earliest)}: "
+                    "training counts for three years before the application"
+                }
+            )
+
 
 class Review(models.Model):
     designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="reviews")
-    due_on = models.DateField()
-    completed_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(validators=[REVIEW_DUE])
+    completed_on = models.DateField(null=True, blank=True, validators=[REVIEW_DONE])
     outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
-    notes = models.TextField(blank=True)
+    notes = NotesField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -513,6 +615,14 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.designation} due {self.due_on}"
+
+    def clean(self) -> None:
+        designated_on = self.designation.designated_on if self.designation_id else None
+        if designated_on and self.completed_on and self.completed_on < designated_on:
+            raise ValidationError(
+                {"completed_on": f"The date of the review must be on or after {long_date(designated_on)}, "
+                 "when the designation was made"}
+            )
 
 
 class SentReminder(models.Model):
@@ -536,7 +646,7 @@ class DeDesignationCase(models.Model):
 
     designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="cases")
     reason = models.CharField(max_length=30, choices=CaseReason.choices)
-    detail = models.TextField(help_text="What was found, e.g. which inspection.")
+    detail = NotesField(help_text="What was found, e.g. which inspection.")
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(
@@ -551,7 +661,7 @@ class DeDesignationCase(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decision_notes = models.TextField(blank=True)
+    decision_notes = NotesField(blank=True)
 
     history = HistoricalRecords()
 

@@ -1,4 +1,4 @@
-"""Field-level validation for designations: evidence files."""
+"""Field-level validation for designations: evidence files, and the ranges of numbers and dates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+
+from bounds import DateWindow, NumberRange
 
 ALLOWED_KINDS = "PDF, DOCX, XLSX, PNG, JPG or TXT"
 CONTENT_TYPES = {
@@ -105,3 +107,27 @@ def _is_text(head: bytes) -> bool:
 def _megabytes(size: int) -> str:
     megabytes = size / (1024 * 1024)
     return f"{megabytes:g}MB" if megabytes >= 1 else f"{size // 1024}KB"
+
+
+# --- ranges of numbers and dates (run by full_clean(): forms, services and the API alike) -------
+
+YEAR = 366
+TERM_MONTHS = NumberRange("The term", 1, 120, 1, step_words="in whole months")
+REVIEW_INTERVAL_MONTHS = NumberRange("The months between reviews", 1, 60, 1, step_words="in whole months")
+LIST_POSITION = NumberRange("The position in the list", 0, 999, 1)
+MIN_YEARS = NumberRange("The minimum number of years", 1, 40, 1, step_words="in whole years")
+AVAILABILITY_DAYS = NumberRange("Days a week", 0, 5, "0.5")
+# Rounds: opened at most a year ago (a round entirely in the past is refused in clean()), and
+# planned no more than two years ahead.
+ROUND_OPENS = DateWindow("The open date", days_before=YEAR, days_after=2 * YEAR)
+ROUND_CLOSES = DateWindow("The close date", days_before=YEAR, days_after=3 * YEAR)
+ROUND_LONGEST_DAYS = YEAR
+# A post started in the last 50 years and ended by today.
+POST_STARTED = DateWindow("The start date", days_before=50 * YEAR, days_after=0)
+POST_ENDED = DateWindow("The end date", days_before=50 * YEAR, days_after=0)
+DESIGNATED_ON = DateWindow("The designation date", days_before=30 * YEAR, days_after=0)
+# Training counts when completed at most three years before the application or designation.
+TRAINING_COMPLETED = DateWindow("The completion date", days_before=30 * YEAR, days_after=0)
+TRAINING_VALID_DAYS = 3 * YEAR
+REVIEW_DUE = DateWindow("The review date", days_before=30 * YEAR, days_after=5 * YEAR)
+REVIEW_DONE = DateWindow("The date of the review", days_before=30 * YEAR, days_after=0)

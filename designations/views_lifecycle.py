@@ -42,7 +42,10 @@ from .services import lifecycle
 # The status pages, by the action in their URL.
 STATUS_ACTIONS: dict[str, dict] = {
     "suspend": {"to": DesignationStatus.SUSPENDED, "verb": "Suspend", "past": "suspended"},
-    "reinstate": {"to": DesignationStatus.ACTIVE, "verb": "Reinstate", "past": "reinstated"},
+    "reinstate": {
+        "to": DesignationStatus.ACTIVE, "verb": "Reinstate", "past": "reinstated",
+        "confirm": "Yes, reinstate this designation: the holder can be deployed again",
+    },
     "de-designate": {"to": DesignationStatus.DE_DESIGNATED, "verb": "De-designate", "past": "de-designated"},
     "lapse": {"to": DesignationStatus.LAPSED, "verb": "Lapse", "past": "lapsed"},
 }
@@ -205,6 +208,7 @@ class StatusChangeView(ManageDesignationMixin, FormView):
             **super().get_form_kwargs(),
             "reason_required": self.action["to"] in lifecycle.REASON_REQUIRED,
             "action_label": self.action["past"],
+            "confirm_label": self.action.get("confirm", ""),
         }
 
     def get_context_data(self, **kwargs) -> dict:

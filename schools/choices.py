@@ -127,3 +127,17 @@ class ImportStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "Finished"
     FAILED = "failed", "Refused"
     INTERRUPTED = "interrupted", "Interrupted"
+
+
+class Region(models.TextChoices):
+    """England's nine regions, spelt as Get Information About Schools spells them."""
+
+    NORTH_EAST = "North East", "North East"
+    NORTH_WEST = "North West", "North West"
+    YORKSHIRE = "Yorkshire and the Humber", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "East Midlands", "East Midlands"
+    WEST_MIDLANDS = "West Midlands", "West Midlands"
+    EAST_OF_ENGLAND = "East of England", "East of England"
+    LONDON = "London", "London"
+    SOUTH_EAST = "South East", "South East"
+    SOUTH_WEST = "South West", "South West"

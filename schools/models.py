@@ -20,14 +20,18 @@ from .choices import (
     InspectionSource,
     JudgementArea,
     Phase,
+    Region,
     SchoolStatus,
 )
+from .validators import AGE_RANGE, FSM_RANGE, GRID_RANGE, PUPILS_RANGE
 
 
 class LocalAuthority(models.Model):
     code = models.CharField(max_length=3, unique=True, help_text="Three-digit GIAS LA code.")
     name = models.CharField(max_length=120)
-    region = models.CharField(max_length=80, blank=True, help_text="Government office region.")
+    region = models.CharField(
+        max_length=80, blank=True, choices=Region.choices, help_text="Government office region."
+    )
 
     history = HistoricalRecords()
 
@@ -104,8 +108,8 @@ class School(models.Model):
     status = models.CharField(max_length=32, choices=SchoolStatus.choices, default=SchoolStatus.OPEN)
     open_date = models.DateField(null=True, blank=True)
     close_date = models.DateField(null=True, blank=True)
-    statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[AGE_RANGE])
+    statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[AGE_RANGE])
     gender = models.CharField(max_length=40, blank=True)
     religious_character = models.CharField(max_length=120, blank=True)
     diocese = models.ForeignKey(
@@ -114,11 +118,11 @@ class School(models.Model):
     trust = models.ForeignKey(
         Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
     )
-    number_of_pupils = models.PositiveIntegerField(null=True, blank=True)
-    school_capacity = models.PositiveIntegerField(null=True, blank=True)
+    number_of_pupils = models.PositiveIntegerField(null=True, blank=True, validators=[PUPILS_RANGE])
+    school_capacity = models.PositiveIntegerField(null=True, blank=True, validators=[PUPILS_RANGE])
     percentage_fsm = models.DecimalField(
         "pupils eligible for free school meals (%)",
-        max_digits=5, decimal_places=2, null=True, blank=True,
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=[FSM_RANGE],
     )
     street = models.CharField(max_length=200, blank=True)
     locality = models.CharField(max_length=200, blank=True)
@@ -126,8 +130,12 @@ class School(models.Model):
     town = models.CharField(max_length=100, blank=True)
     county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
-    easting = models.PositiveIntegerField(null=True, blank=True, help_text="British National Grid, metres.")
-    northing = models.PositiveIntegerField(null=True, blank=True, help_text="British National Grid, metres.")
+    easting = models.PositiveIntegerField(
+        null=True, blank=True, validators=[GRID_RANGE], help_text="British National Grid, metres."
+    )
+    northing = models.PositiveIntegerField(
+        null=True, blank=True, validators=[GRID_RANGE], help_text="British National Grid, metres."
+    )
     website = models.CharField(max_length=300, blank=True)
     telephone = models.CharField(max_length=40, blank=True)
     head_title = models.CharField(max_length=40, blank=True)

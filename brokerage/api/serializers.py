@@ -79,12 +79,14 @@ class SupportRequestCreateSerializer(serializers.Serializer):
         help_text="The id of the organisation to broker the request: one the brokering rules allow.",
         error_messages={"does_not_exist": "There is no organisation with id {pk_value}."},
     )
-    title = serializers.CharField(max_length=200)
+    # Lengths, dates and amounts are the model's to check (full_clean() in raise_request), so the
+    # API refuses what the form refuses, with the same message.
+    title = serializers.CharField(help_text="At most 200 characters.")
     needs = serializers.SlugRelatedField(
         many=True, required=False, slug_field="slug", queryset=Specialism.objects.all(),
         help_text="Specialism slugs, e.g. maths.",
     )
-    needs_description = serializers.CharField(max_length=5000)
+    needs_description = serializers.CharField(help_text="At most 5,000 characters.")
     designation_types = serializers.SlugRelatedField(
         many=True, allow_empty=False, slug_field="code", queryset=DesignationType.objects.all(),
         help_text="Codes of the types wanted, e.g. LLE.",
@@ -93,12 +95,15 @@ class SupportRequestCreateSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=PriorityReason.choices), required=False,
         help_text="Codes; when left out, the reasons the school's own data suggests.",
     )
-    preferred_start_on = serializers.DateField(required=False, allow_null=True)
+    preferred_start_on = serializers.DateField(
+        required=False, allow_null=True, help_text="From a year ago to two years ahead."
+    )
     budget = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, coerce_to_string=False
+        max_digits=None, decimal_places=None, required=False, allow_null=True, coerce_to_string=False,
+        help_text="In pounds and pence, from £1 to £1,000,000.",
     )
     funded_by = serializers.ChoiceField(choices=Funder.choices, default=Funder.COMMISSIONER)
-    funder_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    funder_name = serializers.CharField(required=False, allow_blank=True, default="")
 
     def __init__(self, *args, schools=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -89,7 +89,7 @@ class AgreementSummarySerializer(serializers.Serializer):
     ends_on = serializers.DateField(read_only=True)
     time_basis = serializers.CharField(read_only=True, help_text=one_of(TimeBasis))
     days_per_week = serializers.DecimalField(
-        max_digits=3, decimal_places=1, read_only=True, allow_null=True, coerce_to_string=False
+        max_digits=3, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=False
     )
     total_days = serializers.DecimalField(
         max_digits=6, decimal_places=1, read_only=True, allow_null=True, coerce_to_string=False

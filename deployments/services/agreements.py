@@ -23,7 +23,7 @@ from django.utils.text import get_valid_filename
 from brokerage import matching
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
-from brokerage.errors import BrokerageError, InvalidTransition
+from brokerage.errors import BrokerageError, InvalidTransition, validated
 from brokerage.models import ShortlistEntry, SupportRequest
 from brokerage.rules import may_broker_designation
 from designations.models import Designation
@@ -206,8 +206,11 @@ def save_draft(
     terms: dict,
     objectives: list[ObjectiveData],
     staff: list[StaffData] = (),
+    drafted_on: datetime.date | None = None,
 ) -> Agreement:
     """Create or replace the draft agreement (the next version when one is already agreed).
+
+    The start may not be before ``drafted_on`` (today unless given: the demo drafts its history).
 
     ``terms``: expected_impact, support_approach, school_participants, time_basis, days_per_week,
     total_days, starts_on, ends_on, rate_basis, day_rate, total_amount, payer, payee_school,
@@ -227,10 +230,9 @@ def save_draft(
         draft = Agreement(deployment=deployment, version=(latest.version + 1) if latest else 1)
     for name, value in terms.items():
         setattr(draft, name, value)
-    draft.drafted_by = actor
-    draft.save()
-    draft.objectives.all().delete()
-    Objective.objects.bulk_create(
+    draft.drafted_by, draft.drafted_on = actor, drafted_on
+    validated(draft, fields=[*terms, "deployment"])
+    new_objectives = [
         Objective(
             agreement=draft,
             order=number,
@@ -240,13 +242,36 @@ def save_draft(
             carried_from_id=o.carried_from_id,
         )
         for number, o in enumerate(objectives, start=1)
-    )
-    draft.staff.all().delete()
-    AgreementStaff.objects.bulk_create(
+    ]
+    new_staff = [
         AgreementStaff(agreement=draft, name=s.name, role=s.role, user_id=s.user_id, days=s.days)
         for s in staff
-    )
+    ]
+    # Objectives are due while the support lasts; staff days are within their range.
+    for number, objective in enumerate(new_objectives, start=1):
+        fields = ["description", "success_measure", "target_on"]
+        _validated_row(objective, fields, "objectives", "Objective", number)
+    for number, member in enumerate(new_staff, start=1):
+        _validated_row(member, ["name", "role", "days"], "staff", "Staff member", number)
+    with transaction.atomic():
+        draft.save()
+        draft.objectives.all().delete()
+        for objective in new_objectives:
+            objective.agreement = draft
+        Objective.objects.bulk_create(new_objectives)
+        draft.staff.all().delete()
+        for member in new_staff:
+            member.agreement = draft
+        AgreementStaff.objects.bulk_create(new_staff)
     return draft
+
+
+def _validated_row(row, fields: list[str], group: str, name: str, number: int) -> None:
+    """One objective or staff row checked by its model; the refusal names the row."""
+    try:
+        validated(row, fields=fields)
+    except BrokerageError as error:
+        raise BrokerageError(f"{name} {number}: {error.message}", field=group) from error
 
 
 def start_new_version(deployment: Deployment, *, actor) -> Agreement:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.principals import acting_person
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
-from brokerage.errors import BrokerageError, InvalidTransition
+from brokerage.errors import BrokerageError, InvalidTransition, validated
 from brokerage.models import ShortlistEntry, SupportRequest
 
 from ..choices import FINISHED_STATES, LIVE_STATES, DeploymentState, StateReason
@@ -63,7 +63,7 @@ def transition(
                 f"This deployment is {locked.get_state_display().lower()}: it cannot become "
                 f"{State(to_state).label.lower()}."
             )
-        DeploymentTransition.objects.create(
+        record = DeploymentTransition(
             deployment=locked,
             from_state=locked.state,
             to_state=to_state,
@@ -71,6 +71,8 @@ def transition(
             note=note,
             actor=acting_person(actor),
         )
+        validated(record, fields=["note"])
+        record.save()
         locked.state, locked.state_changed_at = to_state, timezone.now()
         if to_state in NEEDS_REASON:
             locked.state_reason, locked.state_note = reason, note

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from brokerage.errors import BrokerageError, InvalidTransition
+from brokerage.errors import BrokerageError, InvalidTransition, validated
 
 from ..choices import DeploymentState, ObjectiveOutcome, Rag
 from ..models import (
@@ -24,6 +24,7 @@ from ..models import (
     TimeEntry,
     Variation,
 )
+from ..validators import MAX_DAYS_PER_DATE
 from .agreements import current_agreement
 from .capacity import days_text
 from .transitions import transition
@@ -56,10 +57,10 @@ def log_time(
     today = today or timezone.localdate()
     if not actor.has_perm("deployments.log_time", deployment):
         raise BrokerageError("Only the leader and the staff named on the agreement can log time.")
-    if days <= 0:
-        raise BrokerageError("Enter days greater than 0.", field="days")
     if worked_on > today:
         raise BrokerageError("The date cannot be in the future.", field="worked_on")
+    entry = TimeEntry(deployment=deployment, person=actor, worked_on=worked_on, days=days, note=note)
+    validated(entry, fields=["worked_on", "days", "note"])
     with transaction.atomic():
         locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
         if locked.state != State.ACTIVE:
@@ -72,6 +73,15 @@ def log_time(
                 f"The deployment started on {locked.starts_on:%-d %B %Y}: log time from then.",
                 field="worked_on",
             )
+        that_day = TimeEntry.objects.filter(person=actor, worked_on=worked_on).aggregate(total=Sum("days"))
+        logged = that_day["total"] or Decimal(0)
+        if logged + days > MAX_DAYS_PER_DATE:
+            raise BrokerageError(
+                f"You have already logged {days_text(logged)} on {worked_on:%-d %B %Y}: "
+                f"a day's time is at most {days_text(Decimal(MAX_DAYS_PER_DATE))}, "
+                f"so you can log {days_text(max(Decimal(MAX_DAYS_PER_DATE) - logged, Decimal(0)))} more",
+                field="days",
+            )
         used, allowed = days_used(locked), days_allowed(locked)
         if used + days > allowed:
             raise BrokerageError(
@@ -80,9 +90,8 @@ def log_time(
                 f"than the {days_text(allowed)} agreed. Ask the broker to record a variation first.",
                 field="days",
             )
-        entry = TimeEntry.objects.create(
-            deployment=locked, person=actor, worked_on=worked_on, days=days, note=note
-        )
+        entry.deployment = locked
+        entry.save()
         if locked.last_time_logged_on is None or worked_on > locked.last_time_logged_on:
             locked.last_time_logged_on = worked_on
             locked.save(update_fields=["last_time_logged_on"])
@@ -94,13 +103,12 @@ def record_variation(deployment: Deployment, *, actor, extra_days: Decimal, reas
         raise BrokerageError("Only the broker can record a variation.")
     if deployment.state not in {State.AGREED, State.ACTIVE, State.PAUSED}:
         raise InvalidTransition(f"This deployment is {deployment.get_state_display().lower()}.")
-    if extra_days <= 0:
-        raise BrokerageError("Enter extra days greater than 0.", field="extra_days")
     if not reason.strip():
         raise BrokerageError("Say why more days are needed.", field="reason")
-    return Variation.objects.create(
-        deployment=deployment, extra_days=extra_days, reason=reason, recorded_by=actor
-    )
+    variation = Variation(deployment=deployment, extra_days=extra_days, reason=reason, recorded_by=actor)
+    validated(variation, fields=["extra_days", "reason"])
+    variation.save()
+    return variation
 
 
 @dataclass
@@ -142,18 +150,31 @@ def record_review(
             raise BrokerageError("Give each objective a rating and the evidence for it.", field="ratings")
     if next_review_on is not None and next_review_on <= reviewed_on:
         raise BrokerageError("The next review must be after this one.", field="next_review_on")
+    if deployment.starts_on and reviewed_on < deployment.starts_on:
+        raise BrokerageError(
+            f"The date of the review must be on or after {deployment.starts_on:%-d %B %Y}, "
+            "when the support started",
+            field="reviewed_on",
+        )
+    review = ProgressReview(
+        deployment=deployment,
+        reviewed_on=reviewed_on,
+        summary=summary,
+        next_review_on=next_review_on,
+        reviewed_by=actor,
+    )
+    validated(review, fields=["reviewed_on", "summary", "next_review_on"])
+    progress = [
+        ObjectiveProgress(review=review, objective_id=r.objective_id, rag=r.rag, evidence=r.evidence)
+        for r in ratings
+    ]
+    for row in progress:
+        validated(row, fields=["evidence"], rename={"evidence": "ratings"})
     with transaction.atomic():
-        review = ProgressReview.objects.create(
-            deployment=deployment,
-            reviewed_on=reviewed_on,
-            summary=summary,
-            next_review_on=next_review_on,
-            reviewed_by=actor,
-        )
-        ObjectiveProgress.objects.bulk_create(
-            ObjectiveProgress(review=review, objective_id=r.objective_id, rag=r.rag, evidence=r.evidence)
-            for r in ratings
-        )
+        review.save()
+        for row in progress:
+            row.review = review
+        ObjectiveProgress.objects.bulk_create(progress)
         deployment.next_review_on = next_review_on
         deployment.save(update_fields=["next_review_on"])
     return review
@@ -181,14 +202,16 @@ def record_final_evaluation(
     objectives = {o.pk for o in current_objectives(deployment)}
     if set(outcomes) != objectives or any(v not in ObjectiveOutcome.values for v in outcomes.values()):
         raise BrokerageError("Say whether each objective was met.", field="outcomes")
+    evaluation = FinalEvaluation(
+        deployment=deployment,
+        impact=impact,
+        capacity_built=capacity_built,
+        evaluated_on=evaluated_on or timezone.localdate(),
+        evaluated_by=actor,
+    )
+    validated(evaluation, fields=["impact", "capacity_built", "evaluated_on"])
     with transaction.atomic():
-        evaluation = FinalEvaluation.objects.create(
-            deployment=deployment,
-            impact=impact,
-            capacity_built=capacity_built,
-            evaluated_on=evaluated_on or timezone.localdate(),
-            evaluated_by=actor,
-        )
+        evaluation.save()
         ObjectiveOutcomeRecord.objects.bulk_create(
             ObjectiveOutcomeRecord(evaluation=evaluation, objective_id=pk, outcome=value)
             for pk, value in outcomes.items()

@@ -32,7 +32,7 @@ from ..choices import (
     HolderKind,
     RefereeRecommendation,
 )
-from ..errors import DesignationError, InvalidTransition
+from ..errors import DesignationError, InvalidTransition, validated
 from ..models import (
     Application,
     ApplicationRound,
@@ -135,6 +135,7 @@ def update_draft(application: Application, *, actor, **fields: Any) -> Applicati
         for name, value in fields.items():
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         if fields:
+            validated(locked, fields=fields)
             locked.save(update_fields=list(fields))
         if specialisms is not None:
             locked.specialisms.set(_specialisms(specialisms))
@@ -243,6 +244,7 @@ def _move(locked: Application, to_state: str, *, actor, reason: str) -> Applicat
     if to_state in DECIDED_STATES:
         locked.decided_at, locked.decision_reason = timezone.now(), reason.strip()
         changed += ["decided_at", "decision_reason"]
+    validated(locked, fields=changed)
     locked.save(update_fields=changed)
     ApplicationTransition.objects.create(
         application=locked, from_state=from_state, to_state=to_state, actor=actor, reason=reason.strip()
@@ -375,6 +377,7 @@ def record_reference(request: RefereeRequest, *, recommendation: str, evidence: 
         _check_request_usable(locked)
         locked.recommendation, locked.evidence = recommendation, evidence.strip()
         locked.responded_at = timezone.now()
+        validated(locked, fields=["recommendation", "evidence"])
         locked.save(update_fields=["recommendation", "evidence", "responded_at"])
         application = _locked(locked.application)
         eligibility.evaluate(application)

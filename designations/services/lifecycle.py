@@ -26,7 +26,7 @@ from ..choices import (
     HolderKind,
     ReviewOutcome,
 )
-from ..errors import DesignationError, InvalidTransition
+from ..errors import DesignationError, InvalidTransition, validated
 from ..models import (
     Application,
     DeDesignationCase,
@@ -48,7 +48,7 @@ ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     Status.DE_DESIGNATED: set(),
 }
 ENDING_STATUSES = {Status.LAPSED, Status.DE_DESIGNATED}
-REASON_REQUIRED = {Status.SUSPENDED, Status.DE_DESIGNATED}
+REASON_REQUIRED = {Status.SUSPENDED, Status.DE_DESIGNATED, Status.LAPSED}
 # Lapsing is the national body's call; the other changes a designating teaching school may make too.
 PERMISSION_FOR_STATUS = {
     Status.ACTIVE: "designations.change_designation_status",
@@ -222,9 +222,11 @@ def record_training(
         locked = Designation.objects.select_for_update().get(pk=designation.pk)
         if TrainingRecord.objects.filter(designation=locked, requirement=requirement).exists():
             raise DesignationError(f"“{requirement}” is already recorded for this designation.")
-        record = TrainingRecord.objects.create(
+        record = TrainingRecord(
             designation=locked, requirement=requirement, completed_on=completed_on, recorded_by=actor
         )
+        validated(record, fields=["completed_on"])
+        record.save()
         required = set(locked.designation_type.training_requirements.values_list("pk", flat=True))
         records = list(locked.training_records.all())
         if required <= {r.requirement_id for r in records} and locked.training_completed_on is None:
@@ -262,6 +264,7 @@ def change_status(designation: Designation, to_status: str, *, actor, reason: st
         if to_status in ENDING_STATUSES:
             locked.ended_on, locked.end_reason = today, reason or Status(to_status).label
             changed += ["ended_on", "end_reason"]
+        validated(locked, fields=changed)
         locked.save(update_fields=changed)
         DesignationStatusChange.objects.create(
             designation=locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason
@@ -322,7 +325,8 @@ def schedule_review(designation: Designation, *, due_on: datetime.date, actor) -
         locked = Designation.objects.select_for_update().get(pk=designation.pk)
         if locked.reviews.filter(completed_on__isnull=True, due_on=due_on).exists():
             raise DesignationError(f"A review is already scheduled for {due_on:%-d %B %Y}.")
-        review = Review.objects.create(designation=locked, due_on=due_on)
+        review = validated(Review(designation=locked, due_on=due_on), fields=["due_on"])
+        review.save()
         _refresh_next_review_on(locked)
     designation.next_review_on = locked.next_review_on
     return review
@@ -361,6 +365,7 @@ def record_review(
             notes,
             actor,
         )
+        validated(locked, fields=["completed_on", "outcome", "notes"])
         locked.save(update_fields=["completed_on", "outcome", "notes", "recorded_by"])
         designation = locked.designation
         still_current = designation.status in CURRENT_DESIGNATION_STATUSES
@@ -431,6 +436,7 @@ def decide_case(case: DeDesignationCase, *, de_designate: bool, notes: str, acto
             )
         locked.status = CaseStatus.DE_DESIGNATED if de_designate else CaseStatus.KEPT
         locked.decided_at, locked.decided_by, locked.decision_notes = timezone.now(), actor, notes
+        validated(locked, fields=["decision_notes"])
         locked.save(update_fields=["status", "decided_at", "decided_by", "decision_notes"])
         transaction.on_commit(lambda: emails.case_decided(locked))
     for field in ("status", "decided_at", "decided_by", "decision_notes"):

@@ -416,3 +416,17 @@ def test_access_requests_to_answer_is_one_query(awaiting, la_officer, django_ass
         rows = [(r.full_name, r.school.name, r.target_name) for r in access_requests_to_answer(la_officer)]
 
     assert len(rows) == 1
+
+
+def test_a_name_typed_with_right_to_left_overrides_is_saved_without_them(ask, home_school, la_officer):
+    ask(home_school, full_name="Rita \u202etseuqeR\u202c")
+
+    assert AccessRequest.objects.get().full_name == "Rita tseuqeR"
+
+
+def test_a_reason_over_2000_characters_is_refused_with_the_limit(client, home_school):
+    response = client.post(reverse("accounts:request-access"), form_data(home_school, reason="x" * 1_000_000))
+
+    message = "Why you need access must be 2,000 characters or fewer"
+    assert response.context["form"].errors["reason"] == [message]
+    assert not AccessRequest.objects.exists()

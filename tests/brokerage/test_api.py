@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("brokerage-api:support-request-list")
 TODAY = timezone.localdate()
+START = TODAY + datetime.timedelta(days=60)
 
 
 def detail_url(support_request) -> str:
@@ -220,7 +221,7 @@ def test_a_commissioner_token_raises_a_request(home_la_org, home_school, maths):
     response = client_with_token(home_la_org).post(
         LIST_URL,
         body(
-            home_school, home_la_org, priority_reasons=["vulnerable"], preferred_start_on="2030-01-06",
+            home_school, home_la_org, priority_reasons=["vulnerable"], preferred_start_on=START.isoformat(),
             budget="4500.00", funded_by="other", funder_name="The diocese",
         ),
         format="json",
@@ -233,7 +234,7 @@ def test_a_commissioner_token_raises_a_request(home_la_org, home_school, maths):
     assert created.raised_by is None
     assert created.priority_reasons == ["vulnerable"]
     assert created.budget == Decimal("4500.00")
-    assert created.preferred_start_on == datetime.date(2030, 1, 6)
+    assert created.preferred_start_on == START
     assert [n.slug for n in created.needs.all()] == ["maths"]
     assert response.json()["designation_types"] == ["LLE"]
     assert response.json()["funder_name"] == "The diocese"
@@ -473,3 +474,43 @@ def test_a_teaching_school_token_raises_a_request_for_its_alliance_partner(home_
     assert raised.status_code == 201, raised.json()
     assert refused.status_code == 400
     assert "school" in refused.json()
+
+
+# --- every number, date and text checked as the form checks it -----------------------------------
+
+START_MESSAGE = "The preferred start date must be between"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"preferred_start_on": "0001-01-01"}, "preferred_start_on", START_MESSAGE),
+        ({"preferred_start_on": "9999-12-31"}, "preferred_start_on", START_MESSAGE),
+        ({"budget": "-0"}, "budget", "The budget must be between £1 and £1,000,000, in pounds and pence"),
+        ({"budget": "-5"}, "budget", "The budget must be between £1 and £1,000,000, in pounds and pence"),
+        ({"budget": "12345678901.5"}, "budget", "The budget must be between £1 and £1,000,000"),
+        ({"budget": "10.005"}, "budget", "The budget must be between £1 and £1,000,000, in pounds and pence"),
+        ({"needs_description": "x" * 1_000_000}, "needs_description",
+         "Needs description must be 5,000 characters or fewer"),
+        ({"title": "x" * 201}, "title", "Title must be 200 characters or fewer"),
+    ],
+)
+def test_the_api_refuses_what_the_form_refuses_with_the_same_message(
+    home_la_org, home_school, maths, overrides, field, message
+):
+    response = client_with_token(home_la_org).post(
+        LIST_URL, body(home_school, home_la_org, **overrides), format="json"
+    )
+
+    assert response.status_code == 400, response.json()
+    assert response.json()[field][0].startswith(message)
+    assert not SupportRequest.objects.exists()
+
+
+def test_the_api_removes_right_to_left_overrides_from_the_title(home_la_org, home_school, maths):
+    response = client_with_token(home_la_org).post(
+        LIST_URL, body(home_school, home_la_org, title="Maths \u202eSK2\u202c support"), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert SupportRequest.objects.get().title == "Maths SK2 support"

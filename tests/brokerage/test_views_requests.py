@@ -745,3 +745,43 @@ def test_the_withdrawal_page_says_the_proposals_end_with_the_request(
     signed_in(client, la_officer).post(reverse("brokerage:propose", args=[support_request.pk, candidate.pk]))
     body = page(signed_in(client, commissioner), "brokerage:request-withdraw", support_request.pk)
     assert f"{candidate.holder} is proposed for this request. Withdrawing it ends that proposal early" in body
+
+
+# --- every number, date and text checked ---------------------------------------------------------
+
+
+def start_on(day: str, month: str, year: str) -> dict:
+    return {"preferred_start_on_day": day, "preferred_start_on_month": month, "preferred_start_on_year": year}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (start_on("1", "1", "0001"), "preferred_start_on", "The preferred start date must be between"),
+        (start_on("31", "12", "9999"), "preferred_start_on", "The preferred start date must be between"),
+        ({"budget": "-0"}, "budget", "The budget must be between £1 and £1,000,000, in pounds and pence"),
+        ({"budget": "99999999999"}, "budget", "The budget must be between £1 and £1,000,000"),
+        ({"needs_description": "x" * 1_000_000}, "needs_description",
+         "What the school needs must be 5,000 characters or fewer"),
+    ],
+)
+def test_the_request_form_refuses_numbers_dates_and_text_out_of_range(
+    client, commissioner, home_school, home_la_org, lle_type, overrides, field, message
+):
+    data = form_data(home_la_org, lle_type, **overrides)
+    response = signed_in(client, commissioner).post(raise_url(home_school), data)
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors[field]
+    assert error.startswith(message) and "Ensure" not in error
+    assert not SupportRequest.objects.exists()
+
+
+def test_the_request_form_removes_right_to_left_overrides_from_the_title(
+    client, commissioner, home_school, home_la_org, lle_type
+):
+    data = form_data(home_la_org, lle_type, title="Reading \u202etfel\u202c")
+    response = signed_in(client, commissioner).post(raise_url(home_school), data)
+
+    assert response.status_code == 302
+    assert SupportRequest.objects.get().title == "Reading tfel"

@@ -107,7 +107,11 @@ def assess_and_designate(page: Page, base_url: str) -> None:
     expect(page.get_by_text("Not yet usable for deployment: training to record.")).to_be_visible()
     for training in ["Half-day induction", "Two consecutive training days"]:
         page.get_by_label(training).check()
-        page.get_by_label("Date completed").fill(datetime.date.today().isoformat())
+        completed = page.get_by_role("group", name="Date completed")
+        today = datetime.date.today()
+        completed.get_by_label("Day").fill(str(today.day))
+        completed.get_by_label("Month").fill(str(today.month))
+        completed.get_by_label("Year").fill(str(today.year))
         page.get_by_role("button", name="Record training").click()
         expect(page.get_by_text(f"Training recorded: {training}.")).to_be_visible()
     expect(page.get_by_text("Not yet usable for deployment")).to_have_count(0)

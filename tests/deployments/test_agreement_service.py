@@ -249,10 +249,10 @@ def test_total_days_are_spread_over_the_weeks(setting):
             time_basis=TimeBasis.TOTAL_DAYS,
             days_per_week=None,
             total_days=Decimal("10"),
-            ends_on=TODAY + datetime.timedelta(days=69),
+            ends_on=TODAY + datetime.timedelta(days=90),
         ),
     )
-    assert agreement.committed_days_per_week == Decimal("1.0")
+    assert agreement.committed_days_per_week == Decimal("0.8")
     assert agreement.agreed_days == Decimal("10")
 
 

@@ -50,7 +50,7 @@ def draft_and_agree(deployment, broker, parties, *, starts_on, weeks, days_per_w
         services.ObjectiveData(
             "Phonics teaching is consistent",
             "90% pass the screening check",
-            starts_on + datetime.timedelta(weeks=weeks),
+            starts_on + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1),
         ),
         services.ObjectiveData(
             "The English lead leads training",
@@ -58,7 +58,9 @@ def draft_and_agree(deployment, broker, parties, *, starts_on, weeks, days_per_w
             starts_on + datetime.timedelta(weeks=weeks // 2),
         ),
     ]
-    agreement = services.save_draft(deployment, actor=broker, terms=terms, objectives=objectives)
+    agreement = services.save_draft(
+        deployment, actor=broker, terms=terms, objectives=objectives, drafted_on=min(starts_on, TODAY)
+    )
     services.send_for_agreement(agreement, actor=broker)
     for party, person in parties.items():
         services.agree(agreement, actor=person, party=party, today=starts_on)
@@ -181,13 +183,14 @@ def test_an_nle_request_brokered_by_a_local_authority(home_school, home_la_org, 
     }
     draft_and_agree(deployment, la_officer, parties, starts_on=start, weeks=8, days_per_week="2.0")
     assert deployment.state == State.ACTIVE
-    services.log_time(
-        deployment,
-        actor=leader.holder,
-        worked_on=start + datetime.timedelta(days=3),
-        days=Decimal("2"),
-        today=TODAY,
-    )
+    for day in (3, 4):  # a day at most on each date
+        services.log_time(
+            deployment,
+            actor=leader.holder,
+            worked_on=start + datetime.timedelta(days=day),
+            days=Decimal("1"),
+            today=TODAY,
+        )
     outcomes = review_and_evaluate(deployment, la_officer, start + datetime.timedelta(weeks=4))
 
     jobs.close_ended_deployments(TODAY)  # its end date has passed

@@ -346,8 +346,8 @@ def test_a_leader_adds_and_removes_unavailability(client, leader):
     response = client.post(
         address,
         {
-            "starts_on": "2030-01-06",
-            "ends_on": "2030-02-01",
+            "starts_on": (TODAY + datetime.timedelta(days=36)).isoformat(),
+            "ends_on": (TODAY + datetime.timedelta(days=62)).isoformat(),
             "days_per_week_available": "0.5",
             "reason": "Leave",
         },
@@ -367,7 +367,11 @@ def test_unavailability_must_end_after_it_starts(client, leader):
     client.force_login(leader)
     response = client.post(
         reverse("deployments:unavailability"),
-        {"starts_on": "2030-02-06", "ends_on": "2030-02-01", "days_per_week_available": "0"},
+        {
+            "starts_on": (TODAY + datetime.timedelta(days=67)).isoformat(),
+            "ends_on": (TODAY + datetime.timedelta(days=62)).isoformat(),
+            "days_per_week_available": "0",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"ends_on": ["The last day must be on or after the first day"]}

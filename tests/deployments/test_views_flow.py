@@ -55,7 +55,7 @@ def agreement_data(deployment, *, objectives=2, days_per_week="1", weeks=2, **ex
         data |= {
             f"objectives-{number}-description": f"Objective {number + 1}: maths teaching is good",
             f"objectives-{number}-success_measure": "Most lessons observed are good",
-            f"objectives-{number}-target_on": (TODAY + datetime.timedelta(weeks=weeks)).isoformat(),
+            f"objectives-{number}-target_on": (TODAY + datetime.timedelta(weeks=weeks, days=-1)).isoformat(),
         }
     return data | extra
 
@@ -82,7 +82,9 @@ def test_a_deployment_from_draft_to_final_evaluation(
     assert response.context["objective_formset"].total_form_count() == 2
     assert "There is a problem" not in text(response)
 
-    response = client.post(url("agreement-edit", deployment), agreement_data(deployment) | {"send": "1"})
+    response = client.post(
+        url("agreement-edit", deployment), agreement_data(deployment, days_per_week="0.25") | {"send": "1"}
+    )
     assert response.status_code == 302
     agreement = Agreement.objects.get(deployment=deployment)
     assert agreement.status == AgreementStatus.AWAITING_AGREEMENT
@@ -101,7 +103,7 @@ def test_a_deployment_from_draft_to_final_evaluation(
         assert response.status_code == 302
     deployment.refresh_from_db()
     assert deployment.state == State.ACTIVE
-    assert deployment.days_agreed == Decimal("2.0")
+    assert deployment.days_agreed == Decimal("0.5")
     page = text(client.get(url("agreement-version", deployment, 1)))
     assert "Agreed by" in page and "Agree as" not in page
 
@@ -109,10 +111,10 @@ def test_a_deployment_from_draft_to_final_evaluation(
     client.force_login(leader)
     log = url("time-log", deployment)
     assert (
-        client.post(log, {"worked_on": TODAY.isoformat(), "days": "1.5", "note": "Observations"}).status_code
+        client.post(log, {"worked_on": TODAY.isoformat(), "days": "0.5", "note": "Observations"}).status_code
         == 302
     )
-    response = client.post(log, {"worked_on": TODAY.isoformat(), "days": "1"})
+    response = client.post(log, {"worked_on": TODAY.isoformat(), "days": "0.25"})
     assert response.status_code == 200
     assert "Ask the broker to record a variation first" in errors_of(response)["days"][0]
     assert TimeEntry.objects.filter(deployment=deployment).count() == 1
@@ -121,8 +123,8 @@ def test_a_deployment_from_draft_to_final_evaluation(
     response = client.post(url("variation-new", deployment), {"extra_days": "1", "reason": "An extra visit"})
     assert response.status_code == 302
     client.force_login(leader)
-    assert client.post(log, {"worked_on": TODAY.isoformat(), "days": "1"}).status_code == 302
-    assert "2.5</strong> of 3 days used" in text(client.get(url("deployment-detail", deployment)))
+    assert client.post(log, {"worked_on": TODAY.isoformat(), "days": "0.25"}).status_code == 302
+    assert "0.75</strong> of 1.5 days used" in text(client.get(url("deployment-detail", deployment)))
 
     # The broker reviews progress against each objective.
     client.force_login(la_officer)
@@ -158,8 +160,13 @@ def test_a_deployment_from_draft_to_final_evaluation(
     assert client.post(url("state-change", deployment, "resume"), {"note": ""}).status_code == 302
 
     # Support finishes, then the final evaluation completes the deployment.
+    response = client.post(url("state-change", deployment, "finish"), {"note": "All visits done"})
+    assert errors_of(response)["confirm"] == ["Confirm that support has finished"]
     assert (
-        client.post(url("state-change", deployment, "finish"), {"note": "All visits done"}).status_code == 302
+        client.post(
+            url("state-change", deployment, "finish"), {"note": "All visits done", "confirm": "on"}
+        ).status_code
+        == 302
     )
     evaluation = {
         "impact": "Maths teaching is good.",

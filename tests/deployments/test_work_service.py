@@ -28,7 +28,11 @@ def deployment(home_school, home_la_org, la_officer):
 
 
 def test_the_leader_logs_time_and_the_last_day_is_kept(deployment):
-    services.log_time(deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1.5"), today=TODAY)
+    yesterday = TODAY - datetime.timedelta(days=1)
+    services.log_time(
+        deployment, actor=deployment.leader, worked_on=yesterday, days=Decimal("1"), today=TODAY
+    )
+    services.log_time(deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("0.5"), today=TODAY)
     deployment.refresh_from_db()
     assert services.days_used(deployment) == Decimal("1.5")
     assert deployment.last_time_logged_on == TODAY
@@ -45,7 +49,7 @@ def test_named_staff_log_time_but_others_cannot(deployment, school_leader):
 
 
 def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer):
-    TimeEntryFactory(deployment=deployment, days=Decimal("9.5"))
+    TimeEntryFactory(deployment=deployment, days=Decimal("9.5"), worked_on=TODAY - datetime.timedelta(days=7))
     with pytest.raises(BrokerageError) as refused:
         services.log_time(
             deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY

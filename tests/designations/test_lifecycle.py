@@ -323,6 +323,7 @@ def test_an_unknown_status_is_refused(national_admin):
     [
         (suspend, "Give a reason why the designation is suspended."),
         (de_designate, "Give a reason why the designation is de-designated."),
+        (lapse, "Give a reason why the designation is lapsed."),
     ],
 )
 def test_suspending_and_de_designating_need_a_reason(national_admin, action, message):
@@ -334,13 +335,13 @@ def test_suspending_and_de_designating_need_a_reason(national_admin, action, mes
     assert designation.status == Status.ACTIVE
 
 
-def test_reinstating_and_lapsing_need_no_reason(national_admin):
+def test_reinstating_needs_no_reason_but_lapsing_records_the_one_given(national_admin):
     designation = DesignationFactory(status=Status.SUSPENDED)
     reinstate(designation, actor=national_admin)
-    lapse(designation, actor=national_admin)
+    lapse(designation, actor=national_admin, reason="Training not completed in time")
     designation.refresh_from_db()
     assert designation.status == Status.LAPSED
-    assert designation.end_reason == "Lapsed"
+    assert designation.end_reason == "Training not completed in time"
 
 
 def test_full_history_is_kept_through_suspension_reinstatement_and_de_designation(national_admin):
@@ -461,6 +462,8 @@ def test_a_review_is_not_scheduled_twice_for_one_day_nor_in_the_past(nle_designa
 
 
 def test_recording_a_review_schedules_the_next_one(nle_designation, national_admin):
+    nle_designation.designated_on = TODAY() - datetime.timedelta(days=30)
+    nle_designation.save(update_fields=["designated_on"])
     [review] = nle_designation.reviews.all()
     completed_on = TODAY() - datetime.timedelta(days=2)
 

@@ -47,7 +47,7 @@ def test_an_lle_designation_makes_no_national_support_school(
     "end",
     [
         lambda designation, actor: de_designate(designation, actor=actor, reason="Left headship."),
-        lambda designation, actor: lapse(designation, actor=actor),
+        lambda designation, actor: lapse(designation, actor=actor, reason="Left headship"),
     ],
     ids=["de-designation", "lapse"],
 )

@@ -212,7 +212,7 @@ def test_a_round_for_a_teaching_school_designated_type_names_its_teaching_school
     ("overrides", "field", "message"),
     [
         ({"closes_on": (TODAY - datetime.timedelta(days=1)).isoformat()}, "closes_on", "same as or after"),
-        ({"opens_on": "31/02/2026"}, "opens_on", "Enter the date as"),
+        ({"opens_on": "31/02/2026"}, "opens_on", "Opens on must be a real date"),
         ({"name": ""}, "name", "Enter a name for the round"),
         ({"region": "East of England", "local_authority": "LA"}, "region", "not both"),
         ({"teaching_school": "TS"}, "teaching_school", "Leave the teaching school empty"),

@@ -171,8 +171,11 @@ def test_a_holder_updates_their_specialisms_and_availability(client, outsider):
 
 @pytest.mark.parametrize(
     ("days", "message"),
-    [("1.25", "Enter whole or half days"), ("6", "Enter 5 days or fewer"), ("-1", "Enter 0 days or more"),
-     ("lots", "Enter a number of days"), ("", "Enter the days a week you can give")],
+    [("1.25", "Days a week must be between 0 and 5, in half days"),
+     ("6", "Days a week must be between 0 and 5, in half days"),
+     ("-1", "Days a week must be between 0 and 5, in half days"),
+     ("99.99", "Days a week must be between 0 and 5, in half days"),
+     ("lots", "Days a week must be a number"), ("", "Enter the days a week you can give")],
 )
 def test_availability_errors_are_shown_on_the_field(client, outsider, days, message):
     designation = DesignationFactory(holder=outsider, availability_days_per_week="1")

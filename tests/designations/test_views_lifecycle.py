@@ -217,7 +217,7 @@ def test_training_completed_in_the_future_is_refused_with_a_field_error(client, 
         {"requirement": requirement.pk, "completed_on": days_from_today(2).isoformat()},
     )
     assert response.status_code == 200
-    assert "The completion date cannot be in the future" in response.content.decode()
+    assert "The completion date must be today or in the past" in response.content.decode()
     assert not TrainingRecord.objects.exists()
 
 
@@ -241,8 +241,8 @@ def status_url(designation: Designation, action: str) -> str:
     return reverse("designations-manage:status", args=[designation.pk, action])
 
 
-@pytest.mark.parametrize("action", ["suspend", "de-designate"])
-def test_suspending_or_de_designating_needs_a_reason(client, national_admin, nle, action):
+@pytest.mark.parametrize("action", ["suspend", "de-designate", "lapse"])
+def test_suspending_de_designating_or_lapsing_needs_a_reason(client, national_admin, nle, action):
     client.force_login(national_admin)
     response = client.post(status_url(nle, action), {"reason": "   "})
     assert response.status_code == 200
@@ -257,8 +257,10 @@ def test_status_page_asks_for_the_reason_and_says_when_it_is_optional(client, na
     suspend = client.get(status_url(nle, "suspend")).content.decode()
     assert "Why is the designation being suspended?</label>" in suspend
     lapse_page = client.get(status_url(nle, "lapse")).content.decode()
-    assert "Why is the designation being lapsed? (optional)</label>" in lapse_page
+    assert "Why is the designation being lapsed?</label>" in lapse_page
     assert "This ends the designation" in lapse_page
+    reinstate_page = client.get(status_url(nle, "reinstate")).content.decode()
+    assert "Why is the designation being reinstated? (optional)</label>" in reinstate_page
 
 
 def test_suspending_records_who_and_why(client, teaching_school_lead, pool_sle):
@@ -281,7 +283,7 @@ def test_reinstating_a_suspended_designation_needs_no_reason(client, national_ad
     nle.status = Status.SUSPENDED
     nle.save(update_fields=["status"])
     client.force_login(national_admin)
-    assert client.post(status_url(nle, "reinstate"), {"reason": ""}).status_code == 302
+    assert client.post(status_url(nle, "reinstate"), {"reason": "", "confirm": "on"}).status_code == 302
     nle.refresh_from_db()
     assert nle.status == Status.ACTIVE
     assert DesignationStatusChange.objects.get(designation=nle).actor == national_admin
@@ -289,7 +291,7 @@ def test_reinstating_a_suspended_designation_needs_no_reason(client, national_ad
 
 def test_reinstating_an_active_designation_is_a_form_error_not_a_crash(client, national_admin, nle):
     client.force_login(national_admin)
-    response = client.post(status_url(nle, "reinstate"), {"reason": "Just in case"})
+    response = client.post(status_url(nle, "reinstate"), {"reason": "Just in case", "confirm": "on"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["An active designation cannot be reinstated."]
     assert "An active designation cannot be reinstated." in response.content.decode()
@@ -308,11 +310,27 @@ def test_de_designating_ends_the_designation_and_keeps_its_history(client, natio
     assert DesignationStatusChange.objects.get(designation=nle).reason == "School judged inadequate."
 
 
-def test_a_national_administrator_lapses_a_designation_without_a_reason(client, national_admin, nle):
+def test_a_national_administrator_lapses_a_designation_with_a_reason(client, national_admin, nle):
     client.force_login(national_admin)
-    assert client.post(status_url(nle, "lapse"), {"reason": ""}).status_code == 302
+    response = client.post(status_url(nle, "lapse"), {"reason": "Left headship"})
+    assert response.status_code == 302
     nle.refresh_from_db()
-    assert (nle.status, nle.end_reason) == (Status.LAPSED, "Lapsed")
+    assert (nle.status, nle.end_reason) == (Status.LAPSED, "Left headship")
+
+
+def test_reinstating_asks_for_confirmation(client, national_admin, nle):
+    nle.status = Status.SUSPENDED
+    nle.save(update_fields=["status"])
+    client.force_login(national_admin)
+    page = client.get(status_url(nle, "reinstate")).content.decode()
+    assert "Yes, reinstate this designation" in page
+
+    response = client.post(status_url(nle, "reinstate"), {"reason": "Concern resolved"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["confirm"] == ["Confirm that the designation should be reinstated"]
+    nle.refresh_from_db()
+    assert nle.status == Status.SUSPENDED
 
 
 def test_status_page_offers_only_the_changes_the_user_may_make(client, teaching_school_lead, pool_sle):
@@ -574,3 +592,61 @@ def test_a_lead_of_two_teaching_schools_sees_both_pools(
     client.force_login(teaching_school_lead)
     cases = client.get(reverse("designations-manage:case-list")).context["cases"]
     assert {case.pk for case in cases} == {own.pk, other.pk}
+
+
+# --- the ranges of dates -----------------------------------------------------------------------
+
+
+def test_training_completed_in_1990_is_refused_with_the_earliest_date_allowed(
+    client, national_admin, pool_sle
+):
+    requirement = pool_sle.designation_type.training_requirements.get()
+    client.force_login(national_admin)
+    response = client.post(
+        reverse("designations-manage:training", args=[pool_sle.pk]),
+        {"requirement": requirement.pk, "completed_on": "1990-01-01"},
+    )
+    assert response.status_code == 200
+    message = "The completion date must be today or in the past, and no earlier than"
+    assert message in response.content.decode()
+    assert not TrainingRecord.objects.exists()
+
+
+def test_training_completed_more_than_three_years_before_the_application_does_not_count(
+    national_admin, pool_sle
+):
+    from designations.errors import DesignationError
+    from designations.services.lifecycle import record_training
+
+    requirement = pool_sle.designation_type.training_requirements.get()
+    with pytest.raises(DesignationError) as refused:
+        record_training(
+            pool_sle, requirement=requirement, completed_on=days_from_today(-4 * 366), actor=national_admin
+        )
+    assert "training counts for three years before the application" in refused.value.message
+    assert refused.value.field == "completed_on"
+
+
+def test_a_review_dated_in_year_one_is_refused(client, national_admin, nle):
+    review = nle.reviews.first() or ReviewFactory(designation=nle)
+    client.force_login(national_admin)
+    response = client.post(
+        reverse("designations-manage:review-record", args=[nle.pk, review.pk]),
+        {"outcome": ReviewOutcome.CONTINUE, "notes": "", "completed_on": "0001-01-01"},
+    )
+    assert response.status_code == 200
+    assert "The date of the review must be today or in the past, and no earlier than" in (
+        " ".join(response.context["form"].errors["completed_on"])
+    )
+    review.refresh_from_db()
+    assert review.completed_on is None
+
+
+def test_a_review_scheduled_in_9999_is_refused(client, national_admin, nle):
+    client.force_login(national_admin)
+    response = client.post(
+        reverse("designations-manage:reviews", args=[nle.pk]),
+        {"due_on_day": "1", "due_on_month": "1", "due_on_year": "9999"},
+    )
+    assert response.status_code == 200
+    assert "The review date must be between" in " ".join(response.context["form"].errors["due_on"])

@@ -136,3 +136,45 @@ def test_the_round_list_offers_a_lead_changes_only_to_their_own_rounds(
     page = client.get(reverse("designations:round-list")).content.decode()
     assert reverse("designations:round-update", args=[own.pk]) in page
     assert reverse("designations:round-update", args=[other.pk]) not in page
+
+
+def test_a_round_entirely_in_the_past_is_refused(client, teaching_school_lead, teaching_school_org):
+    client.force_login(teaching_school_lead)
+    sle = DesignationType.objects.get(code="SLE")
+    data = round_data(
+        sle, teaching_school_org,
+        opens_on=(TODAY - datetime.timedelta(days=60)).isoformat(),
+        closes_on=(TODAY - datetime.timedelta(days=30)).isoformat(),
+    )
+    response = client.post(reverse("designations:round-create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["closes_on"] == ["The close date must be today or in the future"]
+    assert not ApplicationRound.objects.exists()
+
+
+def test_overlapping_rounds_for_one_teaching_school_are_refused(
+    client, teaching_school_lead, teaching_school_org
+):
+    existing = sle_round(teaching_school_org)
+    client.force_login(teaching_school_lead)
+    sle = DesignationType.objects.get(code="SLE")
+    response = client.post(reverse("designations:round-create"), round_data(sle, teaching_school_org))
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["opens_on"]
+    assert message.startswith(f"{existing.name} already recruits to this pool from")
+    assert ApplicationRound.objects.count() == 1
+
+
+def test_a_round_in_the_region_narnia_is_refused(client, national_admin):
+    client.force_login(national_admin)
+    nle = DesignationType.objects.get(code="NLE")
+    response = client.post(reverse("designations:round-create"), round_data(nle, None, region="Narnia"))
+    assert response.status_code == 200
+    assert "region" in response.context["form"].errors
+    assert not ApplicationRound.objects.exists()
+
+
+def test_the_round_dates_are_asked_with_the_gov_uk_date_input(client, national_admin):
+    client.force_login(national_admin)
+    page = client.get(reverse("designations:round-create")).content.decode()
+    assert 'name="opens_on_day"' in page and 'name="closes_on_year"' in page

@@ -1,0 +1,1 @@
+"""GOV.UK Design System components for Django forms, shared by every app (a bottom layer)."""
