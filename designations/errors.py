@@ -11,3 +11,8 @@ class DesignationError(Exception):
 
 class InvalidTransition(DesignationError):
     """A state change the state machine does not allow (the API answers 409)."""
+
+
+class NotIndependent(DesignationError):
+    """The actor would judge or decide their own case, or one from their own school (the API
+    answers 403 with the message)."""

@@ -156,6 +156,10 @@ class Criterion(models.Model):
     roles = models.JSONField(default=list, blank=True, help_text="Qualifying roles, for role checks.")
     ofsted_rule = models.ForeignKey(OfstedRule, null=True, blank=True, on_delete=models.PROTECT)
     guidance = models.TextField(blank=True, help_text="What evidence or declaration is expected.")
+    local_authority_referee = models.BooleanField(
+        default=False,
+        help_text="For referee criteria: the referee must work for a local authority and name it (LLEs).",
+    )
     is_active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -264,6 +268,15 @@ class Application(models.Model):
     referee_name = models.CharField(max_length=200, blank=True)
     referee_email = models.EmailField(blank=True)
     referee_organisation = models.CharField(max_length=200, blank=True)
+    referee_role = models.CharField(max_length=200, blank=True, help_text="The referee's job title.")
+    referee_local_authority = models.ForeignKey(
+        "schools.LocalAuthority",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The authority a local authority referee works for.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -322,6 +335,11 @@ class CriterionResult(models.Model):
         blank=True,
         help_text="An assessor's judgement of evidence, declarations and references.",
     )
+    assessor_note = models.TextField(blank=True, help_text="Why the assessor judged it so.")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
     evaluated_at = models.DateTimeField()
 
     history = HistoricalRecords()
@@ -372,6 +390,11 @@ class RefereeRequest(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="referee_requests")
     name = models.CharField(max_length=200)
     email = models.EmailField()
+    role = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    local_authority = models.ForeignKey(
+        "schools.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
