@@ -182,6 +182,14 @@ def is_undecided(user, application) -> bool:
 # Oversees: sees the application as an assessor. Assesses: also independent of it.
 oversees_application = is_national_administrator | is_lead_of_rounds_teaching_school
 can_assess_application = oversees_application & ~is_own_application
+
+
+def assessor_refusal(user, application) -> str:
+    """Why an assessor of this application may not assess it (their own case), or "": what the
+    services, pages and API say instead of a bare refusal."""
+    if not getattr(user, "is_authenticated", False) or not oversees_application.test(user, application):
+        return ""
+    return own_application_refusal(user, application)
 can_view_application = is_applicant | oversees_application
 can_change_application = is_applicant & is_draft
 can_withdraw_application = (is_applicant & is_undecided) | can_assess_application
@@ -269,9 +277,15 @@ def is_lead_of_designating_teaching_school(user, designation) -> bool:
     )
 
 
-can_manage_designation = (
-    is_national_administrator | is_lead_of_designating_teaching_school
-) & ~is_own_designation
+oversees_designation = is_national_administrator | is_lead_of_designating_teaching_school
+can_manage_designation = oversees_designation & ~is_own_designation
+
+
+def manager_refusal(user, designation) -> str:
+    """Why a manager of this designation may not act on it (their own case), or ""."""
+    if not getattr(user, "is_authenticated", False) or not oversees_designation.test(user, designation):
+        return ""
+    return own_designation_refusal(user, designation)
 
 rules.add_perm("designations.change_designation_status", can_manage_designation)
 rules.add_perm("designations.lapse_designation", is_national_administrator & ~is_own_designation)

@@ -37,7 +37,7 @@ from .forms_applications import (
 )
 from .models import Application, ApplicationRound, CriterionResult, EvidenceFile
 from .queries import applications_assessable_by, exclude_own_applications, open_rounds_for, schools_of
-from .rules import own_application_refusal
+from .rules import assessor_refusal
 from .services.applications import INVALID_LINK
 
 ANSWERABLE = (CriterionCheck.EVIDENCE, CriterionCheck.DECLARATION)
@@ -72,7 +72,7 @@ def application_for(user, pk: int, permission: str = "designations.view_applicat
         raise Http404("No such application.")
     if not user.has_perm(permission, application):
         if permission == "designations.assess_application":
-            raise PermissionDenied(own_application_refusal(user, application))
+            raise PermissionDenied(assessor_refusal(user, application))
         raise PermissionDenied
     return application
 
@@ -472,14 +472,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         to_state = form.cleaned_data["to_state"]
-        if to_state in CONFIRMED_DECISIONS and not form.cleaned_data["confirmed"]:
+        if _needs_confirmation(application, to_state, form):
             context = {
                 "application": application,
                 "to_state": to_state,
                 "label": DECISIONS[to_state],
                 "consequence": CONFIRMED_DECISIONS[to_state],
                 "reason": form.cleaned_data["reason"],
-                "unmet": [r for r in application.criterion_results.all() if r.final_outcome != "met"],
                 "active_nav": "assess",
             }
             return render(request, "designations/applications/decide_confirm.html", context)
@@ -492,6 +491,18 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("applications:assess", pk=application.pk)
     context = _assess_context(request, application, decision_form=form)
     return render(request, "designations/applications/assess.html", context, status=400)
+
+
+def _needs_confirmation(application: Application, to_state: str, form: DecisionForm) -> bool:
+    """Approving and designating are confirmed on their own page first, unless the decision is
+    refused anyway (an approval with criteria not yet met: the refusal is shown at once)."""
+    if to_state not in CONFIRMED_DECISIONS or form.cleaned_data["confirmed"]:
+        return False
+    if to_state in services.ALLOWED_TRANSITIONS.get(application.state, set()):
+        if to_state == ApplicationState.APPROVED_PENDING_TRAINING:
+            return all(result.final_outcome == "met" for result in application.criterion_results.all())
+        return True
+    return False
 
 
 @login_required

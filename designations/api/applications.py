@@ -25,7 +25,7 @@ from ..choices import ApplicationState, CriterionCheck, CriterionOutcome
 from ..errors import DesignationError, InvalidTransition, NotIndependent
 from ..models import Application, ApplicationTransition, CriterionResult
 from ..queries import applications_visible_to
-from ..rules import own_application_refusal
+from ..rules import assessor_refusal
 from .serializers import SpecialismSerializer
 
 State = ApplicationState
@@ -247,7 +247,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         # service gives the message.
         if to_state in services.ALLOWED_TRANSITIONS.get(application.state, set()):
             if not user.has_perm(permission, application):
-                refusal = own_application_refusal(user, application) if permission == ASSESS else ""
+                refusal = assessor_refusal(user, application) if permission == ASSESS else ""
                 raise PermissionDenied(
                     refusal or "You are not allowed to make this change to this application."
                 )

@@ -44,7 +44,7 @@ from ..models import (
     RefereeRequest,
     Specialism,
 )
-from ..rules import own_application_refusal, own_school_ids
+from ..rules import assessor_refusal, own_school_ids
 from ..validators import validate_evidence_file
 from . import eligibility
 from .lifecycle import designate
@@ -543,7 +543,7 @@ def _locked(application: Application) -> Application:
 
 
 def _require_independent(actor, application: Application) -> None:
-    refusal = own_application_refusal(actor, application)
+    refusal = assessor_refusal(actor, application)
     if refusal:
         raise NotIndependent(refusal)
 

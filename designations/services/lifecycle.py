@@ -38,7 +38,7 @@ from ..models import (
     TrainingRecord,
     TrainingRequirement,
 )
-from ..rules import own_designation_refusal
+from ..rules import manager_refusal
 
 Status = DesignationStatus
 
@@ -80,7 +80,7 @@ def _a_status(designation: Designation) -> str:
 
 
 def _require_permission(actor, permission: str, designation: Designation, action: str) -> None:
-    refusal = own_designation_refusal(actor, designation)
+    refusal = manager_refusal(actor, designation)
     if refusal:
         raise NotIndependent(refusal)
     if actor is None or not actor.has_perm(permission, designation):
