@@ -107,17 +107,10 @@ def other_school(other_la):
 
 
 @pytest.fixture
-def teaching_school(home_la):
-    """The school that is the teaching school: not home_school, whose leaders it designates and
-    brokers for (nobody decides a case from their own school)."""
-    return SchoolFactory(local_authority=home_la, name="Home Teaching School")
-
-
-@pytest.fixture
-def teaching_school_org(teaching_school):
+def teaching_school_org(home_school):
     return OrganisationFactory(
-        kind=OrganisationKind.TEACHING_SCHOOL, name="Home Teaching School", school=teaching_school,
-        local_authority=teaching_school.local_authority,
+        kind=OrganisationKind.TEACHING_SCHOOL, name="Home Teaching School", school=home_school,
+        local_authority=home_school.local_authority,
     )
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.choices import OrganisationKind
 from designations.choices import CriterionCheck, LeadershipRole
 from designations.models import Application, DesignationType
 from designations.services import (
@@ -14,7 +15,7 @@ from designations.services import (
     update_draft,
 )
 from schools.choices import Grade
-from tests.factories import UserFactory, graded_inspection
+from tests.factories import OrganisationFactory, SchoolFactory, UserFactory, graded_inspection
 from tests.factories.designations import ApplicationRoundFactory, LeadershipPostFactory
 from tests.factories.schools import LocalAuthorityFactory
 
@@ -117,4 +118,21 @@ def lle_application(headteacher, outstanding_home_school, lle_type, open_round) 
     """A draft LLE application by the headteacher, in an open round."""
     return start_application(
         applicant=headteacher, round=open_round(lle_type), school=outstanding_home_school
+    )
+
+
+@pytest.fixture
+def teaching_school(home_la):
+    """The school that is the teaching school here: not home_school, whose leaders apply to its
+    rounds and whose designations it manages (nobody decides a case from their own school)."""
+    return SchoolFactory(local_authority=home_la, name="Home Teaching School")
+
+
+@pytest.fixture
+def teaching_school_org(teaching_school):
+    return OrganisationFactory(
+        kind=OrganisationKind.TEACHING_SCHOOL,
+        name="Home Teaching School",
+        school=teaching_school,
+        local_authority=teaching_school.local_authority,
     )
