@@ -77,7 +77,7 @@ def own_school_ids(user) -> frozenset[int]:
     """The schools the user leads or works at today: current posts and school memberships.
 
     Kept on the user object, which lives for one request, like the other answers about the user."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_api_client", False):
         return frozenset()
     known = getattr(user, "_own_school_ids", None)
     if known is None:
@@ -129,7 +129,7 @@ def own_designation_refusal(user, designation) -> str:
 
 def own_brokering_refusal(user, school_id: int | None, leader=None) -> str:
     """Why the user may not broker support for this school, or put this leader forward, or ""."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_api_client", False):
         return ""
     if leader is not None and getattr(leader, "pk", leader) == user.pk:
         return "You cannot broker a deployment of yourself: another broker must put you forward."
