@@ -73,7 +73,9 @@ def keep_alive(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    # A refusal that says why (e.g. "you cannot assess your own application") is shown as it is.
+    message = str(exception) if exception is not None and exception.args else ""
+    return render(request, "errors/403.html", {"message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

@@ -16,6 +16,7 @@ from designations.rules import (  # noqa: F401
     broker_organisations_of,
     may_broker_designation,
     may_broker_type,
+    own_brokering_refusal,
 )
 
 Kind = OrganisationKind
@@ -90,6 +91,12 @@ def is_request_broker(user, request) -> bool:
 
 
 @rules.predicate
+def is_for_own_school(user, request) -> bool:
+    """The request is for a school the user works at: they may not broker it."""
+    return request is not None and bool(own_brokering_refusal(user, request.school_id))
+
+
+@rules.predicate
 def is_of_requests_school(user, request) -> bool:
     return request is not None and bool(school_organisations_of(user, request.school_id))
 
@@ -100,7 +107,7 @@ rules.add_perm(
     is_national_administrator | is_request_commissioner | is_request_broker | is_of_requests_school,
 )
 rules.add_perm("brokerage.change_request", is_request_commissioner)
-rules.add_perm("brokerage.broker_request", is_request_broker)
+rules.add_perm("brokerage.broker_request", is_request_broker & ~is_for_own_school)
 rules.add_perm("brokerage.view_broker_queue", is_broker_anywhere)
 rules.add_perm("brokerage.assess_risk", is_la_officer)
 rules.add_perm("brokerage.view_dashboard", is_la_officer | is_national_administrator)

@@ -26,6 +26,7 @@ from .rules import (
     commissioning_organisations_of,
     may_broker_designation,
     may_broker_type,
+    own_brokering_refusal,
 )
 from .signals import request_ending
 
@@ -230,7 +231,17 @@ def close(request: SupportRequest, *, actor, reason: str) -> SupportRequest:
 # --- the broker's shortlist -----------------------------------------------------------------------
 
 
+def require_independent_broker(
+    actor, request: SupportRequest, designation: Designation | None = None
+) -> None:
+    """Nobody brokers support for their own school or puts themselves forward."""
+    refusal = own_brokering_refusal(actor, request.school_id, designation.holder if designation else None)
+    if refusal:
+        raise BrokerageError(refusal)
+
+
 def _require_broker(actor, request: SupportRequest) -> None:
+    require_independent_broker(actor, request)
     if not actor.has_perm("brokerage.broker_request", request):
         raise BrokerageError("Only the request's broker can do this.")
 
@@ -250,6 +261,7 @@ def _require_brokerable(request: SupportRequest, designation: Designation) -> No
 
 
 def shortlist(request: SupportRequest, designation: Designation, *, actor, notes: str = "") -> ShortlistEntry:
+    require_independent_broker(actor, request, designation)
     _require_broker(actor, request)
     _require_brokerable(request, designation)
     with transaction.atomic():

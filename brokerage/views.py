@@ -261,7 +261,10 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
         proposed = {entry.designation_id for entry in shortlist if entry.status == ShortlistStatus.PROPOSED}
         return {
             "matching": matching,
-            "ranked": matching.ranked[:CANDIDATES_SHOWN],
+            # Nobody puts themselves forward: the broker's own designations are not offered.
+            "ranked": [
+                c for c in matching.ranked if c.designation.holder_id != self.request.user.pk
+            ][:CANDIDATES_SHOWN],
             "excluded": matching.excluded[:EXCLUDED_SHOWN],
             "shortlist": shortlist,
             "shortlisted_ids": listed,

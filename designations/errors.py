@@ -32,3 +32,8 @@ def validated(instance, *, fields=None):
         field, message = first_error(error)
         raise DesignationError(message, field=field) from error
     return instance
+
+
+class NotIndependent(DesignationError):
+    """The actor would judge or decide their own case, or one from their own school (the API
+    answers 403 with the message)."""

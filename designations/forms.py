@@ -103,12 +103,16 @@ class CriterionForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["label", "kind", "order", "min_years", "roles", "ofsted_rule", "guidance", "is_active"]
+        fields = [
+            "label", "kind", "order", "min_years", "roles", "ofsted_rule", "guidance",
+            "local_authority_referee", "is_active",
+        ]
         widgets = {"kind": forms.RadioSelect, "guidance": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "kind": "How it is judged",
             "min_years": "Minimum years",
             "ofsted_rule": "Ofsted rule",
+            "local_authority_referee": "For referee checks: the referee must work for a local authority",
             "is_active": "Active (untick to retire it: past applications keep how they were judged)",
         }
         error_messages = {

@@ -7,10 +7,11 @@ from django import forms
 
 from accounts.forms import GovukFormMixin
 from govuk.forms import model_date_field
-from schools.models import School
+from schools.models import LocalAuthority, School
 
 from .choices import ApplicationState, CriterionOutcome, RefereeRecommendation
 from .models import DesignationType, Specialism, TrainingRecord, TrainingRequirement
+from .services.applications import ASSESSOR_NOTE_MAX_LENGTH
 
 QUEUE_STATES = (
     ApplicationState.SUBMITTED,
@@ -80,16 +81,48 @@ class RefereeForm(GovukFormMixin, forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
+    referee_role = forms.CharField(
+        label="Job title",
+        max_length=200,
+        help_text="For example, school improvement adviser.",
+        error_messages={"required": "Enter your referee's job title"},
+    )
     referee_organisation = forms.CharField(
         label="Organisation",
         max_length=200,
+        help_text="Your referee must be someone outside your school.",
         error_messages={"required": "Enter your referee's organisation"},
     )
+    referee_local_authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.order_by("name"),
+        label="Which local authority does your referee work for?",
+        empty_label="Choose a local authority",
+        required=False,
+        error_messages={
+            "required": "Select the local authority your referee works for",
+            "invalid_choice": "Select the local authority your referee works for",
+        },
+    )
 
-    def __init__(self, *args, expectations: list[str] | None = None, **kwargs) -> None:
-        """``expectations``: what the type's referee criteria ask, e.g. a local authority referee."""
+    def __init__(
+        self, *args, expectations: list[str] | None = None, needs_local_authority: bool = False, **kwargs
+    ) -> None:
+        """``expectations``: what the type's referee criteria ask; ``needs_local_authority``: one of
+        them asks for a local authority referee, who names their authority (the organisation is then
+        the authority, or a team within it)."""
         super().__init__(*args, **kwargs)
         self.expectations = expectations or []
+        if needs_local_authority:
+            self.fields["referee_local_authority"].required = True
+            organisation = self.fields["referee_organisation"]
+            organisation.required = False
+            organisation.label = "Team or service (optional)"
+            organisation.help_text = "For example, school improvement service."
+        else:
+            del self.fields["referee_local_authority"]
+
+    def clean_referee_email(self) -> str:
+        return self.cleaned_data["referee_email"].strip()
 
 
 class EvidenceForm(GovukFormMixin, forms.Form):
@@ -161,12 +194,42 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         label="Your judgement",
         error_messages={"required": "Select whether the criterion is met"},
     )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Your note",
+        help_text="Why the criterion is met or not met: the evidence you relied on.",
+        max_length=ASSESSOR_NOTE_MAX_LENGTH,
+        error_messages={
+            "required": "Enter a note saying why the criterion is met or not met",
+            "max_length": f"The note must be {ASSESSOR_NOTE_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError("Enter a note saying why the criterion is met or not met")
+        return note
+
+
+# Final decisions asked to be confirmed on their own page before they are made, with what follows.
+CONFIRMED_DECISIONS = {
+    ApplicationState.APPROVED_PENDING_TRAINING: (
+        "The applicant is told their application is approved. They are designated once the required "
+        "training is recorded and you designate them."
+    ),
+    ApplicationState.DESIGNATED: (
+        "The designation is made and the leader is told: they join the directory and can be deployed "
+        "once trained."
+    ),
+}
 
 
 class DecisionForm(GovukFormMixin, forms.Form):
     to_state = forms.ChoiceField(
         choices=list(DECISIONS.items()), error_messages={"required": "Choose a decision"}
     )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Reason",

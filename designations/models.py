@@ -182,6 +182,10 @@ class Criterion(models.Model):
     roles = models.JSONField(default=list, blank=True, help_text="Qualifying roles, for role checks.")
     ofsted_rule = models.ForeignKey(OfstedRule, null=True, blank=True, on_delete=models.PROTECT)
     guidance = NotesField(blank=True, help_text="What evidence or declaration is expected.")
+    local_authority_referee = models.BooleanField(
+        default=False,
+        help_text="For referee criteria: the referee must work for a local authority and name it (LLEs).",
+    )
     is_active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -336,6 +340,15 @@ class Application(models.Model):
     referee_name = NameField(max_length=200, blank=True)
     referee_email = models.EmailField(blank=True)
     referee_organisation = NameField(max_length=200, blank=True)
+    referee_role = NameField(max_length=200, blank=True, help_text="The referee's job title.")
+    referee_local_authority = models.ForeignKey(
+        "schools.LocalAuthority",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The authority a local authority referee works for.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -394,6 +407,11 @@ class CriterionResult(models.Model):
         blank=True,
         help_text="An assessor's judgement of evidence, declarations and references.",
     )
+    assessor_note = models.TextField(blank=True, help_text="Why the assessor judged it so.")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
     evaluated_at = models.DateTimeField()
 
     history = HistoricalRecords()
@@ -444,6 +462,11 @@ class RefereeRequest(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="referee_requests")
     name = NameField(max_length=200)
     email = models.EmailField()
+    role = NameField(max_length=200, blank=True)
+    organisation = NameField(max_length=200, blank=True)
+    local_authority = models.ForeignKey(
+        "schools.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)

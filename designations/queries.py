@@ -21,6 +21,7 @@ from .models import (
     Review,
     TrainingRequirement,
 )
+from .rules import own_school_ids
 
 DIRECTORY_RELATIONS = (
     "holder",
@@ -143,6 +144,24 @@ def applications_assessable_by(
     )
 
 
+def exclude_own_applications(user, applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Less the user's own applications and those from their own school: nobody assesses their own
+    case (mirrors rules.is_own_application)."""
+    if not getattr(user, "is_authenticated", False):
+        return applications
+    return applications.exclude(applicant=user).exclude(school__in=sorted(own_school_ids(user)))
+
+
+def exclude_own_designations(user, rows: QuerySet, prefix: str = "designation__") -> QuerySet:
+    """Less rows about the user's own designations and those at their own school (mirrors
+    rules.is_own_designation)."""
+    if not getattr(user, "is_authenticated", False):
+        return rows
+    return rows.exclude(**{f"{prefix}holder": user}).exclude(
+        **{f"{prefix}school__in": sorted(own_school_ids(user))}
+    )
+
+
 def applications_visible_to(principal) -> QuerySet[Application]:
     """Applications a person may see: their own, and those they may assess (mirrors
     rules.can_view_application). API tokens see none: applicants' details are not for partners."""
@@ -189,7 +208,8 @@ def cases_for(user) -> QuerySet[DeDesignationCase]:
         *LIFECYCLE_LIST_RELATIONS
     )
     scope = _on_designations_managed_by(user)
-    return (cases if scope is None else cases.filter(scope)).order_by("opened_at", "pk")
+    cases = exclude_own_designations(user, cases if scope is None else cases.filter(scope))
+    return cases.order_by("opened_at", "pk")
 
 
 def reviews_due_for(user, today: datetime.date) -> QuerySet[Review]:
@@ -202,4 +222,5 @@ def reviews_due_for(user, today: datetime.date) -> QuerySet[Review]:
         designation__status__in=CURRENT_DESIGNATION_STATUSES,
     ).select_related(*LIFECYCLE_LIST_RELATIONS)
     scope = _on_designations_managed_by(user)
-    return (reviews if scope is None else reviews.filter(scope)).order_by("due_on", "pk")
+    reviews = exclude_own_designations(user, reviews if scope is None else reviews.filter(scope))
+    return reviews.order_by("due_on", "pk")

@@ -66,6 +66,90 @@ def is_possible_broker(user, designation) -> bool:
 
 
 
+# --- independence: nobody decides their own case ------------------------------------------------
+# An assessor never judges, approves or designates their own application or one from their own
+# school, and nobody manages (training, status, reviews, cases) their own designation or one at their
+# own school. The refusals below say why; the predicates take the action away in the permissions, and
+# the services check the same refusals, so no page, API call or command gets around them.
+
+
+def own_school_ids(user) -> frozenset[int]:
+    """The schools the user leads or works at today: current posts and school memberships.
+
+    Kept on the user object, which lives for one request, like the other answers about the user."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_api_client", False):
+        return frozenset()
+    known = getattr(user, "_own_school_ids", None)
+    if known is None:
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from .models import LeadershipPost
+
+        today = timezone.localdate()
+        posts = LeadershipPost.objects.filter(person=user, started_on__lte=today).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+        )
+        known = frozenset(posts.values_list("school_id", flat=True)) | {
+            m.organisation.school_id
+            for m in getattr(user, "active_memberships", [])
+            if m.organisation.school_id is not None
+        }
+        user._own_school_ids = known
+    return known
+
+
+def own_application_refusal(user, application) -> str:
+    """Why the user may not assess or decide this application, or "" when they are independent."""
+    if application is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if application.applicant_id == user.pk:
+        return "You cannot assess or decide your own application: another assessor must do it."
+    if application.school_id in own_school_ids(user):
+        return (
+            f"You cannot assess or decide an application from your own school, {application.school.name}: "
+            "another assessor must do it."
+        )
+    return ""
+
+
+def own_designation_refusal(user, designation) -> str:
+    """Why the user may not manage or decide about this designation, or "" when they are independent."""
+    if designation is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if designation.holder_id is not None and designation.holder_id == user.pk:
+        return "You cannot manage or decide about your own designation: another person must do it."
+    if designation.school_id in own_school_ids(user):
+        return (
+            f"You cannot manage or decide about a designation at your own school, {designation.school.name}: "
+            "another person must do it."
+        )
+    return ""
+
+
+def own_brokering_refusal(user, school_id: int | None, leader=None) -> str:
+    """Why the user may not broker support for this school, or put this leader forward, or ""."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_api_client", False):
+        return ""
+    if leader is not None and getattr(leader, "pk", leader) == user.pk:
+        return "You cannot broker a deployment of yourself: another broker must put you forward."
+    if school_id is not None and school_id in own_school_ids(user):
+        return "You cannot broker support for your own school: another broker must do it."
+    return ""
+
+
+@rules.predicate
+def is_own_application(user, application) -> bool:
+    """The user applied, or the application is from the user's own school."""
+    return bool(own_application_refusal(user, application))
+
+
+@rules.predicate
+def is_own_designation(user, designation) -> bool:
+    """The user holds the designation, or it is at the user's own school."""
+    return bool(own_designation_refusal(user, designation))
+
+
 @rules.predicate
 def is_applicant(user, application) -> bool:
     return application is not None and user.is_authenticated and application.applicant_id == user.pk
@@ -95,8 +179,18 @@ def is_undecided(user, application) -> bool:
     return application is not None and application.state in UNDECIDED_APPLICATION_STATES
 
 
-can_assess_application = is_national_administrator | is_lead_of_rounds_teaching_school
-can_view_application = is_applicant | can_assess_application
+# Oversees: sees the application as an assessor. Assesses: also independent of it.
+oversees_application = is_national_administrator | is_lead_of_rounds_teaching_school
+can_assess_application = oversees_application & ~is_own_application
+
+
+def assessor_refusal(user, application) -> str:
+    """Why an assessor of this application may not assess it (their own case), or "": what the
+    services, pages and API say instead of a bare refusal."""
+    if not getattr(user, "is_authenticated", False) or not oversees_application.test(user, application):
+        return ""
+    return own_application_refusal(user, application)
+can_view_application = is_applicant | oversees_application
 can_change_application = is_applicant & is_draft
 can_withdraw_application = (is_applicant & is_undecided) | can_assess_application
 
@@ -183,10 +277,18 @@ def is_lead_of_designating_teaching_school(user, designation) -> bool:
     )
 
 
-can_manage_designation = is_national_administrator | is_lead_of_designating_teaching_school
+oversees_designation = is_national_administrator | is_lead_of_designating_teaching_school
+can_manage_designation = oversees_designation & ~is_own_designation
+
+
+def manager_refusal(user, designation) -> str:
+    """Why a manager of this designation may not act on it (their own case), or ""."""
+    if not getattr(user, "is_authenticated", False) or not oversees_designation.test(user, designation):
+        return ""
+    return own_designation_refusal(user, designation)
 
 rules.add_perm("designations.change_designation_status", can_manage_designation)
-rules.add_perm("designations.lapse_designation", is_national_administrator)
+rules.add_perm("designations.lapse_designation", is_national_administrator & ~is_own_designation)
 rules.add_perm("designations.record_training", can_manage_designation)
 rules.add_perm("designations.manage_reviews", can_manage_designation)
 

@@ -20,6 +20,7 @@ from . import services
 from .choices import ApplicationState, BrokeringRule, CriterionCheck, HolderKind
 from .errors import DesignationError
 from .forms_applications import (
+    CONFIRMED_DECISIONS,
     DECISIONS,
     QUEUE_STATES,
     AssessmentForm,
@@ -36,7 +37,8 @@ from .forms_applications import (
     WithdrawForm,
 )
 from .models import Application, ApplicationRound, CriterionResult, EvidenceFile
-from .queries import applications_assessable_by, open_rounds_for, schools_of
+from .queries import applications_assessable_by, exclude_own_applications, open_rounds_for, schools_of
+from .rules import assessor_refusal
 from .services.applications import INVALID_LINK
 
 ANSWERABLE = (CriterionCheck.EVIDENCE, CriterionCheck.DECLARATION)
@@ -64,11 +66,14 @@ def _applications() -> QuerySet[Application]:
 
 
 def application_for(user, pk: int, permission: str = "designations.view_application") -> Application:
-    """The application, or 404 when the user may not see it; 403 when they see it but may not act."""
+    """The application, or 404 when the user may not see it; 403 when they see it but may not act
+    (saying why when it is their own case)."""
     application = get_object_or_404(_applications(), pk=pk)
     if not user.has_perm("designations.view_application", application):
         raise Http404("No such application.")
     if not user.has_perm(permission, application):
+        if permission == "designations.assess_application":
+            raise PermissionDenied(assessor_refusal(user, application))
         raise PermissionDenied
     return application
 
@@ -78,7 +83,8 @@ def is_assessor(user) -> bool:
 
 
 def assessable_by(user) -> QuerySet[Application]:
-    return applications_assessable_by(user, _applications())
+    """The applications the user assesses: those they oversee, less their own cases."""
+    return exclude_own_applications(user, applications_assessable_by(user, _applications()))
 
 
 def _open_round(user, pk: int) -> ApplicationRound:
@@ -205,7 +211,12 @@ def _section_form(application: Application, section: str, data=None):
         return StatementForm(data, initial={"statement": application.statement})
     initial = {name: getattr(application, name) for name in RefereeForm.base_fields}
     referee_criteria = application.criterion_results.filter(kind=CriterionCheck.REFEREE)
-    return RefereeForm(data, initial=initial, expectations=[result.label for result in referee_criteria])
+    return RefereeForm(
+        data,
+        initial=initial,
+        expectations=[result.label for result in referee_criteria],
+        needs_local_authority=services.needs_local_authority_referee(application),
+    )
 
 
 @login_required
@@ -381,12 +392,22 @@ def assess_queue(request: HttpRequest) -> HttpResponse:
 
 def _assess_context(request: HttpRequest, application: Application, **forms) -> dict:
     designation = getattr(application, "designation", None)
+    judging = application.state in services.JUDGED_STATES
+    results = list(
+        application.criterion_results.prefetch_related("evidence_files").select_related("assessed_by")
+    )
+    errors, posted = forms.get("assessment_errors", {}), forms.get("assessment_data", {})
+    for result in results:
+        # What each judgement form shows: what was just posted (with its error), else what is saved.
+        shown = posted.get(result.pk, {"outcome": result.assessor_outcome, "note": result.assessor_note})
+        result.form_outcome, result.form_note = shown["outcome"], shown["note"]
+        result.form_error = errors.get(result.pk, "")
     return {
         "application": application,
-        "criterion_results": application.criterion_results.prefetch_related("evidence_files"),
-        "assessable": {result.pk for result in application.criterion_results.all() if _assessable(result)},
+        "criterion_results": results,
+        "assessable": {result.pk for result in results if judging and _assessable(result)},
         "evidence_files": application.evidence_files.all(),
-        "referee_requests": application.referee_requests.all(),
+        "referee_requests": application.referee_requests.select_related("local_authority"),
         "transitions": application.transitions.select_related("actor"),
         "decisions": _decisions(application),
         "decision_form": forms.get("decision_form") or DecisionForm(),
@@ -428,14 +449,22 @@ def assess_criterion(request: HttpRequest, pk: int, result_pk: int) -> HttpRespo
     application = _assessed_application(request, pk)
     result = get_object_or_404(application.criterion_results, pk=result_pk)
     form = AssessmentForm(request.POST)
-    error = None if form.is_valid() else form.errors["outcome"][0]
+    error = None if form.is_valid() else next(iter(form.errors.values()))[0]
     if error is None:
         try:
-            services.record_assessment(result, outcome=form.cleaned_data["outcome"], actor=request.user)
+            services.record_assessment(
+                result,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
         except DesignationError as refused:
             error = refused.message
     if error:
-        context = _assess_context(request, application, assessment_errors={result.pk: error})
+        data = {"outcome": request.POST.get("outcome", ""), "note": request.POST.get("note", "")}
+        context = _assess_context(
+            request, application, assessment_errors={result.pk: error}, assessment_data={result.pk: data}
+        )
         return render(request, "designations/applications/assess.html", context, status=400)
     messages.success(request, f"Your judgement of “{result.label}” is recorded.")
     return redirect(reverse("applications:assess", kwargs={"pk": application.pk}) + f"#criterion-{result.pk}")
@@ -448,6 +477,16 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         to_state = form.cleaned_data["to_state"]
+        if _needs_confirmation(application, to_state, form):
+            context = {
+                "application": application,
+                "to_state": to_state,
+                "label": DECISIONS[to_state],
+                "consequence": CONFIRMED_DECISIONS[to_state],
+                "reason": form.cleaned_data["reason"],
+                "active_nav": "assess",
+            }
+            return render(request, "designations/applications/decide_confirm.html", context)
         try:
             services.transition(application, to_state, actor=request.user, reason=form.cleaned_data["reason"])
         except DesignationError as error:
@@ -457,6 +496,18 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("applications:assess", pk=application.pk)
     context = _assess_context(request, application, decision_form=form)
     return render(request, "designations/applications/assess.html", context, status=400)
+
+
+def _needs_confirmation(application: Application, to_state: str, form: DecisionForm) -> bool:
+    """Approving and designating are confirmed on their own page first, unless the decision is
+    refused anyway (an approval with criteria not yet met: the refusal is shown at once)."""
+    if to_state not in CONFIRMED_DECISIONS or form.cleaned_data["confirmed"]:
+        return False
+    if to_state in services.ALLOWED_TRANSITIONS.get(application.state, set()):
+        if to_state == ApplicationState.APPROVED_PENDING_TRAINING:
+            return all(result.final_outcome == "met" for result in application.criterion_results.all())
+        return True
+    return False
 
 
 @login_required

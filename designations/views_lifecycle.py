@@ -37,6 +37,7 @@ from .forms_lifecycle import (
 )
 from .models import DeDesignationCase, Designation, Review
 from .queries import cases_for, reviews_due_for
+from .rules import manager_refusal
 from .services import lifecycle
 
 # The status pages, by the action in their URL.
@@ -98,7 +99,7 @@ class ManageDesignationMixin(LoginRequiredMixin):
             pk=kwargs["pk"],
         )
         if not request.user.has_perm(self.get_permission(), self.designation):
-            raise PermissionDenied
+            raise PermissionDenied(manager_refusal(request.user, self.designation))
         return super().dispatch(request, *args, **kwargs)
 
     def get_permission(self) -> str:
@@ -361,7 +362,7 @@ class CaseDecideView(LoginRequiredMixin, FormView):
             pk=kwargs["case_pk"],
         )
         if not request.user.has_perm("designations.change_designation_status", self.case.designation):
-            raise PermissionDenied
+            raise PermissionDenied(manager_refusal(request.user, self.case.designation))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:

@@ -13,7 +13,7 @@ from accounts.worklist import Task, as_date
 
 from .choices import UNDECIDED_APPLICATION_STATES, ApplicationState
 from .models import Application, Designation, RefereeRequest
-from .queries import applications_assessable_by, cases_for, reviews_due_for
+from .queries import applications_assessable_by, cases_for, exclude_own_applications, reviews_due_for
 
 ASSESSOR_STEPS = {
     ApplicationState.SUBMITTED: ("assess-application", "Start assessing the application"),
@@ -34,8 +34,11 @@ def applications_to_assess(user, today: datetime.date) -> list[Task]:
     """Applications the user may assess that wait for the assessor (not for a referee). One query."""
     if not getattr(user, "is_authenticated", False):
         return []
-    applications = applications_assessable_by(
-        user, Application.objects.select_related("applicant", "school", "designation_type")
+    applications = exclude_own_applications(
+        user,
+        applications_assessable_by(
+            user, Application.objects.select_related("applicant", "school", "designation_type")
+        ),
     ).filter(state__in=sorted(ASSESSOR_STEPS)).order_by("submitted_at", "pk")
     return [
         Task(

@@ -74,6 +74,7 @@ def propose(
     Side effects, in order: the deployment (proposed), their shortlist entry marked proposed, the
     request moved to proposed, and after commit an email telling the leader."""
     today = today or timezone.localdate()
+    brokerage_services.require_independent_broker(actor, request, designation)
     if not actor.has_perm("brokerage.broker_request", request):
         raise BrokerageError("Only the request's broker can propose a leader.")
     if not may_broker_designation(request.broker, designation):

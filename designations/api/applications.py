@@ -22,12 +22,14 @@ from accounts.api.responses import error_responses
 
 from .. import services
 from ..choices import ApplicationState, CriterionCheck, CriterionOutcome
-from ..errors import DesignationError, InvalidTransition
+from ..errors import DesignationError, InvalidTransition, NotIndependent
 from ..models import Application, ApplicationTransition, CriterionResult
 from ..queries import applications_visible_to
+from ..rules import assessor_refusal
 from .serializers import SpecialismSerializer
 
 State = ApplicationState
+ASSESS = "designations.assess_application"
 
 
 def _one_of(choices) -> str:
@@ -221,7 +223,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         self, to_state: str, *, reason_serializer: type[serializers.Serializer] | None = None
     ) -> Response:
         return self._change(
-            to_state, "designations.assess_application",
+            to_state, ASSESS,
             lambda application, actor, reason: services.transition(
                 application, to_state, actor=actor, reason=reason
             ),
@@ -245,10 +247,15 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         # service gives the message.
         if to_state in services.ALLOWED_TRANSITIONS.get(application.state, set()):
             if not user.has_perm(permission, application):
-                raise PermissionDenied("You are not allowed to make this change to this application.")
+                refusal = assessor_refusal(user, application) if permission == ASSESS else ""
+                raise PermissionDenied(
+                    refusal or "You are not allowed to make this change to this application."
+                )
             reason = self._reason(reason_serializer)
         try:
             change(application, actor=user, reason=reason)
+        except NotIndependent as refusal:
+            raise PermissionDenied(refusal.message) from refusal
         except InvalidTransition as refusal:
             application.refresh_from_db(fields=["state"])
             return Response(

@@ -2,7 +2,10 @@
 
 from .applications import (
     ALLOWED_TRANSITIONS,
+    JUDGED_STATES,
     attach_evidence,
+    check_referee,
+    needs_local_authority_referee,
     record_assessment,
     record_reference,
     record_response,
@@ -41,9 +44,11 @@ from .lifecycle import (
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "JUDGED_STATES",
     "JudgedCriterion",
     "attach_evidence",
     "change_status",
+    "check_referee",
     "de_designate",
     "decide_case",
     "deployable",
@@ -51,6 +56,7 @@ __all__ = [
     "evaluate",
     "judge_ofsted_rule",
     "lapse",
+    "needs_local_authority_referee",
     "ofsted_rule_met",
     "open_case",
     "preview",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import get_valid_filename
 
+from accounts.models import User
 from schools.models import School
 
 from .. import emails
@@ -32,7 +33,7 @@ from ..choices import (
     HolderKind,
     RefereeRecommendation,
 )
-from ..errors import DesignationError, InvalidTransition, validated
+from ..errors import DesignationError, InvalidTransition, NotIndependent, validated
 from ..models import (
     Application,
     ApplicationRound,
@@ -43,6 +44,7 @@ from ..models import (
     RefereeRequest,
     Specialism,
 )
+from ..rules import assessor_refusal, own_school_ids
 from ..validators import validate_evidence_file
 from . import eligibility
 from .lifecycle import designate
@@ -50,6 +52,8 @@ from .lifecycle import designate
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "attach_evidence",
+    "check_referee",
+    "needs_local_authority_referee",
     "record_assessment",
     "record_reference",
     "record_response",
@@ -84,7 +88,13 @@ PERMISSION_BY_TARGET = {
 ASSESS_PERMISSION = "designations.assess_application"
 CHANGE_PERMISSION = "designations.change_application"
 DECIDED_STATES = {State.APPROVED_PENDING_TRAINING, State.REJECTED}
-DRAFT_FIELDS = {"statement", "referee_name", "referee_email", "referee_organisation", "school", "specialisms"}
+# Criteria are judged while the application is with the assessors, and no longer once it is decided.
+JUDGED_STATES = {State.SUBMITTED, State.AWAITING_REFEREE, State.UNDER_ASSESSMENT}
+ASSESSOR_NOTE_MAX_LENGTH = 2000
+REFEREE_FIELDS = {
+    "referee_name", "referee_email", "referee_role", "referee_organisation", "referee_local_authority"
+}
+DRAFT_FIELDS = {"statement", "school", "specialisms", *REFEREE_FIELDS}
 
 REFEREE_SALT = "designations.referee"
 INVALID_LINK = "This reference link is not valid. Check you copied the whole link."
@@ -134,6 +144,8 @@ def update_draft(application: Application, *, actor, **fields: Any) -> Applicati
             _check_email(fields["referee_email"])
         for name, value in fields.items():
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        if REFEREE_FIELDS & set(fields) or "school" in fields:
+            check_referee(locked)
         if fields:
             validated(locked, fields=fields)
             locked.save(update_fields=list(fields))
@@ -193,14 +205,17 @@ def transition(application: Application, to_state: str, *, actor, reason: str = 
         locked = _locked(application)
         _check_allowed(locked.state, to_state)
         permission = PERMISSION_BY_TARGET.get(to_state, ASSESS_PERMISSION)
+        if permission == ASSESS_PERMISSION:
+            _require_independent(actor, locked)
         _require(actor, permission, locked, _refusal_message(to_state))
         moved = _move(locked, to_state, actor=actor, reason=reason)
     application.refresh_from_db()
     return moved
 
 
-def record_assessment(result: CriterionResult, *, outcome: str, actor) -> CriterionResult:
-    """An assessor's judgement of one evidence, declaration or referee criterion."""
+def record_assessment(result: CriterionResult, *, outcome: str, note: str = "", actor) -> CriterionResult:
+    """An assessor's judgement of one evidence, declaration or referee criterion, with the written
+    note that says why (required); who judged it and when are recorded with it."""
     if outcome not in {CriterionOutcome.MET, CriterionOutcome.NOT_MET}:
         raise DesignationError("Choose whether the criterion is met or not met.")
     if result.kind in AUTOMATIC_CHECKS:
@@ -209,21 +224,43 @@ def record_assessment(result: CriterionResult, *, outcome: str, actor) -> Criter
         )
     with transaction.atomic():
         application = _locked(result.application)
+        _require_independent(actor, application)
         _require(actor, ASSESS_PERMISSION, application, "You cannot assess this application.")
-        if application.state not in UNDECIDED_APPLICATION_STATES - {State.DRAFT}:
-            raise DesignationError(
+        if application.state not in JUDGED_STATES:
+            raise InvalidTransition(
                 f"An application that is {application.get_state_display().lower()} cannot be assessed."
             )
-        _save_result_field(result, "assessor_outcome", outcome)
+        note = _assessor_note(note)
+        _save_result_fields(
+            result,
+            assessor_outcome=outcome,
+            assessor_note=note,
+            assessed_by=actor,
+            assessed_at=timezone.now(),
+        )
     result.refresh_from_db()
     return result
 
 
+def _assessor_note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise DesignationError("Write a note saying why the criterion is met or not met.")
+    if len(note) > ASSESSOR_NOTE_MAX_LENGTH:
+        raise DesignationError(f"The note must be {ASSESSOR_NOTE_MAX_LENGTH:,} characters or fewer.")
+    return note
+
+
 def _save_result_field(result: CriterionResult, name: str, value: str) -> None:
-    """Save one field of a result through the model, so its history records the change."""
+    _save_result_fields(result, **{name: value})
+
+
+def _save_result_fields(result: CriterionResult, **values: Any) -> None:
+    """Save fields of a result through the model, so its history records the change."""
     fresh = CriterionResult.objects.get(pk=result.pk)
-    setattr(fresh, name, value)
-    fresh.save(update_fields=[name])
+    for name, value in values.items():
+        setattr(fresh, name, value)
+    fresh.save(update_fields=list(values))
 
 
 def _move(locked: Application, to_state: str, *, actor, reason: str) -> Application:
@@ -259,6 +296,7 @@ def _guard_submission(application: Application, *, today: datetime.date, reason:
     missing = _missing_answers(application)
     if missing:
         raise DesignationError("Before you submit: " + "; ".join(missing) + ".")
+    check_referee(application)
 
 
 def _guard_approval(application: Application, *, today: datetime.date, reason: str) -> None:
@@ -314,15 +352,71 @@ def _fresh(application: Application) -> Application:
 # --- Referees ------------------------------------------------------------------------------------
 
 
+def needs_local_authority_referee(application: Application) -> bool:
+    """One of the application's referee criteria asks for a local authority referee (LLEs)."""
+    return application.criterion_results.filter(
+        kind=CriterionCheck.REFEREE, parameters__local_authority_referee=True
+    ).exists()
+
+
+def check_referee(application: Application) -> None:
+    """The named referee is independent of the applicant: another person (not their email, not
+    their account), not at the applicant's school, and, where the type asks for a local authority
+    referee, working for a named local authority. Nothing to check until an email is given."""
+    email = (application.referee_email or "").strip()
+    if not email:
+        return
+    applicant = application.applicant
+    account = User.objects.filter(email__iexact=email).first()
+    if email.casefold() == (applicant.email or "").casefold() or (account and account.pk == applicant.pk):
+        raise DesignationError("You cannot be your own referee: name another person who knows your work.")
+    school = application.school
+    if _works_at(account, school) or _is_school_name(application.referee_organisation, school):
+        raise DesignationError(
+            f"Your referee must not work at your school, {school.name}: name someone from outside it."
+        )
+    if _school_domain(school) and email.rsplit("@", 1)[-1].casefold() == _school_domain(school):
+        raise DesignationError(
+            f"Your referee's email address is at your school, {school.name}: name someone from outside it."
+        )
+    if application.referee_local_authority_id is None and needs_local_authority_referee(application):
+        raise DesignationError(
+            f"A {application.designation_type.name.lower()} needs a local authority referee: "
+            "choose the local authority your referee works for."
+        )
+
+
+def _works_at(account, school: School) -> bool:
+    return account is not None and school.pk in own_school_ids(account)
+
+
+def _is_school_name(organisation: str, school: School) -> bool:
+    return " ".join((organisation or "").split()).casefold() == " ".join(school.name.split()).casefold()
+
+
+def _school_domain(school: School) -> str:
+    """The school's web address as an email domain (www.oak.sch.uk → oak.sch.uk), or ""."""
+    host = (school.website or "").strip().casefold()
+    host = host.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    host = host.removeprefix("www.")
+    return host if "." in host else ""
+
+
 def send_referee_request(application: Application) -> RefereeRequest:
-    """Ask the application's referee to respond; the email with the link goes on commit."""
+    """Ask the application's referee to respond; the email with the link goes on commit. The request
+    keeps who was asked (name, email, role, organisation, authority) for the assessor."""
     if not (application.referee_name and application.referee_email):
         raise DesignationError("Name a referee and give their email address first.")
+    check_referee(application)
     now = timezone.now()
+    authority = application.referee_local_authority
     request = RefereeRequest.objects.create(
         application=application,
         name=application.referee_name,
         email=application.referee_email,
+        role=application.referee_role,
+        organisation=application.referee_organisation or (authority.name if authority else ""),
+        local_authority=authority,
         sent_at=now,
         expires_at=now + datetime.timedelta(days=_referee_link_days()),
     )
@@ -449,6 +543,12 @@ def _locked(application: Application) -> Application:
         .select_related("applicant", "round", "designation_type", "school")
         .get(pk=application.pk)
     )
+
+
+def _require_independent(actor, application: Application) -> None:
+    refusal = assessor_refusal(actor, application)
+    if refusal:
+        raise NotIndependent(refusal)
 
 
 def _require(actor, permission: str, application: Application, message: str) -> None:

@@ -84,6 +84,8 @@ class CriterionSnapshot:
             parameters["roles"] = list(criterion.roles)
         if criterion.guidance:
             parameters["guidance"] = criterion.guidance
+        if criterion.kind == CriterionCheck.REFEREE and criterion.local_authority_referee:
+            parameters["local_authority_referee"] = True
         if criterion.ofsted_rule_id:
             parameters["ofsted_rule"] = rule_snapshot(criterion.ofsted_rule)
         return cls(criterion.pk, criterion.order, criterion.label, criterion.kind, parameters)

@@ -26,7 +26,7 @@ from ..choices import (
     HolderKind,
     ReviewOutcome,
 )
-from ..errors import DesignationError, InvalidTransition, validated
+from ..errors import DesignationError, InvalidTransition, NotIndependent, validated
 from ..models import (
     Application,
     DeDesignationCase,
@@ -38,6 +38,7 @@ from ..models import (
     TrainingRecord,
     TrainingRequirement,
 )
+from ..rules import manager_refusal
 
 Status = DesignationStatus
 
@@ -79,6 +80,9 @@ def _a_status(designation: Designation) -> str:
 
 
 def _require_permission(actor, permission: str, designation: Designation, action: str) -> None:
+    refusal = manager_refusal(actor, designation)
+    if refusal:
+        raise NotIndependent(refusal)
     if actor is None or not actor.has_perm(permission, designation):
         raise DesignationError(f"You are not allowed to {action} this designation.")
 

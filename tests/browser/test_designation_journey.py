@@ -70,7 +70,9 @@ def apply(page: Page, base_url: str) -> None:
     page.get_by_role("link", name="Referee", exact=True).click()
     page.get_by_label("Full name").fill("Robin Referee")
     page.get_by_label("Email address").fill("robin.referee@norfolk.demo")
-    page.get_by_label("Organisation").fill("Norfolk County Council")
+    page.get_by_label("Job title").fill("School improvement adviser")
+    # An LLE's referee works for a local authority: the applicant chooses it.
+    page.get_by_label("Which local authority does your referee work for?").select_option(index=1)
     save_and_continue(page)
 
     page.get_by_role("link", name="Check your answers").click()
@@ -98,11 +100,15 @@ def assess_and_designate(page: Page, base_url: str) -> None:
     expect(page.get_by_role("heading", name="Hilary Head")).to_be_visible()
     for label in [EVIDENCE, *DECLARATIONS, REFEREE]:
         page.get_by_label(f"Met: {label}", exact=True).check()
+        page.get_by_label(f"Your note on {label}").fill("Confirmed by the evidence and the reference.")
         page.get_by_role("button", name=f"Save judgement of {label}").click()
         expect(page.get_by_text(f"Your judgement of “{label}” is recorded.")).to_be_visible()
     page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("heading", name="Are you sure you want to approve Hilary Head?")).to_be_visible()
+    page.get_by_role("button", name="Yes, approve").click()
     expect(page.get_by_text("The application is now: approved, training to complete.")).to_be_visible()
     page.get_by_role("button", name="Designate").click()
+    page.get_by_role("button", name="Yes, designate").click()
     expect(page.get_by_text("The application is now: designated.")).to_be_visible()
     expect(page.get_by_text("Not yet usable for deployment: training to record.")).to_be_visible()
     for training in ["Half-day induction", "Two consecutive training days"]:

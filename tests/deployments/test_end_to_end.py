@@ -88,6 +88,8 @@ def test_an_sle_request_brokered_by_its_teaching_school(
 ):
     phonics = SpecialismFactory(name="Phonics", slug="phonics")
     sle = DesignationType.objects.get(code="SLE")
+    # An alliance school, not the teaching school itself: nobody brokers for their own school.
+    alliance_school = SchoolFactory(local_authority=home_school.local_authority, name="Alliance Primary")
     pool_school = SchoolFactory(name="Pool Primary")
     in_pool = DesignationFactory(
         designation_type=sle,
@@ -105,7 +107,7 @@ def test_an_sle_request_brokered_by_its_teaching_school(
 
     request = brokerage.raise_request(
         actor=commissioner,
-        school=home_school,
+        school=alliance_school,
         commissioner=home_la_org,
         broker=teaching_school_org,
         title="Phonics in KS1",
@@ -122,7 +124,7 @@ def test_an_sle_request_brokered_by_its_teaching_school(
     deployment = services.propose(request, in_pool, actor=teaching_school_lead, today=TODAY)
 
     parties = {
-        Party.SUPPORTED_SCHOOL: school_member(home_school, "head@home.example.org"),
+        Party.SUPPORTED_SCHOOL: school_member(alliance_school, "head@home.example.org"),
         Party.LEADER_SCHOOL: school_member(pool_school, "head@pool.example.org"),
         Party.COMMISSIONER: commissioner,
     }

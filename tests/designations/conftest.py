@@ -5,12 +5,19 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.choices import OrganisationKind
 from designations.choices import CriterionCheck, LeadershipRole
 from designations.models import Application, DesignationType
-from designations.services import record_response, start_application, update_draft
+from designations.services import (
+    needs_local_authority_referee,
+    record_response,
+    start_application,
+    update_draft,
+)
 from schools.choices import Grade
-from tests.factories import UserFactory, graded_inspection
+from tests.factories import OrganisationFactory, SchoolFactory, UserFactory, graded_inspection
 from tests.factories.designations import ApplicationRoundFactory, LeadershipPostFactory
+from tests.factories.schools import LocalAuthorityFactory
 
 
 def years_ago(years: int) -> datetime.date:
@@ -84,13 +91,18 @@ def complete_draft():
     `complete_draft(application, referee_email="")` leaves the referee out."""
 
     def complete(application: Application, *, referee_email: str = "robin.referee@norfolk.example.org"):
+        referee = {}
+        if referee_email and needs_local_authority_referee(application):
+            referee["referee_local_authority"] = application.school.local_authority or LocalAuthorityFactory()
         update_draft(
             application,
             actor=application.applicant,
             statement="I coached two new headteachers through their first inspections.",
             referee_name="Robin Referee" if referee_email else "",
             referee_email=referee_email,
+            referee_role="School improvement adviser" if referee_email else "",
             referee_organisation="Norfolk County Council" if referee_email else "",
+            **referee,
         )
         answerable = [CriterionCheck.EVIDENCE, CriterionCheck.DECLARATION]
         for result in application.criterion_results.filter(kind__in=answerable):
@@ -106,4 +118,21 @@ def lle_application(headteacher, outstanding_home_school, lle_type, open_round) 
     """A draft LLE application by the headteacher, in an open round."""
     return start_application(
         applicant=headteacher, round=open_round(lle_type), school=outstanding_home_school
+    )
+
+
+@pytest.fixture
+def teaching_school(home_la):
+    """The school that is the teaching school here: not home_school, whose leaders apply to its
+    rounds and whose designations it manages (nobody decides a case from their own school)."""
+    return SchoolFactory(local_authority=home_la, name="Home Teaching School")
+
+
+@pytest.fixture
+def teaching_school_org(teaching_school):
+    return OrganisationFactory(
+        kind=OrganisationKind.TEACHING_SCHOOL,
+        name="Home Teaching School",
+        school=teaching_school,
+        local_authority=teaching_school.local_authority,
     )

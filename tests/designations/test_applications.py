@@ -36,6 +36,8 @@ from tests.factories.designations import (
     DesignationTypeFactory,
 )
 
+NOTE = "Checked against the evidence."  # an assessor's note on a judgement
+
 State = ApplicationState
 TODAY = timezone.localdate
 
@@ -475,21 +477,20 @@ def test_assessors_judge_evidence_and_declarations_but_not_automatic_checks(
     submit(complete_draft(lle_application), actor=headteacher)
     headship = lle_application.criterion_results.get(kind=CriterionCheck.YEARS_IN_HEADSHIP)
     with pytest.raises(DesignationError, match="judged automatically from known facts"):
-        record_assessment(headship, outcome=CriterionOutcome.NOT_MET, actor=national_admin)
+        record_assessment(headship, outcome=CriterionOutcome.NOT_MET, note=NOTE, actor=national_admin)
     evidence = lle_application.criterion_results.get(kind=CriterionCheck.EVIDENCE)
     with pytest.raises(DesignationError, match="You cannot assess this application"):
-        record_assessment(evidence, outcome=CriterionOutcome.MET, actor=headteacher)
+        record_assessment(evidence, outcome=CriterionOutcome.MET, note=NOTE, actor=headteacher)
     with pytest.raises(DesignationError, match="Choose whether the criterion is met or not met"):
-        record_assessment(evidence, outcome=CriterionOutcome.NEEDS_EVIDENCE, actor=national_admin)
-    assert (
-        record_assessment(evidence, outcome=CriterionOutcome.MET, actor=national_admin).final_outcome == "met"
-    )
+        record_assessment(evidence, outcome=CriterionOutcome.NEEDS_EVIDENCE, note=NOTE, actor=national_admin)
+    judged = record_assessment(evidence, outcome=CriterionOutcome.MET, note=NOTE, actor=national_admin)
+    assert judged.final_outcome == "met"
 
 
 def test_a_draft_cannot_be_assessed(lle_application, national_admin):
     evidence = lle_application.criterion_results.get(kind=CriterionCheck.EVIDENCE)
     with pytest.raises(DesignationError, match="An application that is draft cannot be assessed"):
-        record_assessment(evidence, outcome=CriterionOutcome.MET, actor=national_admin)
+        record_assessment(evidence, outcome=CriterionOutcome.MET, note=NOTE, actor=national_admin)
 
 
 def test_an_lle_application_goes_from_draft_to_designated(
@@ -502,7 +503,7 @@ def test_an_lle_application_goes_from_draft_to_designated(
     for result in lle_application.criterion_results.filter(
         kind__in=[CriterionCheck.EVIDENCE, CriterionCheck.DECLARATION]
     ):
-        record_assessment(result, outcome=CriterionOutcome.MET, actor=national_admin)
+        record_assessment(result, outcome=CriterionOutcome.MET, note=NOTE, actor=national_admin)
     with django_capture_on_commit_callbacks(execute=True):
         transition(
             lle_application, State.APPROVED_PENDING_TRAINING, actor=national_admin, reason="Strong case."
@@ -555,6 +556,6 @@ def test_an_assessors_judgement_is_kept_in_the_results_history(
 ):
     submit(complete_draft(lle_application), actor=headteacher)
     evidence = lle_application.criterion_results.get(kind=CriterionCheck.EVIDENCE)
-    record_assessment(evidence, outcome=CriterionOutcome.NOT_MET, actor=national_admin)
-    record_assessment(evidence, outcome=CriterionOutcome.MET, actor=national_admin)
+    record_assessment(evidence, outcome=CriterionOutcome.NOT_MET, note=NOTE, actor=national_admin)
+    record_assessment(evidence, outcome=CriterionOutcome.MET, note=NOTE, actor=national_admin)
     assert list(evidence.history.values_list("assessor_outcome", flat=True)[:2]) == ["met", "not_met"]

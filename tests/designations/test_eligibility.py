@@ -17,6 +17,8 @@ from tests.factories.designations import CriterionFactory, LeadershipPostFactory
 
 from .conftest import years_ago
 
+NOTE = "Checked against the evidence."  # an assessor's note on a judgement
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GRADED_FIXTURE = "ofsted_graded_2023-24.csv"
 
@@ -443,7 +445,7 @@ def test_re_evaluation_keeps_assessor_outcomes(lle_application, complete_draft, 
 
     submit(complete_draft(lle_application), actor=headteacher)
     evidence = lle_application.criterion_results.get(kind=CriterionCheck.EVIDENCE)
-    record_assessment(evidence, outcome=CriterionOutcome.MET, actor=national_admin)
+    record_assessment(evidence, outcome=CriterionOutcome.MET, note=NOTE, actor=national_admin)
     eligibility.evaluate(lle_application)
     evidence.refresh_from_db()
     assert (evidence.assessor_outcome, evidence.final_outcome) == (CriterionOutcome.MET, CriterionOutcome.MET)

@@ -20,6 +20,8 @@ from designations.services import (
     transition,
 )
 
+NOTE = "Checked against the evidence."  # an assessor's note on a judgement
+
 pytestmark = pytest.mark.django_db
 
 PERSON_JUDGED = [CriterionCheck.EVIDENCE, CriterionCheck.DECLARATION]
@@ -28,7 +30,7 @@ PERSON_JUDGED = [CriterionCheck.EVIDENCE, CriterionCheck.DECLARATION]
 def _assess_and_designate(application, assessor):
     record_reference(application.referee_requests.get(), recommendation="support", evidence="Strong impact.")
     for result in application.criterion_results.filter(kind__in=PERSON_JUDGED):
-        record_assessment(result, outcome=CriterionOutcome.MET, actor=assessor)
+        record_assessment(result, outcome=CriterionOutcome.MET, note=NOTE, actor=assessor)
     transition(application, State.APPROVED_PENDING_TRAINING, actor=assessor, reason="Meets every criterion.")
     transition(application, State.DESIGNATED, actor=assessor)
     return Designation.objects.get(application=application)

@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from designations.choices import ApplicationState, CriterionCheck, CriterionOutcome, DesignationStatus
-from designations.models import Application, RefereeRequest
+from designations.models import Application, Designation, RefereeRequest
 from designations.services import record_assessment, submit, transition
 from designations.services.applications import referee_token
 from tests.factories import SchoolFactory, UserFactory
 from tests.factories.designations import EvidenceFileFactory, LeadershipPostFactory, SpecialismFactory
 from tests.links import opened
+
+NOTE = "Checked against the evidence."  # an assessor's note on a judgement
 
 pytestmark = pytest.mark.django_db
 
@@ -377,13 +379,46 @@ def test_an_assessor_judges_a_criterion_and_the_result_is_recorded(client, submi
     result = submitted.criterion_results.get(kind=CriterionCheck.EVIDENCE)
     client.force_login(national_admin)
 
-    missing = client.post(url("assess-criterion", submitted.pk, result.pk), {})
-    saved = client.post(url("assess-criterion", submitted.pk, result.pk), {"outcome": "met"}, follow=True)
+    missing = client.post(url("assess-criterion", submitted.pk, result.pk), {"note": NOTE})
+    saved = client.post(
+        url("assess-criterion", submitted.pk, result.pk), {"outcome": "met", "note": NOTE}, follow=True
+    )
 
     assert missing.status_code == 400 and "Select whether the criterion is met" in missing.content.decode()
     result.refresh_from_db()
     assert result.assessor_outcome == CriterionOutcome.MET
+    assert (result.assessor_note, result.assessed_by) == (NOTE, national_admin)
     assert "is recorded" in saved.content.decode()
+    assert NOTE in saved.content.decode()
+
+
+def test_a_judgement_without_a_note_is_refused_and_keeps_what_was_chosen(client, submitted, national_admin):
+    result = submitted.criterion_results.get(kind=CriterionCheck.EVIDENCE)
+    client.force_login(national_admin)
+
+    response = client.post(url("assess-criterion", submitted.pk, result.pk), {"outcome": "met", "note": "  "})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a note saying why the criterion is met or not met" in page
+    assert f'id="outcome-{result.pk}-met" name="outcome" type="radio" value="met" checked' in page
+    result.refresh_from_db()
+    assert result.assessor_outcome == ""
+
+
+def test_judging_is_not_offered_once_the_application_is_decided(client, submitted, national_admin):
+    _answer_reference(client, submitted)
+    transition(submitted, ApplicationState.REJECTED, actor=national_admin, reason="Not enough impact.")
+    result = submitted.criterion_results.get(kind=CriterionCheck.EVIDENCE)
+    client.force_login(national_admin)
+
+    page = client.get(url("assess", submitted.pk)).content.decode()
+    posted = client.post(url("assess-criterion", submitted.pk, result.pk), {"outcome": "met", "note": NOTE})
+
+    assert url("assess-criterion", submitted.pk, result.pk) not in page
+    assert posted.status_code == 400 and "cannot be assessed" in posted.content.decode()
+    result.refresh_from_db()
+    assert result.assessor_outcome == ""
 
 
 def test_rejecting_needs_a_reason(client, submitted, national_admin):
@@ -415,14 +450,25 @@ def test_approve_designate_and_record_training(client, submitted, national_admin
     for result in submitted.criterion_results.exclude(
         kind__in=["holds_role", "years_in_headship", "school_ofsted", "school_open"]
     ):
-        record_assessment(result, outcome=CriterionOutcome.MET, actor=national_admin)
+        record_assessment(result, outcome=CriterionOutcome.MET, note=NOTE, actor=national_admin)
     client.force_login(national_admin)
 
+    asked = client.post(url("decide", submitted.pk), {"to_state": ApplicationState.APPROVED_PENDING_TRAINING})
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.UNDER_ASSESSMENT
+    assert "Are you sure you want to approve" in asked.content.decode()
     approved = client.post(
-        url("decide", submitted.pk), {"to_state": ApplicationState.APPROVED_PENDING_TRAINING}, follow=True
+        url("decide", submitted.pk),
+        {"to_state": ApplicationState.APPROVED_PENDING_TRAINING, "confirmed": "yes"},
+        follow=True,
     )
+    asked = client.post(url("decide", submitted.pk), {"to_state": ApplicationState.DESIGNATED})
+    assert "Are you sure you want to designate" in asked.content.decode()
+    assert not Designation.objects.filter(application=submitted).exists()
     designated = client.post(
-        url("decide", submitted.pk), {"to_state": ApplicationState.DESIGNATED}, follow=True
+        url("decide", submitted.pk),
+        {"to_state": ApplicationState.DESIGNATED, "confirmed": "yes"},
+        follow=True,
     )
 
     assert "approved, training to complete" in approved.content.decode()
@@ -442,7 +488,7 @@ def test_approve_designate_and_record_training(client, submitted, national_admin
 def test_training_in_the_future_is_refused(client, submitted, national_admin, lle_type):
     _answer_reference(client, submitted)
     for result in submitted.criterion_results.filter(assessor_outcome="").exclude(outcome="met"):
-        record_assessment(result, outcome=CriterionOutcome.MET, actor=national_admin)
+        record_assessment(result, outcome=CriterionOutcome.MET, note=NOTE, actor=national_admin)
     transition(submitted, ApplicationState.APPROVED_PENDING_TRAINING, actor=national_admin)
     transition(submitted, ApplicationState.DESIGNATED, actor=national_admin)
     client.force_login(national_admin)

@@ -31,10 +31,11 @@ def days_from_today(days: int) -> datetime.date:
 
 @pytest.fixture
 def other_teaching_school_org(other_school):
+    # At a school of its own: its SLEs (at other_school) are not from its lead's own school.
     return OrganisationFactory(
         kind=OrganisationKind.TEACHING_SCHOOL,
         name="Other Teaching School",
-        school=other_school,
+        school=SchoolFactory(local_authority=other_school.local_authority, name="Other Teaching School"),
         local_authority=other_school.local_authority,
     )
 

@@ -2,7 +2,8 @@
 page. Norfolk (home_la_org) commissions and brokers: la_officer brokers and, as an LA officer,
 also agrees for the commissioner; commissioner agrees for the commissioner; school_leader and
 teaching_school_lead (whose teaching school is home_school) agree for the supported school; the
-LLE ``leader`` agrees for their own school and logs time."""
+LLE ``leader`` agrees for their own school and logs time. The SLE applicant and the pool's SLE are
+at alliance_school, not at the teaching school itself: nobody decides their own school's case."""
 
 import datetime
 import re
@@ -150,27 +151,32 @@ def sle_round(sle_type, teaching_school_org):
 
 
 @pytest.fixture
-def submitted_application(sle_round, applicant, home_school):
+def alliance_school(home_la):
+    return SchoolFactory(local_authority=home_la, name="Alliance Primary School")
+
+
+@pytest.fixture
+def submitted_application(sle_round, applicant, alliance_school):
     return ApplicationFactory(
-        round=sle_round, applicant=applicant, school=home_school, state=ApplicationState.SUBMITTED,
+        round=sle_round, applicant=applicant, school=alliance_school, state=ApplicationState.SUBMITTED,
         submitted_at=timezone.now(),
     )
 
 
 @pytest.fixture
-def reference_awaited(sle_round, applicant, home_school):
+def reference_awaited(sle_round, applicant, alliance_school):
     application = ApplicationFactory(
-        round=sle_round, applicant=applicant, school=home_school,
+        round=sle_round, applicant=applicant, school=alliance_school,
         state=ApplicationState.AWAITING_REFEREE, submitted_at=timezone.now(),
     )
     return RefereeRequestFactory(application=application)
 
 
 @pytest.fixture
-def pool_designation(sle_type, teaching_school_org, home_school):
+def pool_designation(sle_type, teaching_school_org, alliance_school):
     """An SLE in the home teaching school's pool."""
     return DesignationFactory(
-        designation_type=sle_type, designating_organisation=teaching_school_org, school=home_school,
+        designation_type=sle_type, designating_organisation=teaching_school_org, school=alliance_school,
         holder=UserFactory(full_name="Sam Specialist"),
     )
 

@@ -15,7 +15,7 @@ from brokerage.choices import PartnershipStatus, RequestStatus
 from deployments.choices import AgreementStatus, DeploymentState
 from designations.choices import ApplicationState
 from designations.models import DesignationType
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory
 from tests.factories.accounts import DEFAULT_PASSWORD
 from tests.factories.brokerage import ProfessionalPartnershipFactory, SupportRequestFactory
 from tests.factories.deployments import AgreementFactory, DeploymentFactory, ObjectiveFactory
@@ -169,7 +169,9 @@ def make_tasks(n: int, user, home_school, home_la_org, teaching_school_org) -> N
         stalled.last_time_logged_on = today - datetime.timedelta(weeks=6)
         stalled.save(update_fields=["last_time_logged_on"])
         ApplicationFactory(
-            round=sle_round, school=home_school, state=ApplicationState.SUBMITTED, submitted_at=timezone.now()
+            # From another school than the teaching school's: nobody assesses their own school's.
+            round=sle_round, school=SchoolFactory(), state=ApplicationState.SUBMITTED,
+            submitted_at=timezone.now(),
         )
         RefereeRequestFactory(application=ApplicationFactory(
             applicant=user,
@@ -194,8 +196,9 @@ def make_tasks(n: int, user, home_school, home_la_org, teaching_school_org) -> N
 
 # Session, user, memberships (3); the thirteen providers (15: agreements to agree prefetch their
 # signoffs, agreements to draft read drafts and undrafted deployments); the navigation's model
-# permissions (2); the navigation's one query about the person's own work (1).
-HOME_QUERIES = 21
+# permissions (2); the navigation's one query about the person's own work (1); the schools the
+# person works at, so that their own cases are left out of what they assess and decide (1).
+HOME_QUERIES = 22
 
 
 @pytest.mark.parametrize("n", [1, 10])
