@@ -11,7 +11,7 @@ from brokerage.rules import (
     is_member,
     school_organisations_of,
 )
-from designations.rules import holds_a_designation
+from designations.rules import holds_a_designation, own_brokering_refusal
 
 from .choices import Party
 
@@ -19,6 +19,27 @@ from .choices import Party
 @rules.predicate
 def is_deployment_broker(user, deployment) -> bool:
     return deployment is not None and any(o.pk == deployment.broker_id for o in broker_organisations_of(user))
+
+
+def own_deployment_refusal(user, deployment) -> str:
+    """Why this person may not broker the deployment (it is of themselves, or for their own school),
+    or "" when nothing stands in the way."""
+    if deployment is None:
+        return ""
+    return own_brokering_refusal(user, deployment.supported_school_id, deployment.leader_id)
+
+
+@rules.predicate
+def is_own_deployment(user, deployment) -> bool:
+    return bool(own_deployment_refusal(user, deployment))
+
+
+def refusal_for(user, deployment, message: str) -> str:
+    """The reason to give someone refused a broker's action: that it is their own case, when they
+    broker the deployment, otherwise the general message."""
+    if is_deployment_broker(user, deployment):
+        return own_deployment_refusal(user, deployment) or message
+    return message
 
 
 @rules.predicate
@@ -90,7 +111,9 @@ rules.add_perm("deployments.view_deployment", can_view)
 # The named contacts of every party. Only the parties, the leader and named staff, the broker and
 # national administrators see a deployment at all, and each of them needs to reach the others.
 rules.add_perm("deployments.view_contacts", can_view)
-rules.add_perm("deployments.manage_deployment", is_deployment_broker)
+# Nobody brokers a deployment of themselves or for their own school: another broker must.
+independent_broker = is_deployment_broker & ~is_own_deployment
+rules.add_perm("deployments.manage_deployment", independent_broker)
 # Recording, on a party's behalf, an agreement it gave outside the service: the broker or a national
 # administrator, never someone who works on the deployment (the leader or named staff, even if they
 # also broker it). Nor for a party they act for themselves: see recordable_parties.
@@ -104,8 +127,8 @@ rules.add_perm("deployments.invite_party", can_record_outside_agreement)
 rules.add_perm("deployments.view_recorded_copy", is_national_administrator | is_deployment_broker | is_party)
 rules.add_perm("deployments.agree", is_party)
 rules.add_perm("deployments.log_time", is_deployment_leader | is_named_staff)
-rules.add_perm("deployments.record_variation", is_deployment_broker)
-rules.add_perm("deployments.review", is_deployment_broker)
+rules.add_perm("deployments.record_variation", independent_broker)
+rules.add_perm("deployments.review", independent_broker)
 
 
 # A leader's own pages: the deployments they lead or are named on, and their unavailability.

@@ -39,7 +39,7 @@ from ..choices import (
     TimeBasis,
 )
 from ..models import Agreement, AgreementStaff, Deployment, Objective, RecordedSignoff, Signoff
-from ..rules import parties_of, recordable_parties
+from ..rules import parties_of, recordable_parties, refusal_for
 from . import capacity
 from .transitions import transition
 
@@ -179,7 +179,9 @@ def _validate_terms(deployment: Deployment, terms: dict, objectives: list[Object
 
 def _require_broker(actor, deployment: Deployment) -> None:
     if not actor.has_perm("deployments.manage_deployment", deployment):
-        raise BrokerageError("Only the deployment's broker can change its agreement.")
+        raise BrokerageError(
+            refusal_for(actor, deployment, "Only the deployment's broker can change its agreement.")
+        )
 
 
 def _locked(agreement: Agreement) -> Agreement:

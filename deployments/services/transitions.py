@@ -14,6 +14,7 @@ from brokerage.models import ShortlistEntry, SupportRequest
 
 from ..choices import FINISHED_STATES, LIVE_STATES, DeploymentState, StateReason
 from ..models import Deployment, DeploymentTransition
+from ..rules import refusal_for
 
 State = DeploymentState
 
@@ -50,7 +51,9 @@ def transition(
         and actor is not None
         and not actor.has_perm("deployments.manage_deployment", deployment)
     ):
-        raise BrokerageError("Only the deployment's broker can change its state.")
+        raise BrokerageError(
+            refusal_for(actor, deployment, "Only the deployment's broker can change its state.")
+        )
     if to_state in NEEDS_REASON and reason not in StateReason.values:
         raise BrokerageError("Choose the reason.", field="reason")
     with transaction.atomic():
@@ -156,7 +159,7 @@ def may_escalate(deployment: Deployment) -> bool:
 def escalate(deployment: Deployment, *, actor, note: str) -> Deployment:
     """The broker tells the commissioner of a problem (e.g. the school will not engage)."""
     if not actor.has_perm("deployments.manage_deployment", deployment):
-        raise BrokerageError("Only the deployment's broker can escalate it.")
+        raise BrokerageError(refusal_for(actor, deployment, "Only the deployment's broker can escalate it."))
     if deployment.commissioner_id == deployment.broker_id:
         raise BrokerageError(
             "You commissioned this deployment yourselves: there is no one else to escalate it to."

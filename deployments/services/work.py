@@ -24,6 +24,7 @@ from ..models import (
     TimeEntry,
     Variation,
 )
+from ..rules import refusal_for
 from ..validators import MAX_DAYS_PER_DATE
 from .agreements import current_agreement
 from .capacity import days_text
@@ -100,7 +101,7 @@ def log_time(
 
 def record_variation(deployment: Deployment, *, actor, extra_days: Decimal, reason: str) -> Variation:
     if not actor.has_perm("deployments.record_variation", deployment):
-        raise BrokerageError("Only the broker can record a variation.")
+        raise BrokerageError(refusal_for(actor, deployment, "Only the broker can record a variation."))
     if deployment.state not in {State.AGREED, State.ACTIVE, State.PAUSED}:
         raise InvalidTransition(f"This deployment is {deployment.get_state_display().lower()}.")
     if not reason.strip():
@@ -134,7 +135,7 @@ def record_review(
 ) -> ProgressReview:
     """The broker rates progress on every objective of the agreed version (RAG with evidence)."""
     if not actor.has_perm("deployments.review", deployment):
-        raise BrokerageError("Only the broker can record a progress review.")
+        raise BrokerageError(refusal_for(actor, deployment, "Only the broker can record a progress review."))
     if deployment.state not in REVIEWABLE_STATES:
         raise InvalidTransition(
             "Progress is reviewed once support has started; "
@@ -191,7 +192,9 @@ def record_final_evaluation(
 ) -> FinalEvaluation:
     """The broker evaluates impact against each objective; the deployment is then completed."""
     if not actor.has_perm("deployments.review", deployment):
-        raise BrokerageError("Only the broker can record the final evaluation.")
+        raise BrokerageError(
+            refusal_for(actor, deployment, "Only the broker can record the final evaluation.")
+        )
     if deployment.state != State.AWAITING_FINAL_EVALUATION:
         raise InvalidTransition(
             "The final evaluation follows the end of support; "
