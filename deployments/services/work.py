@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -63,6 +64,8 @@ def log_time(
     entry = TimeEntry(deployment=deployment, person=actor, worked_on=worked_on, days=days, note=note)
     validated(entry, fields=["worked_on", "days", "note"])
     with transaction.atomic():
+        # The person first: a day's limit spans all their deployments, which lock separately.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
         locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
         if locked.state != State.ACTIVE:
             raise InvalidTransition(

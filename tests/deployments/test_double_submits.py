@@ -19,7 +19,8 @@ from deployments.models import Agreement, ProgressReview, TimeEntry, Variation
 from submissions.models import Submission
 from submissions.services import REPEAT_MESSAGE
 from tests.concurrency import run_at_once
-from tests.factories.deployments import draft_phonics_agreement
+from tests.factories.brokerage import SupportRequestFactory
+from tests.factories.deployments import agreed_deployment, draft_phonics_agreement
 
 TODAY = timezone.localdate()
 
@@ -220,3 +221,26 @@ def test_five_sends_of_one_agreement_at_once_email_the_parties_once(la_officer, 
     assert agreement.status == AgreementStatus.AWAITING_AGREEMENT
     assert len([m for m in mail.outbox if m.subject.startswith("Please agree")]) == 1
     assert Submission.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_leader_logging_one_date_on_two_deployments_at_once_stays_within_a_day(
+    leader, lle_leader, home_deployment, home_school, home_la_org
+):
+    assert connection.vendor == "postgresql"
+    second_request = SupportRequestFactory(commissioner=home_la_org, broker=home_la_org)
+    second = agreed_deployment(support_request=second_request, designation=lle_leader)
+    worked_on = max(home_deployment.starts_on, second.starts_on, TODAY - datetime.timedelta(days=1))
+
+    outcomes = run_at_once(
+        *[
+            lambda deployment=deployment: services.log_time(
+                deployment, actor=leader, worked_on=worked_on, days=Decimal("0.75")
+            )
+            for deployment in (home_deployment, second)
+        ]
+    )
+
+    assert sorted(outcomes) == ["BrokerageError", "done"]
+    assert TimeEntry.objects.filter(person=leader, worked_on=worked_on).count() == 1
