@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -54,10 +55,21 @@ def test_error_pages_render_in_the_layout(db, rf: RequestFactory, handler, statu
     request = rf.get("/anywhere/")
     request.user = AnonymousUser()
 
-    response = handler(request, Exception("refused"))
+    response = handler(request, Exception())
 
     assert response.status_code == status
     assert heading in response.content.decode()
+
+
+def test_a_refusal_that_says_why_is_shown_on_the_403_page(db, rf: RequestFactory):
+    request = rf.get("/anywhere/")
+    request.user = AnonymousUser()
+
+    response = views.permission_denied(request, PermissionDenied("You cannot assess your own application."))
+
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "You cannot do this" in body and "You cannot assess your own application." in body
 
 
 def test_server_error_page_renders_without_a_request_context(rf):
