@@ -5,13 +5,15 @@ from ipaddress import ip_address
 from django.conf import settings
 from django.http import HttpRequest
 
+UNKNOWN = "unknown"
+
 
 def client_ip(request: HttpRequest) -> str:
     """With TRUSTED_PROXY_COUNT proxies in front, each appends the address it saw to
     X-Forwarded-For, so the client is the entry that many places from the right; anything further
     left was written by the client and is not believed. With no proxy configured the header is
     ignored (anyone could send it) and the connection's address counts."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "") or UNKNOWN
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote

@@ -143,7 +143,7 @@ AXES_COOLOFF_TIME = 1  # hours
 # One lock per (email, IP address) pair: failures for one email from one address lock only that
 # pair, so a guesser can neither lock a person out from everywhere nor, behind the proxy, everyone.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True

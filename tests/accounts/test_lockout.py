@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.client_ip import client_ip
+from accounts.lockout import lockout_client_ip
 from tests.factories import UserFactory
 from tests.factories.accounts import DEFAULT_PASSWORD
 
@@ -92,3 +93,9 @@ def test_a_missing_or_garbled_forwarded_address_falls_back_to_the_connection(set
     settings.TRUSTED_PROXY_COUNT = 1
 
     assert client_ip(_request(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=header)) == "10.0.0.2"
+
+
+def test_the_lockout_records_no_address_for_a_sign_in_without_a_connection():
+    """django-axes stores the address as an IP (inet on PostgreSQL): "unknown" would fail the sign-in."""
+    assert lockout_client_ip(_request(REMOTE_ADDR="")) is None
+    assert lockout_client_ip(_request(REMOTE_ADDR="203.0.113.1")) == "203.0.113.1"
