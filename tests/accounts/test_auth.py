@@ -21,7 +21,7 @@ def person(db):
 
 
 @pytest.fixture
-def ask_reset(client, django_capture_on_commit_callbacks):
+def ask_reset(client, django_capture_on_commit_callbacks, eager_celery):
     """Ask for a reset link as the page does; the email goes from a task after commit."""
 
     def ask(email):
