@@ -210,3 +210,6 @@ def _seeded_rows_after_a_flush(request):
     if not DesignationType.objects.exists():
         importlib.import_module("designations.migrations.0002_seed_designation_types").seed(apps, None)
         importlib.import_module("designations.migrations.0004_brokerage_fit").forwards(apps, None)
+        importlib.import_module(
+            "designations.migrations.0006_independent_decisions"
+        ).mark_local_authority_referees(apps, None)
