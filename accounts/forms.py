@@ -12,71 +12,12 @@ from django.contrib.auth.forms import (
 )
 from django.db.models import Q
 
+from govuk.forms import GovukFormMixin, apply_govuk_classes
 from schools.models import Diocese, LocalAuthority, School, Trust
 
 from .choices import REQUESTABLE_KINDS, ROLES_BY_ORGANISATION_KIND, EmailKind, OrganisationKind, Role
 from .models import User
 from .validators import PHONE_MAX_LENGTH, validate_uk_phone
-
-# The GOV.UK class each widget type needs, keyed by Django's BoundField.widget_type.
-WIDGET_CLASSES = {
-    "text": "govuk-input",
-    "email": "govuk-input",
-    "password": "govuk-input",
-    "number": "govuk-input govuk-input--width-10",
-    "search": "govuk-input",
-    "select": "govuk-select",
-    "textarea": "govuk-textarea",
-    "file": "govuk-file-upload",
-    "clearablefile": "govuk-file-upload",
-    "checkboxselectmultiple": "govuk-checkboxes__input",
-    "radioselect": "govuk-radios__input",
-}
-ERROR_CLASSES = {
-    "govuk-input": "govuk-input--error",
-    "govuk-select": "govuk-select--error",
-    "govuk-textarea": "govuk-textarea--error",
-    "govuk-file-upload": "govuk-file-upload--error",
-}
-
-
-def apply_govuk_classes(form: forms.BaseForm) -> None:
-    """Give every widget its GOV.UK class, and link hints to their inputs for screen readers."""
-    for name, field in form.fields.items():
-        bound = form[name]
-        css_class = WIDGET_CLASSES.get(bound.widget_type)
-        if css_class:
-            existing = field.widget.attrs.get("class", "")
-            classes = [*existing.split(), *css_class.split()]
-            field.widget.attrs["class"] = " ".join(dict.fromkeys(classes))
-        if field.help_text:
-            field.widget.attrs["aria-describedby"] = f"{bound.auto_id}-hint"
-
-
-def mark_govuk_errors(form: forms.BaseForm) -> None:
-    """After validation: error styling and aria-describedby on fields that have errors."""
-    for name in form.errors:
-        if name not in form.fields:
-            continue
-        widget = form.fields[name].widget
-        bound = form[name]
-        classes = widget.attrs.get("class", "").split()
-        classes += [ERROR_CLASSES[c] for c in classes if c in ERROR_CLASSES]
-        widget.attrs["class"] = " ".join(dict.fromkeys(classes))
-        described_by = widget.attrs.get("aria-describedby", "").split()
-        widget.attrs["aria-describedby"] = " ".join([*described_by, f"{bound.auto_id}-error"])
-
-
-class GovukFormMixin:
-    """Mix into a Django form so it renders with GOV.UK classes and error states."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        apply_govuk_classes(self)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        mark_govuk_errors(self)
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from plaintext.fields import NameField, NotesField
+from schools.queries import SchoolScope
 
 from .choices import (
     NATIONAL_KINDS,
@@ -150,6 +151,19 @@ class Organisation(models.Model):
     @property
     def is_national(self) -> bool:
         return self.kind in NATIONAL_KINDS
+
+    @property
+    def school_scope(self) -> SchoolScope:
+        """The schools this organisation's members see (see ``schools.queries``)."""
+        if self.is_national:
+            return SchoolScope(every_school=True)
+        if self.kind == OrganisationKind.LOCAL_AUTHORITY and self.local_authority_id:
+            return SchoolScope(local_authority_id=self.local_authority_id)
+        if self.kind == OrganisationKind.ACADEMY_TRUST and self.trust_id:
+            return SchoolScope(trust_id=self.trust_id)
+        if self.kind == OrganisationKind.DIOCESE and self.diocese_id:
+            return SchoolScope(diocese_id=self.diocese_id)
+        return SchoolScope(school_id=self.school_id)
 
     def clean(self) -> None:
         required = {

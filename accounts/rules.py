@@ -2,6 +2,8 @@
 
 import rules
 
+from schools.rules import is_national_administrator
+
 from .choices import (
     GRANTABLE_BY_MANAGER_ROLE,
     LA_MAINTAINED_TYPE_GROUP,
@@ -10,11 +12,6 @@ from .choices import (
     OrganisationKind,
     Role,
 )
-
-
-@rules.predicate
-def is_national_administrator(user) -> bool:
-    return bool(getattr(user, "is_national_administrator", False))
 
 
 @rules.predicate

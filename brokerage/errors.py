@@ -1,20 +1,18 @@
-"""A refused brokerage or deployment action, with a message for the person who tried it."""
+"""The one error type of the brokerage app: a refused brokerage action with a user-facing message."""
+
+from __future__ import annotations
+
+import refusals
 
 
-class BrokerageError(Exception):
+class BrokerageError(refusals.Refusal):
     """A refused action. The message is shown as it is; ``field`` names the form field at fault."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-    @property
-    def message(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
 
 class InvalidTransition(BrokerageError):
     """A state change the state machine does not allow (the API answers 409)."""
+
+    http_status = 409
 
 
 class CapacityExceeded(BrokerageError):
@@ -22,15 +20,5 @@ class CapacityExceeded(BrokerageError):
 
 
 def validated(instance, *, fields=None, rename: dict | None = None):
-    """Run the model's validators (``full_clean()``) before a service saves; a refusal is a
-    BrokerageError on the field at fault (``rename`` maps model fields to the form's names)."""
-    from django.core.exceptions import ValidationError
-
-    from bounds import first_error, full_clean_fields
-
-    try:
-        full_clean_fields(instance, fields)
-    except ValidationError as error:
-        field, message = first_error(error)
-        raise BrokerageError(message, field=(rename or {}).get(field, field)) from error
-    return instance
+    """The model's validators before a service saves; a failure is a BrokerageError."""
+    return refusals.validated(instance, BrokerageError, fields=fields, rename=rename)

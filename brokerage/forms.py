@@ -6,11 +6,16 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from accounts.forms import GovukFormMixin, apply_govuk_classes
-from deployments.forms import add_service_error, text_area
 from designations.choices import BrokeringRule, HolderKind
 from designations.models import DesignationType, Specialism
-from govuk.forms import date_parts, model_date_field  # noqa: F401 (date_parts: the request page)
+from govuk.forms import (  # noqa: F401 (date_parts: the request page)
+    GovukFormMixin,
+    add_service_error,
+    apply_govuk_classes,
+    date_parts,
+    model_date_field,
+    text_area,
+)
 
 from .choices import Funder, PriorityReason
 from .errors import BrokerageError

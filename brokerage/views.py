@@ -17,10 +17,11 @@ from django.views.generic import ListView
 from django.views.generic.base import ContextMixin
 
 from deployments import services as deployment_services
-from deployments.forms import add_service_error
 from designations.models import Designation
+from govuk.forms import add_service_error
+from govuk.lists import FilteredListMixin
+from govuk.pagination import GovukPaginationMixin
 from schools.models import School
-from schools.views import FilteredListMixin, GovukPaginationMixin
 from submissions.views import SubmitOnceMixin
 
 from . import services

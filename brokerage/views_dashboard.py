@@ -15,8 +15,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
+from govuk.pagination import pagination_context
 from schools.models import LocalAuthority
-from schools.views import pagination_context
 
 from . import dashboard
 from .queries import schools_at_risk_without_support

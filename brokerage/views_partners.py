@@ -16,12 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from accounts.forms import GovukFormMixin
 from accounts.rules import remembered
-from deployments.forms import add_service_error, date_field, text_area
 from designations.models import Specialism
+from govuk.forms import GovukFormMixin, add_service_error, date_field, text_area
+from govuk.pagination import pagination_context
 from schools.choices import Phase
-from schools.views import pagination_context
 from submissions.views import SubmitOnceMixin
 
 from . import partnerships

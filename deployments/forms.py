@@ -14,11 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
 from accounts.models import Organisation
-from brokerage.errors import BrokerageError
-from govuk.forms import GovukDateField
-from plaintext.fields import NOTES_MAX_LENGTH, too_long_message
+from govuk.forms import GovukFormMixin, apply_govuk_classes, date_field, mark_govuk_errors, text_area
 
 from .choices import AgreementMethod, ObjectiveOutcome, Party, Rag, RateBasis, StateReason, TimeBasis
 from .filters import DeploymentFilterSet
@@ -32,18 +29,6 @@ from .models import (
     Unavailability,
     Variation,
 )
-
-DATE_HELP = "For example, 27 3 2026"
-
-
-def date_field(
-    label: str, *, required_message: str, required: bool = True, help_text: str = DATE_HELP, validators=()
-) -> GovukDateField:
-    """A GOV.UK date input (day, month and year boxes); ``validators`` are the model field's."""
-    return GovukDateField(
-        label, required=required, help_text=help_text, required_message=required_message,
-        validators=list(validators),
-    )
 
 
 def model_days_field(
@@ -64,37 +49,6 @@ def model_days_field(
 
 def model_validators(model, name: str) -> list:
     return list(model._meta.get_field(name).validators)
-
-
-def text_area(
-    label: str,
-    *,
-    required: bool = True,
-    help_text: str = "",
-    rows: int = 4,
-    required_message: str = "",
-    max_length: int = NOTES_MAX_LENGTH,
-) -> forms.CharField:
-    """A multi-line answer, bounded like the model's NotesField it is saved in."""
-    name = label.removesuffix(" (optional)")
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_message or f"Enter the {label.lower()}",
-            "max_length": too_long_message(name, max_length),
-        },
-    )
-
-
-def add_service_error(form: forms.BaseForm, error: BrokerageError) -> None:
-    """A refusal from a service: on the field it names when the form has it, else above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-    mark_govuk_errors(form)
 
 
 # --- the list ------------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ from django.views.generic.base import ContextMixin
 
 from accounts.models import Organisation
 from brokerage.errors import BrokerageError
-from schools.views import FilteredListMixin, GovukPaginationMixin
+from govuk.forms import add_service_error
+from govuk.lists import FilteredListMixin
+from govuk.pagination import GovukPaginationMixin
 from submissions.views import SubmitOnceMixin
 
 from . import services
@@ -53,7 +55,6 @@ from .forms import (
     TimeEntryForm,
     UnavailabilityForm,
     VariationForm,
-    add_service_error,
     objective_initial,
     prepare_list_filter_form,
     with_extra_row,

@@ -8,9 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from accounts.choices import OrganisationKind
-from accounts.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
 from accounts.models import Organisation
-from govuk.forms import model_date_field
+from govuk.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors, model_date_field
 from schools.choices import Region
 from schools.models import LocalAuthority
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.forms import GovukFormMixin
-from govuk.forms import model_date_field
+from govuk.forms import GovukFormMixin, model_date_field
 from schools.models import LocalAuthority, School
 
 from .choices import ApplicationState, CriterionOutcome, RefereeRecommendation

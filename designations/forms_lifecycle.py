@@ -10,8 +10,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from accounts.forms import GovukFormMixin
-from govuk.forms import GovukDateField
+from govuk.forms import GovukDateField, GovukFormMixin
 
 from .choices import ReviewOutcome
 from .models import Review, TrainingRecord, TrainingRequirement

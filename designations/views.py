@@ -15,7 +15,8 @@ from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequi
 from accounts.choices import Role
 from accounts.models import Organisation
 from deployments import pool
-from schools.views import FilteredListMixin, GovukPaginationMixin
+from govuk.lists import FilteredListMixin
+from govuk.pagination import GovukPaginationMixin
 
 from .choices import DesignationStatus
 from .filters import DesignationFilterSet

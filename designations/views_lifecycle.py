@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 from django.views.generic.base import ContextMixin
 
-from schools.views import GovukPaginationMixin
+from govuk.pagination import GovukPaginationMixin
 
 from . import queries
 from .choices import (

@@ -1,5 +1,7 @@
-"""The GOV.UK date input: a date typed as day, month and year boxes, with the GOV.UK messages.
+"""GOV.UK Design System forms: the classes and error states every form needs, the date input,
+multi-line answers, and a service's refusal shown on the form.
 
+The date input is a date typed as day, month and year boxes, with the GOV.UK messages;
 ``templates/govuk/components/field.html`` renders it (as a fieldset with three boxes). A date posted
 as one value (``2026-03-27`` or ``27/03/2026``, as scripts and older clients send it) is read too.
 """
@@ -10,6 +12,9 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from plaintext.fields import NOTES_MAX_LENGTH, too_long_message
+from refusals import Refusal
 
 DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
 SINGLE_VALUE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y")
@@ -87,3 +92,105 @@ def model_date_field(model, name: str, label: str, **kwargs) -> GovukDateField:
     model_field = model._meta.get_field(name)
     kwargs.setdefault("required", not model_field.blank)
     return GovukDateField(label, validators=list(model_field.validators), **kwargs)
+
+
+# The GOV.UK class each widget type needs, keyed by Django's BoundField.widget_type.
+WIDGET_CLASSES = {
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "password": "govuk-input",
+    "number": "govuk-input govuk-input--width-10",
+    "search": "govuk-input",
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+    "file": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
+    "checkboxselectmultiple": "govuk-checkboxes__input",
+    "radioselect": "govuk-radios__input",
+}
+ERROR_CLASSES = {
+    "govuk-input": "govuk-input--error",
+    "govuk-select": "govuk-select--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-file-upload": "govuk-file-upload--error",
+}
+
+
+def apply_govuk_classes(form: forms.BaseForm) -> None:
+    """Give every widget its GOV.UK class, and link hints to their inputs for screen readers."""
+    for name, field in form.fields.items():
+        bound = form[name]
+        css_class = WIDGET_CLASSES.get(bound.widget_type)
+        if css_class:
+            existing = field.widget.attrs.get("class", "")
+            classes = [*existing.split(), *css_class.split()]
+            field.widget.attrs["class"] = " ".join(dict.fromkeys(classes))
+        if field.help_text:
+            field.widget.attrs["aria-describedby"] = f"{bound.auto_id}-hint"
+
+
+def mark_govuk_errors(form: forms.BaseForm) -> None:
+    """After validation: error styling and aria-describedby on fields that have errors."""
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        widget = form.fields[name].widget
+        bound = form[name]
+        classes = widget.attrs.get("class", "").split()
+        classes += [ERROR_CLASSES[c] for c in classes if c in ERROR_CLASSES]
+        widget.attrs["class"] = " ".join(dict.fromkeys(classes))
+        described_by = widget.attrs.get("aria-describedby", "").split()
+        widget.attrs["aria-describedby"] = " ".join([*described_by, f"{bound.auto_id}-error"])
+
+
+class GovukFormMixin:
+    """Mix into a Django form so it renders with GOV.UK classes and error states."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        apply_govuk_classes(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_govuk_errors(self)
+
+
+def date_field(
+    label: str, *, required_message: str, required: bool = True, help_text: str = DATE_HELP, validators=()
+) -> GovukDateField:
+    """A GOV.UK date input (day, month and year boxes); ``validators`` are the model field's."""
+    return GovukDateField(
+        label, required=required, help_text=help_text, required_message=required_message,
+        validators=list(validators),
+    )
+
+
+def text_area(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    rows: int = 4,
+    required_message: str = "",
+    max_length: int = NOTES_MAX_LENGTH,
+) -> forms.CharField:
+    """A multi-line answer, bounded like the model's NotesField it is saved in."""
+    name = label.removesuffix(" (optional)")
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message or f"Enter the {label.lower()}",
+            "max_length": too_long_message(name, max_length),
+        },
+    )
+
+
+def add_service_error(form: forms.BaseForm, error: Refusal) -> None:
+    """A refusal from a service: on the field it names when the form has it, else above the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+    mark_govuk_errors(form)

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from accounts.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
+from govuk.forms import GovukFormMixin, apply_govuk_classes, mark_govuk_errors
 
 from .choices import ImportKind
 

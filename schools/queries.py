@@ -2,31 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
-from accounts.choices import OrganisationKind
-
 from .models import School
+
+
+@dataclass(frozen=True)
+class SchoolScope:
+    """The schools one organisation's members see: every school, or those of one local authority,
+    trust or diocese, or one school. Organisations (above this app) say which with ``school_scope``."""
+
+    every_school: bool = False
+    local_authority_id: int | None = None
+    trust_id: int | None = None
+    diocese_id: int | None = None
+    school_id: int | None = None
+
+    def as_filter(self) -> Q:
+        if self.every_school:
+            return Q()
+        for field in ("local_authority_id", "trust_id", "diocese_id"):
+            if getattr(self, field):
+                return Q(**{field: getattr(self, field)})
+        return Q(pk=self.school_id) if self.school_id else Q(pk__in=[])
+
+    def holds(self, school: School) -> bool:
+        if self.every_school:
+            return True
+        for field in ("local_authority_id", "trust_id", "diocese_id"):
+            if getattr(self, field):
+                return getattr(school, field) == getattr(self, field)
+        return bool(self.school_id) and school.pk == self.school_id
+
+
+NO_SCHOOLS = SchoolScope()
 
 
 def school_scope_filter(organisations) -> Q | None:
     """The schools an organisation's members see: None means every school.
 
     A national body or agency sees all; a local authority its own schools; a trust or diocese
-    its schools; a school (or teaching school) itself.
+    its schools; a school (or teaching school) itself. Each organisation gives its ``school_scope``.
     """
     scope = Q(pk__in=[])
     for organisation in organisations:
-        if organisation.is_national:
+        if organisation.school_scope.every_school:
             return None
-        if organisation.kind == OrganisationKind.LOCAL_AUTHORITY and organisation.local_authority_id:
-            scope |= Q(local_authority_id=organisation.local_authority_id)
-        elif organisation.kind == OrganisationKind.ACADEMY_TRUST and organisation.trust_id:
-            scope |= Q(trust_id=organisation.trust_id)
-        elif organisation.kind == OrganisationKind.DIOCESE and organisation.diocese_id:
-            scope |= Q(diocese_id=organisation.diocese_id)
-        elif organisation.school_id:
-            scope |= Q(pk=organisation.school_id)
+        scope |= organisation.school_scope.as_filter()
     return scope
 
 
@@ -49,21 +73,7 @@ def schools_visible_to(principal) -> QuerySet[School]:
 
 def school_in_scope_of(organisations, school: School) -> bool:
     """``school_scope_filter`` for one school already loaded: the same answer, with no query."""
-    for organisation in organisations:
-        if organisation.is_national:
-            return True
-        if organisation.kind == OrganisationKind.LOCAL_AUTHORITY and organisation.local_authority_id:
-            if school.local_authority_id == organisation.local_authority_id:
-                return True
-        elif organisation.kind == OrganisationKind.ACADEMY_TRUST and organisation.trust_id:
-            if school.trust_id == organisation.trust_id:
-                return True
-        elif organisation.kind == OrganisationKind.DIOCESE and organisation.diocese_id:
-            if school.diocese_id == organisation.diocese_id:
-                return True
-        elif organisation.school_id and school.pk == organisation.school_id:
-            return True
-    return False
+    return any(organisation.school_scope.holds(school) for organisation in organisations)
 
 
 def school_visible_to(principal, school: School) -> bool:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
+
+from govuk.lists import FilteredListMixin
+from govuk.pagination import GovukPaginationMixin
 
 from . import services
 from .choices import Framework, JudgementArea
@@ -21,75 +23,6 @@ from .queries import schools_visible_to
 
 JUDGEMENT_ORDER = {area.value: position for position, area in enumerate(JudgementArea)}
 HISTORY_SHOWN = 50
-
-
-def pagination_context(request: HttpRequest, page: Page) -> dict | None:
-    """Links for the GOV.UK pagination component, keeping the rest of the query string."""
-    if not page.has_other_pages():
-        return None
-
-    def url_for(number: int) -> str:
-        query = request.GET.copy()
-        query["page"] = number
-        return f"?{query.urlencode()}"
-
-    items = []
-    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
-        if number == Paginator.ELLIPSIS:
-            items.append({"ellipsis": True})
-        else:
-            items.append({"number": number, "url": url_for(number), "current": number == page.number})
-    return {
-        "items": items,
-        "previous_url": url_for(page.previous_page_number()) if page.has_previous() else None,
-        "next_url": url_for(page.next_page_number()) if page.has_next() else None,
-    }
-
-
-class GovukPaginationMixin:
-    """Forgiving pagination (a bad ?page= shows the nearest page) with GOV.UK links."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        page = context.get("page_obj")
-        context["pagination"] = pagination_context(self.request, page) if page else None
-        return context
-
-
-class FilteredListMixin:
-    """A list narrowed by ``filterset_class`` (the same FilterSet as the API) over what the user
-    may see, with the filter form and whether any filter is applied, for the page."""
-
-    filterset_class: type
-
-    def visible_queryset(self) -> QuerySet:
-        """What this user may see; nothing unless a view says otherwise."""
-        return self.filterset_class._meta.model._default_manager.none()
-
-    def prepare_filter_form(self, form, visible: QuerySet) -> None:
-        """Adjust the form for this user (e.g. hide a filter that cannot narrow their list)."""
-
-    def get_queryset(self) -> QuerySet:
-        visible = self.visible_queryset()
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=visible, request=self.request
-        )
-        self.prepare_filter_form(self.filterset.form, visible)
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        context["filterset"] = self.filterset
-        context["form"] = self.filterset.form
-        context["is_filtered"] = any(
-            value for name, value in self.request.GET.lists() if name != "page" and any(value)
-        )
-        return context
 
 
 def local_authorities_to_offer(visible_schools: QuerySet[School]) -> QuerySet[LocalAuthority] | None:

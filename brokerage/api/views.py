@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.authentication import forget_token_for_history
-from accounts.api.responses import error_responses
 from accounts.choices import OrganisationKind
 from accounts.principals import is_api_client
+from apiformat.responses import error_responses
 from schools.models import School
 from schools.queries import schools_visible_to
 

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.authentication import forget_token_for_history
-from accounts.api.responses import error_responses
 from accounts.principals import is_api_client
+from apiformat.responses import error_responses
 from brokerage.api.views import error_body
 from brokerage.errors import BrokerageError, InvalidTransition
 

@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.responses import error_responses
+from apiformat.responses import error_responses
 
 from .. import services
 from ..choices import ApplicationState, CriterionCheck, CriterionOutcome

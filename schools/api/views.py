@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from accounts.api.responses import error_responses
+from apiformat.responses import error_responses
 
 from ..choices import Framework
 from ..filters import SchoolFilterSet
