@@ -38,8 +38,9 @@ run: install ## Set up the embedded database with demo data and start the site o
 test: install check-browser ## Run the whole test suite (PostgreSQL/Redis tests too when configured)
 	@scripts/test.sh $(PYTEST_ARGS)
 
-lint: install ## Ruff, and a check that no model change lacks its migration
+lint: install ## Ruff, the apps' import layers, and a check that no model change lacks its migration
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: install ## Django's deployment checks against the production settings

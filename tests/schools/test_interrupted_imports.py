@@ -84,7 +84,7 @@ def test_the_periodic_task_marks_only_silent_runs_interrupted():
     silent = running(silent_for_minutes=11)
     alive = running(silent_for_minutes=1)
 
-    assert interrupt_stalled_imports.delay().get() == 1
+    assert interrupt_stalled_imports.apply().get() == 1
 
     silent.refresh_from_db()
     alive.refresh_from_db()

@@ -90,4 +90,4 @@ def test_the_clearing_task_is_scheduled_daily(settings):
 
     schedule = settings.CELERY_BEAT_SCHEDULE["submissions-clear-old-submissions"]
     assert schedule["task"] == clear_old_submissions.name == "submissions.clear_old_submissions"
-    assert clear_old_submissions.delay().get() == {"deleted": 0}
+    assert clear_old_submissions.apply().get() == {"deleted": 0}
