@@ -13,13 +13,14 @@ from django.views.generic import FormView
 from django.views.generic.base import ContextMixin
 
 from accounts.models import Organisation
-from brokerage.errors import BrokerageError
 from govuk.forms import add_service_error
+from refusals import Refusal
 from submissions.views import SubmitOnceMixin
 
 from . import services
 from .api.views import sees_money
 from .choices import FINISHED_STATES, AgreementStatus, DeploymentState, Party, TimeBasis
+from .errors import DeploymentError
 from .forms import (
     AgreementTermsForm,
     ObjectiveFormSet,
@@ -107,7 +108,7 @@ class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
                 objectives=self.objectives(objective_formset),
                 staff=self.staff(staff_formset),
             )
-        except BrokerageError as error:
+        except DeploymentError as error:
             add_service_error(terms_form, error)
             return self.render_page(terms_form, objective_formset, staff_formset, draft=draft)
         if "send" not in data:
@@ -115,7 +116,7 @@ class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
             return redirect("deployments:agreement-version", pk=self.deployment.pk, version=agreement.version)
         try:
             services.send_for_agreement(agreement, actor=request.user)
-        except BrokerageError as error:
+        except DeploymentError as error:
             if error.field == "days_per_week" and agreement.time_basis == TimeBasis.TOTAL_DAYS:
                 error.field = "total_days"
             add_service_error(terms_form, error)
@@ -253,7 +254,7 @@ class AgreementAgreeView(SubmitOnceMixin, AgreementDetailView):
         party = request.POST.get("party", "")
         try:
             agreement = services.agree(agreement, actor=request.user, party=party)
-        except BrokerageError as error:
+        except Refusal as error:  # the last party's agreement moves the request on: brokerage may refuse
             return self.render_page(self.get_agreement(), error=error.message)
         self.deployment.refresh_from_db()
         message = f"You agreed version {agreement.version} for {Party(party).label.lower()}."
@@ -281,7 +282,7 @@ class AgreementRequestChangesView(SubmitOnceMixin, AgreementMixin, FormView):
         agreement = self.get_agreement()
         try:
             services.request_changes(agreement, actor=self.request.user, reason=form.cleaned_data["reason"])
-        except BrokerageError as error:
+        except DeploymentError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Version {agreement.version} is back with the broker to change.")
@@ -310,7 +311,7 @@ class AgreementSendView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
         agreement = self.get_agreement()
         try:
             services.send_for_agreement(agreement, actor=request.user)
-        except BrokerageError as error:
+        except DeploymentError as error:
             context = self.get_context_data(agreement=agreement, error=error.message)
             return render(request, self.template_name, context)
         messages.success(request, f"Version {agreement.version} has been sent to the three parties to agree.")
@@ -333,7 +334,7 @@ class AgreementNewVersionView(SubmitOnceMixin, DeploymentMixin, ContextMixin, Vi
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             agreement = services.start_new_version(self.deployment, actor=request.user)
-        except BrokerageError as error:
+        except DeploymentError as error:
             return self.render_page(error.message)
         messages.success(
             request, f"Version {agreement.version} is a draft: change it, then send it to agree."

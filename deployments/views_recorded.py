@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic.base import ContextMixin
 
-from brokerage.errors import BrokerageError
 from govuk.forms import add_service_error
+from refusals import Refusal
 from submissions.views import SubmitOnceMixin
 
 from . import services
 from .choices import AgreementStatus, RecordedSignoffStatus
+from .errors import DeploymentError
 from .forms import RecordOutsideAgreementForm
 from .models import Agreement, RecordedSignoff
 from .rules import recordable_parties
@@ -56,7 +57,7 @@ class AgreementRecordView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
         if form.is_valid():
             try:
                 record = services.record_outside_agreement(agreement, actor=request.user, **form.cleaned_data)
-            except BrokerageError as error:
+            except DeploymentError as error:
                 add_service_error(form, error)
             else:
                 return redirect(
@@ -114,7 +115,7 @@ class RecordedSignoffConfirmView(SubmitOnceMixin, RecordedSignoffMixin, ContextM
         record = self.get_record()
         try:
             agreement = services.confirm_recorded_signoff(record, actor=request.user)
-        except BrokerageError as error:
+        except Refusal as error:  # the last party's agreement moves the request on: brokerage may refuse
             return self.render_page(record, error=error.message)
         message = f"{record.agreed_by_name}'s agreement is recorded for {record.get_party_display().lower()}."
         if agreement.status == AgreementStatus.AGREED:
@@ -136,7 +137,7 @@ class RecordedSignoffCancelView(SubmitOnceMixin, RecordedSignoffMixin, View):
         record = self.get_record()
         try:
             services.cancel_recorded_signoff(record, actor=request.user)
-        except BrokerageError as error:
+        except DeploymentError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, "The record was cancelled: nothing has been agreed for that party.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from refusals import Refusal
+
 from . import services
 from .choices import DeploymentState, StateReason
 from .forms import StateChangeForm
@@ -18,6 +20,7 @@ class StateChangeView(DeploymentFormView):
     permission = "deployments.manage_deployment"
     template_name = "deployments/state_change.html"
     form_class = StateChangeForm
+    refused_with = Refusal  # ending early moves the request on, which brokerage may refuse
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.action = STATE_ACTIONS.get(kwargs["action"])

@@ -15,12 +15,13 @@ from django.views import View
 from django.views.generic import FormView
 from django.views.generic.base import ContextMixin
 
-from brokerage.errors import BrokerageError
 from govuk.forms import add_service_error
+from refusals import Refusal
 from submissions.views import SubmitOnceMixin
 
 from . import services
 from .choices import DeploymentState
+from .errors import DeploymentError
 from .forms import EvaluationForm, ReviewForm, TimeEntryForm, UnavailabilityForm, VariationForm
 from .models import Unavailability
 from .views import DeploymentMixin
@@ -32,11 +33,13 @@ class DeploymentFormView(SubmitOnceMixin, DeploymentMixin, FormView):
     """A form on one deployment whose service refusals become form errors."""
 
     success_message = ""
+    #: The refusals shown on the form: a view whose service also calls brokerage's widens it.
+    refused_with: type[Refusal] = DeploymentError
 
     def form_valid(self, form) -> HttpResponse:
         try:
             self.perform(form)  # each view says what its form does
-        except BrokerageError as error:
+        except self.refused_with as error:
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
