@@ -1,10 +1,14 @@
-"""Error responses shared by every API view, described once for the OpenAPI schema."""
+"""Error responses shared by every API view: described once for the OpenAPI schema, and a refused
+domain action answered the same way whichever app refused it."""
 
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.response import Response
+
+from refusals import Refusal
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -28,3 +32,14 @@ _ERROR_RESPONSES = {
 def error_responses(*status_codes: int) -> dict[int, OpenApiResponse]:
     """The documented error responses for the given status codes, for ``extend_schema``."""
     return {code: _ERROR_RESPONSES[code] for code in status_codes}
+
+
+def refusal_body(refusal: Refusal) -> dict[str, list[str]]:
+    """A refused action as the API's field errors: its message under the field at fault."""
+    return {refusal.field or "non_field_errors": [refusal.message]}
+
+
+def refusal_response(refusal: Refusal) -> Response:
+    """A refused action answered with the status it carries (400 bad data, 403 not independent,
+    409 not from this state) and its message on the field at fault."""
+    return Response(refusal_body(refusal), status=refusal.http_status)

@@ -15,10 +15,6 @@ class InvalidTransition(BrokerageError):
     http_status = 409
 
 
-class CapacityExceeded(BrokerageError):
-    """The leader does not have the time (the message says by how much)."""
-
-
 def validated(instance, *, fields=None, rename: dict | None = None):
     """The model's validators before a service saves; a failure is a BrokerageError."""
     return refusals.validated(instance, BrokerageError, fields=fields, rename=rename)

@@ -21,7 +21,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
-from brokerage.errors import BrokerageError
 from designations.choices import BrokeringRule, DesignationStatus
 from designations.emails import DESIGNATING_BODY_ROLES
 from designations.models import Designation
@@ -29,6 +28,7 @@ from designations.services.lifecycle import add_months
 
 from . import emails, services
 from .choices import DeploymentState, NoticeKind, ReminderKind
+from .errors import DeploymentError
 from .models import Deployment, Notice, ReviewReminder
 from .queries import quiet_since, stalled_on
 
@@ -228,7 +228,7 @@ def _start_due(today: datetime.date, batch_size: int) -> int:
         for deployment in batch:
             try:
                 started += services.start_if_due(deployment, today)
-            except BrokerageError:
+            except DeploymentError:
                 # Someone changed it meanwhile: the state machine refused, nothing to do.
                 logger.info("Deployment %s was not started: its state changed meanwhile", deployment.pk)
     return started
@@ -256,7 +256,7 @@ def _close_and_tell(deployment: Deployment) -> str:
                 return "no_recipient"
             notice.sent_at = timezone.now()
             notice.save(update_fields=["sent_at"])
-    except (IntegrityError, BrokerageError):
+    except (IntegrityError, DeploymentError):
         logger.info("Deployment %s was closed meanwhile", deployment.pk)
         return "already_sent"
     except Exception:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_applications as views
+from . import views_assessment as assessment
 
 app_name = "applications"
 
@@ -9,7 +10,7 @@ urlpatterns = [
     path("rounds/", views.round_list, name="rounds"),
     path("rounds/<int:round_pk>/eligibility/", views.eligibility_preview, name="eligibility"),
     path("rounds/<int:round_pk>/start/", views.start, name="start"),
-    path("assess/", views.assess_queue, name="assess-queue"),
+    path("assess/", assessment.assess_queue, name="assess-queue"),
     # The emailed link moves its token into the session and redirects to the clean URL.
     path("reference/", views.referee_response, name="referee-response"),
     path("reference/<str:token>/", views.referee_link, name="referee-link"),
@@ -19,8 +20,8 @@ urlpatterns = [
     path("<int:pk>/check/", views.check_answers, name="check"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/evidence/<int:file_pk>/", views.evidence_download, name="evidence"),
-    path("<int:pk>/assess/", views.assess, name="assess"),
-    path("<int:pk>/assess/criteria/<int:result_pk>/", views.assess_criterion, name="assess-criterion"),
-    path("<int:pk>/assess/decision/", views.decide, name="decide"),
-    path("<int:pk>/assess/training/", views.record_training, name="record-training"),
+    path("<int:pk>/assess/", assessment.assess, name="assess"),
+    path("<int:pk>/assess/criteria/<int:result_pk>/", assessment.assess_criterion, name="assess-criterion"),
+    path("<int:pk>/assess/decision/", assessment.decide, name="decide"),
+    path("<int:pk>/assess/training/", assessment.record_training, name="record-training"),
 ]

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from django.db import connection
 
-from brokerage.errors import BrokerageError
+from refusals import Refusal
 
 
 def run_at_once(*calls: Callable[[], object]) -> list[str]:
     """Run each call in its own thread and connection, released together by a barrier; each outcome
-    is "done" or the class name of the brokerage error it raised."""
+    is "done" or the class name of the refusal it raised (any app's)."""
     barrier = threading.Barrier(len(calls))
     outcomes: list[str] = []
 
@@ -20,7 +20,7 @@ def run_at_once(*calls: Callable[[], object]) -> list[str]:
             barrier.wait(timeout=10)
             call()
             outcomes.append("done")
-        except BrokerageError as error:
+        except Refusal as error:
             outcomes.append(type(error).__name__)
         finally:
             connection.close()

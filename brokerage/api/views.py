@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from accounts.api.authentication import forget_token_for_history
 from accounts.choices import OrganisationKind
 from accounts.principals import is_api_client
-from apiformat.responses import error_responses
+from apiformat.responses import error_responses, refusal_response
 from schools.models import School
 from schools.queries import schools_visible_to
 
@@ -40,11 +40,6 @@ FILTER_PARAMETERS = [
         "designation_type", str, description="A type's code, e.g. LLE; an unknown code is a 400."
     ),
 ]
-
-
-def error_body(error: BrokerageError) -> dict[str, list[str]]:
-    """A refusal from the services as the API's field errors."""
-    return {error.field or "non_field_errors": [error.message]}
 
 
 @dataclass
@@ -105,7 +100,7 @@ class SupportRequestViewSet(
         try:
             support_request = services.raise_request(actor=request.user, **values)
         except BrokerageError as refusal:
-            return Response(error_body(refusal), status=status.HTTP_400_BAD_REQUEST)
+            return refusal_response(refusal)
         created = self.get_queryset().filter(pk=support_request.pk).first() or support_request
         return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 

@@ -15,12 +15,12 @@ from rest_framework.response import Response
 
 from accounts.api.authentication import forget_token_for_history
 from accounts.principals import is_api_client
-from apiformat.responses import error_responses
-from brokerage.api.views import error_body
-from brokerage.errors import BrokerageError, InvalidTransition
+from apiformat.responses import error_responses, refusal_response
+from refusals import Refusal
 
 from .. import services
 from ..choices import DeploymentState
+from ..errors import InvalidTransition
 from ..filters import DeploymentFilterSet, DeploymentTransitionFilterSet
 from ..models import Agreement, Deployment, DeploymentTransition, Objective, ObjectiveProgress
 from ..queries import deployments_visible_to
@@ -231,13 +231,13 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 deployment, to_state, actor=actor, reason=data.validated_data.get("reason", ""),
                 note=data.validated_data.get("note", ""), check_permission=check_permission,
             )
-        except InvalidTransition as refusal:
+        except Refusal as refusal:  # ending early moves the request on: brokerage may refuse too
+            if refusal.http_status != status.HTTP_409_CONFLICT:
+                return refusal_response(refusal)
             deployment.refresh_from_db(fields=["state"])
             return Response(
                 {"detail": refusal.message, "state": deployment.state}, status=status.HTTP_409_CONFLICT
             )
-        except BrokerageError as refusal:
-            return Response(error_body(refusal), status=status.HTTP_400_BAD_REQUEST)
         return Response(self.get_serializer(self.get_object()).data)
 
     def _broker_actor(self, deployment: Deployment):

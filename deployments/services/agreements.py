@@ -20,10 +20,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from brokerage import errors as brokerage_errors
 from brokerage import matching
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
-from brokerage.errors import BrokerageError, InvalidTransition, validated
 from brokerage.models import ShortlistEntry, SupportRequest
 from brokerage.rules import may_broker_designation
 from designations.models import Designation
@@ -38,6 +38,7 @@ from ..choices import (
     RecordedSignoffStatus,
     TimeBasis,
 )
+from ..errors import DeploymentError, InvalidTransition, validated
 from ..models import Agreement, AgreementStaff, Deployment, Objective, RecordedSignoff, Signoff
 from ..rules import parties_of, recordable_parties, refusal_for
 from . import capacity
@@ -71,33 +72,42 @@ def propose(
     """The broker puts a leader forward: refused if the broker may not broker them, the matching
     excludes them (suspended, untrained, conflict of interest, no time) or they are already proposed.
 
+    Refused with brokerage's errors: proposing is a step of brokering the request, refused on the
+    request's page with brokerage's other refusals (the independence check among them).
+
     Side effects, in order: the deployment (proposed), their shortlist entry marked proposed, the
     request moved to proposed, and after commit an email telling the leader."""
     today = today or timezone.localdate()
     brokerage_services.require_independent_broker(actor, request, designation)
     if not actor.has_perm("brokerage.broker_request", request):
-        raise BrokerageError("Only the request's broker can propose a leader.")
+        raise brokerage_errors.BrokerageError("Only the request's broker can propose a leader.")
     if not may_broker_designation(request.broker, designation):
-        raise BrokerageError(f"{request.broker} cannot broker this {designation.designation_type.code}.")
+        raise brokerage_errors.BrokerageError(
+            f"{request.broker} cannot broker this {designation.designation_type.code}."
+        )
     if request.status not in {RequestStatus.OPEN, RequestStatus.SHORTLISTING, RequestStatus.PROPOSED}:
-        raise InvalidTransition(f"This request is {request.get_status_display().lower()}.")
+        raise brokerage_errors.InvalidTransition(f"This request is {request.get_status_display().lower()}.")
     found = next((c for c in _matching(request, today) if c.designation.pk == designation.pk), None)
     if found is None:
-        raise BrokerageError(f"{designation.holder} is not a candidate for this request.")
+        raise brokerage_errors.BrokerageError(f"{designation.holder} is not a candidate for this request.")
     if found.exclusions:
-        raise BrokerageError(" ".join(found.exclusions))
+        raise brokerage_errors.BrokerageError(" ".join(found.exclusions))
     with transaction.atomic():
         # Locked so that a second press of "Propose" (or a second broker, or a withdrawal) waits,
         # then sees what the other did.
         locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status not in {RequestStatus.OPEN, RequestStatus.SHORTLISTING, RequestStatus.PROPOSED}:
-            raise InvalidTransition(f"This request is {locked.get_status_display().lower()}.")
+            raise brokerage_errors.InvalidTransition(
+                f"This request is {locked.get_status_display().lower()}."
+            )
         request.status = locked.status
         already = Deployment.objects.filter(
             support_request=request, leader=designation.holder, state__in=sorted(LIVE_STATES)
         )
         if already.exists():
-            raise InvalidTransition(f"{designation.holder} has already been proposed for this request.")
+            raise brokerage_errors.InvalidTransition(
+                f"{designation.holder} has already been proposed for this request."
+            )
         try:
             with transaction.atomic():
                 deployment = Deployment.objects.create(
@@ -112,7 +122,7 @@ def propose(
                 )
         except IntegrityError as error:
             # The database's one-live-proposal rule, should anything get past the lock.
-            raise InvalidTransition(
+            raise brokerage_errors.InvalidTransition(
                 f"{designation.holder} has already been proposed for this request."
             ) from error
         entry, _ = ShortlistEntry.objects.get_or_create(
@@ -149,29 +159,29 @@ def payee_schools(deployment: Deployment) -> list:
 
 def _validate_terms(deployment: Deployment, terms: dict, objectives: list[ObjectiveData]) -> None:
     if terms["ends_on"] < terms["starts_on"]:
-        raise BrokerageError("The end date must be on or after the start date.", field="ends_on")
+        raise DeploymentError("The end date must be on or after the start date.", field="ends_on")
     if terms["time_basis"] == TimeBasis.DAYS_PER_WEEK:
         if not terms.get("days_per_week"):
-            raise BrokerageError("Enter the days a week.", field="days_per_week")
+            raise DeploymentError("Enter the days a week.", field="days_per_week")
         if terms["days_per_week"] > 5:
-            raise BrokerageError("Days a week must be 5 or fewer.", field="days_per_week")
+            raise DeploymentError("Days a week must be 5 or fewer.", field="days_per_week")
     elif not terms.get("total_days"):
-        raise BrokerageError("Enter the total days.", field="total_days")
+        raise DeploymentError("Enter the total days.", field="total_days")
     if terms["rate_basis"] == RateBasis.DAY_RATE and terms.get("day_rate") is None:
-        raise BrokerageError("Enter the day rate.", field="day_rate")
+        raise DeploymentError("Enter the day rate.", field="day_rate")
     if terms["rate_basis"] == RateBasis.TOTAL and terms.get("total_amount") is None:
-        raise BrokerageError("Enter the total amount.", field="total_amount")
+        raise DeploymentError("Enter the total amount.", field="total_amount")
     payee = terms.get("payee_school")
     if payee is None or payee.pk not in {s.pk for s in payee_schools(deployment)}:
-        raise BrokerageError(
+        raise DeploymentError(
             "Money is paid to the leader's school (or its national support school), never to a person.",
             field="payee_school",
         )
     if not objectives:
-        raise BrokerageError("Add at least one objective.", field="objectives")
+        raise DeploymentError("Add at least one objective.", field="objectives")
     for number, objective in enumerate(objectives, start=1):
         if not (objective.description.strip() and objective.success_measure.strip() and objective.target_on):
-            raise BrokerageError(
+            raise DeploymentError(
                 f"Objective {number} needs a description, a success measure and a target date.",
                 field="objectives",
             )
@@ -179,7 +189,7 @@ def _validate_terms(deployment: Deployment, terms: dict, objectives: list[Object
 
 def _require_broker(actor, deployment: Deployment) -> None:
     if not actor.has_perm("deployments.manage_deployment", deployment):
-        raise BrokerageError(
+        raise DeploymentError(
             refusal_for(actor, deployment, "Only the deployment's broker can change its agreement.")
         )
 
@@ -273,8 +283,8 @@ def _validated_row(row, fields: list[str], group: str, name: str, number: int) -
     """One objective or staff row checked by its model; the refusal names the row."""
     try:
         validated(row, fields=fields)
-    except BrokerageError as error:
-        raise BrokerageError(f"{name} {number}: {error.message}", field=group) from error
+    except DeploymentError as error:
+        raise DeploymentError(f"{name} {number}: {error.message}", field=group) from error
 
 
 def start_new_version(deployment: Deployment, *, actor) -> Agreement:
@@ -341,9 +351,9 @@ def request_changes(agreement: Agreement, *, actor, reason: str) -> Agreement:
     """A party (or the broker) sends the version back to draft; any agreement given so far lapses."""
     deployment = agreement.deployment
     if not (parties_of(actor, deployment) or actor.has_perm("deployments.manage_deployment", deployment)):
-        raise BrokerageError("Only the parties or the broker can ask for changes.")
+        raise DeploymentError("Only the parties or the broker can ask for changes.")
     if not reason.strip():
-        raise BrokerageError("Say what needs to change.", field="reason")
+        raise DeploymentError("Say what needs to change.", field="reason")
     with transaction.atomic():
         locked = _locked(agreement)
         if locked.status != AgreementStatus.AWAITING_AGREEMENT:
@@ -378,11 +388,11 @@ def agree(
     today = today or timezone.localdate()
     deployment = agreement.deployment
     if party not in Party.values:
-        raise BrokerageError("Choose who you are agreeing for.", field="party")
+        raise DeploymentError("Choose who you are agreeing for.", field="party")
     if recorded is not None:
         _require_may_record(actor, deployment, party)
     elif party not in parties_of(actor, deployment):
-        raise BrokerageError(f"You cannot agree for {Party(party).label.lower()}.", field="party")
+        raise DeploymentError(f"You cannot agree for {Party(party).label.lower()}.", field="party")
     with transaction.atomic():
         get_user_model().objects.select_for_update().get(pk=deployment.leader_id)
         agreement = _locked(agreement)
@@ -411,12 +421,12 @@ def agree(
 
 def _require_may_record(actor, deployment: Deployment, party: str) -> None:
     if not actor.has_perm("deployments.record_outside_agreement", deployment):
-        raise BrokerageError(
+        raise DeploymentError(
             "Only the deployment's broker or a national administrator can record an agreement given "
             "outside the service, and never for a deployment they work on."
         )
     if party not in recordable_parties(actor, deployment):
-        raise BrokerageError(
+        raise DeploymentError(
             f"You act for {Party(party).label.lower()}: agree for it yourself instead.", field="party"
         )
 
@@ -426,7 +436,7 @@ def _validated(record: RecordedSignoff) -> None:
         record.full_clean(exclude=["agreement", "recorded_by", "signoff", "copy"])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise BrokerageError(messages[0], field=field) from error
+        raise DeploymentError(messages[0], field=field) from error
 
 
 def record_outside_agreement(
@@ -448,7 +458,7 @@ def record_outside_agreement(
     pending record (with its history) and the copy in private storage."""
     deployment = agreement.deployment
     if party not in Party.values:
-        raise BrokerageError("Choose the party that agreed.", field="party")
+        raise DeploymentError("Choose the party that agreed.", field="party")
     _require_may_record(actor, deployment, party)
     if agreement.status != AgreementStatus.AWAITING_AGREEMENT:
         raise InvalidTransition("This version is not waiting for agreement: send it to the parties first.")
@@ -469,7 +479,7 @@ def record_outside_agreement(
         try:
             content_type = validate_evidence_file(copy)
         except ValidationError as error:
-            raise BrokerageError(error.messages[0], field="copy") from error
+            raise DeploymentError(error.messages[0], field="copy") from error
     with transaction.atomic():
         if copy is not None:
             original_name = (copy.name or "agreement").rsplit("/", 1)[-1][:255]
@@ -489,7 +499,7 @@ def confirm_recorded_signoff(
     """Step two: the recorder confirms, and the record counts as the party's signoff, through
     ``agree`` (so the last of the three commits the leader's time and starts the deployment)."""
     if record.recorded_by_id != actor.pk:
-        raise BrokerageError("Only the person who recorded this agreement can confirm it.")
+        raise DeploymentError("Only the person who recorded this agreement can confirm it.")
     if record.status != RecordedSignoffStatus.PENDING:
         raise InvalidTransition("This record has already been confirmed or cancelled.")
     record.agreement.refresh_from_db()
@@ -513,7 +523,7 @@ def _confirm_record(record: RecordedSignoff, signoff: Signoff, agreement: Agreem
 def cancel_recorded_signoff(record: RecordedSignoff, *, actor) -> RecordedSignoff:
     """The recorder thinks better of it before confirming: the record stays, cancelled; its copy goes."""
     if record.recorded_by_id != actor.pk:
-        raise BrokerageError("Only the person who recorded this agreement can cancel it.")
+        raise DeploymentError("Only the person who recorded this agreement can cancel it.")
     with transaction.atomic():
         locked = RecordedSignoff.objects.select_for_update().get(pk=record.pk)
         if locked.status != RecordedSignoffStatus.PENDING:

@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from brokerage.errors import CapacityExceeded
 from designations.choices import CURRENT_DESIGNATION_STATUSES
 from designations.models import Designation
 
 from ..choices import COMMITTED_STATES
+from ..errors import CapacityExceeded
 from ..models import Deployment, Unavailability
 
 ONE_DAY = datetime.timedelta(days=1)

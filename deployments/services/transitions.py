@@ -7,12 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.principals import acting_person
+from brokerage import errors as brokerage_errors
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
-from brokerage.errors import BrokerageError, InvalidTransition, validated
 from brokerage.models import ShortlistEntry, SupportRequest
 
 from ..choices import FINISHED_STATES, LIVE_STATES, DeploymentState, StateReason
+from ..errors import DeploymentError, InvalidTransition, validated
 from ..models import Deployment, DeploymentTransition
 from ..rules import refusal_for
 
@@ -44,18 +45,18 @@ def transition(
     """Move the deployment to ``to_state``. ``actor`` None is the service itself (a daily job).
 
     Refused: InvalidTransition when the current state does not allow it (409 in the API);
-    BrokerageError when the actor may not, or a pause or early end has no reason.
+    DeploymentError when the actor may not, or a pause or early end has no reason.
     """
     if (
         check_permission
         and actor is not None
         and not actor.has_perm("deployments.manage_deployment", deployment)
     ):
-        raise BrokerageError(
+        raise DeploymentError(
             refusal_for(actor, deployment, "Only the deployment's broker can change its state.")
         )
     if to_state in NEEDS_REASON and reason not in StateReason.values:
-        raise BrokerageError("Choose the reason.", field="reason")
+        raise DeploymentError("Choose the reason.", field="reason")
     with transaction.atomic():
         if to_state == State.ENDED_EARLY:
             # The request first (as proposing does), so its status can follow without a deadlock.
@@ -121,20 +122,37 @@ def _brokerage_follows_ended_deployment(deployment: Deployment, *, actor) -> Non
 def end_proposals_of_ending_request(sender, *, request: SupportRequest, actor, reason: str, **kwargs) -> None:
     """A request being withdrawn or closed (``brokerage.signals.request_ending``, sent under the
     request's lock): its live proposals end early, each leader told, so no proposal stays live on
-    a request nobody is brokering. Refused if support has been agreed on it."""
+    a request nobody is brokering. Refused if support has been agreed on it.
+
+    The refusal is brokerage's (the signal's contract: a receiver refuses with a BrokerageError),
+    so the page withdrawing or closing the request shows it like its own."""
     live = Deployment.objects.filter(support_request=request, state__in=sorted(LIVE_STATES))
     if live.exclude(state=State.PROPOSED).exists():
-        raise InvalidTransition("Support has been agreed on this request: the broker closes it instead.")
+        raise brokerage_errors.InvalidTransition(
+            "Support has been agreed on this request: the broker closes it instead."
+        )
     note = f"The support request was {request.get_status_display().lower()}: {reason}"
     for deployment in live.select_related("leader"):
-        transition(
-            deployment,
-            State.ENDED_EARLY,
-            actor=actor,
-            reason=StateReason.OTHER,
-            note=note,
-            check_permission=False,
-        )
+        try:
+            transition(
+                deployment,
+                State.ENDED_EARLY,
+                actor=actor,
+                reason=StateReason.OTHER,
+                note=note,
+                check_permission=False,
+            )
+        except DeploymentError as refusal:
+            raise _as_brokerage_refusal(refusal) from refusal
+
+
+def _as_brokerage_refusal(refusal: DeploymentError) -> brokerage_errors.BrokerageError:
+    error = (
+        brokerage_errors.InvalidTransition
+        if isinstance(refusal, InvalidTransition)
+        else brokerage_errors.BrokerageError
+    )
+    return error(refusal.message, field=refusal.field)
 
 
 def pause(deployment: Deployment, *, actor, reason: str, note: str = "") -> Deployment:
@@ -159,15 +177,15 @@ def may_escalate(deployment: Deployment) -> bool:
 def escalate(deployment: Deployment, *, actor, note: str) -> Deployment:
     """The broker tells the commissioner of a problem (e.g. the school will not engage)."""
     if not actor.has_perm("deployments.manage_deployment", deployment):
-        raise BrokerageError(refusal_for(actor, deployment, "Only the deployment's broker can escalate it."))
+        raise DeploymentError(refusal_for(actor, deployment, "Only the deployment's broker can escalate it."))
     if deployment.commissioner_id == deployment.broker_id:
-        raise BrokerageError(
+        raise DeploymentError(
             "You commissioned this deployment yourselves: there is no one else to escalate it to."
         )
     if deployment.state in FINISHED_STATES:
-        raise BrokerageError("This deployment has finished: there is nothing to escalate.")
+        raise DeploymentError("This deployment has finished: there is nothing to escalate.")
     if not note.strip():
-        raise BrokerageError("Say what the commissioner needs to know.", field="note")
+        raise DeploymentError("Say what the commissioner needs to know.", field="note")
     deployment.escalated_at = timezone.now()
     deployment.save(update_fields=["escalated_at"])
     from .. import emails

@@ -12,9 +12,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from brokerage.errors import BrokerageError, InvalidTransition, validated
-
 from ..choices import DeploymentState, ObjectiveOutcome, Rag
+from ..errors import DeploymentError, InvalidTransition, validated
 from ..models import (
     Deployment,
     FinalEvaluation,
@@ -58,9 +57,9 @@ def log_time(
     without a variation."""
     today = today or timezone.localdate()
     if not actor.has_perm("deployments.log_time", deployment):
-        raise BrokerageError("Only the leader and the staff named on the agreement can log time.")
+        raise DeploymentError("Only the leader and the staff named on the agreement can log time.")
     if worked_on > today:
-        raise BrokerageError("The date cannot be in the future.", field="worked_on")
+        raise DeploymentError("The date cannot be in the future.", field="worked_on")
     entry = TimeEntry(deployment=deployment, person=actor, worked_on=worked_on, days=days, note=note)
     validated(entry, fields=["worked_on", "days", "note"])
     with transaction.atomic():
@@ -73,14 +72,14 @@ def log_time(
                 f"this one is {locked.get_state_display().lower()}."
             )
         if locked.starts_on and worked_on < locked.starts_on:
-            raise BrokerageError(
+            raise DeploymentError(
                 f"The deployment started on {locked.starts_on:%-d %B %Y}: log time from then.",
                 field="worked_on",
             )
         that_day = TimeEntry.objects.filter(person=actor, worked_on=worked_on).aggregate(total=Sum("days"))
         logged = that_day["total"] or Decimal(0)
         if logged + days > MAX_DAYS_PER_DATE:
-            raise BrokerageError(
+            raise DeploymentError(
                 f"You have already logged {days_text(logged)} on {worked_on:%-d %B %Y}: "
                 f"a day's time is at most {days_text(Decimal(MAX_DAYS_PER_DATE))}, "
                 f"so you can log {days_text(max(Decimal(MAX_DAYS_PER_DATE) - logged, Decimal(0)))} more",
@@ -88,7 +87,7 @@ def log_time(
             )
         used, allowed = days_used(locked), days_allowed(locked)
         if used + days > allowed:
-            raise BrokerageError(
+            raise DeploymentError(
                 f"This would take the time logged to {days_text(used + days)}, "
                 f"{days_text(used + days - allowed)} more "
                 f"than the {days_text(allowed)} agreed. Ask the broker to record a variation first.",
@@ -104,11 +103,11 @@ def log_time(
 
 def record_variation(deployment: Deployment, *, actor, extra_days: Decimal, reason: str) -> Variation:
     if not actor.has_perm("deployments.record_variation", deployment):
-        raise BrokerageError(refusal_for(actor, deployment, "Only the broker can record a variation."))
+        raise DeploymentError(refusal_for(actor, deployment, "Only the broker can record a variation."))
     if deployment.state not in {State.AGREED, State.ACTIVE, State.PAUSED}:
         raise InvalidTransition(f"This deployment is {deployment.get_state_display().lower()}.")
     if not reason.strip():
-        raise BrokerageError("Say why more days are needed.", field="reason")
+        raise DeploymentError("Say why more days are needed.", field="reason")
     variation = Variation(deployment=deployment, extra_days=extra_days, reason=reason, recorded_by=actor)
     validated(variation, fields=["extra_days", "reason"])
     variation.save()
@@ -138,7 +137,7 @@ def record_review(
 ) -> ProgressReview:
     """The broker rates progress on every objective of the agreed version (RAG with evidence)."""
     if not actor.has_perm("deployments.review", deployment):
-        raise BrokerageError(refusal_for(actor, deployment, "Only the broker can record a progress review."))
+        raise DeploymentError(refusal_for(actor, deployment, "Only the broker can record a progress review."))
     if deployment.state not in REVIEWABLE_STATES:
         raise InvalidTransition(
             "Progress is reviewed once support has started; "
@@ -148,14 +147,14 @@ def record_review(
     rated = {r.objective_id: r for r in ratings}
     missing = [o for pk, o in objectives.items() if pk not in rated]
     if missing or set(rated) - set(objectives):
-        raise BrokerageError("Rate every objective of the agreement.", field="ratings")
+        raise DeploymentError("Rate every objective of the agreement.", field="ratings")
     for rating in ratings:
         if rating.rag not in Rag.values or not rating.evidence.strip():
-            raise BrokerageError("Give each objective a rating and the evidence for it.", field="ratings")
+            raise DeploymentError("Give each objective a rating and the evidence for it.", field="ratings")
     if next_review_on is not None and next_review_on <= reviewed_on:
-        raise BrokerageError("The next review must be after this one.", field="next_review_on")
+        raise DeploymentError("The next review must be after this one.", field="next_review_on")
     if deployment.starts_on and reviewed_on < deployment.starts_on:
-        raise BrokerageError(
+        raise DeploymentError(
             f"The date of the review must be on or after {deployment.starts_on:%-d %B %Y}, "
             "when the support started",
             field="reviewed_on",
@@ -195,7 +194,7 @@ def record_final_evaluation(
 ) -> FinalEvaluation:
     """The broker evaluates impact against each objective; the deployment is then completed."""
     if not actor.has_perm("deployments.review", deployment):
-        raise BrokerageError(
+        raise DeploymentError(
             refusal_for(actor, deployment, "Only the broker can record the final evaluation.")
         )
     if deployment.state != State.AWAITING_FINAL_EVALUATION:
@@ -204,10 +203,10 @@ def record_final_evaluation(
             f"this deployment is {deployment.get_state_display().lower()}."
         )
     if not impact.strip():
-        raise BrokerageError("Describe the impact of the support.", field="impact")
+        raise DeploymentError("Describe the impact of the support.", field="impact")
     objectives = {o.pk for o in current_objectives(deployment)}
     if set(outcomes) != objectives or any(v not in ObjectiveOutcome.values for v in outcomes.values()):
-        raise BrokerageError("Say whether each objective was met.", field="outcomes")
+        raise DeploymentError("Say whether each objective was met.", field="outcomes")
     evaluation = FinalEvaluation(
         deployment=deployment,
         impact=impact,

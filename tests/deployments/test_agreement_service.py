@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from accounts.choices import OrganisationKind, Role
 from brokerage.choices import RequestStatus
-from brokerage.errors import BrokerageError, CapacityExceeded, InvalidTransition
+from brokerage.errors import BrokerageError
 from deployments import services
 from deployments.choices import AgreementStatus, DeploymentState, Party, TimeBasis
+from deployments.errors import CapacityExceeded, DeploymentError, InvalidTransition
 from deployments.models import Agreement, Deployment
 from designations.models import DesignationType
 from tests.concurrency import run_at_once
@@ -157,9 +158,9 @@ def test_a_future_start_waits_as_agreed_until_its_day(setting):
 
 def test_a_person_cannot_agree_for_a_party_they_are_not(setting, outsider):
     _, agreement = sent(setting)
-    with pytest.raises(BrokerageError, match="cannot agree for the commissioner"):
+    with pytest.raises(DeploymentError, match="cannot agree for the commissioner"):
         services.agree(agreement, actor=setting["supported"], party=Party.COMMISSIONER, today=TODAY)
-    with pytest.raises(BrokerageError):
+    with pytest.raises(DeploymentError):
         services.agree(agreement, actor=outsider, party=Party.SUPPORTED_SCHOOL, today=TODAY)
 
 
@@ -178,7 +179,7 @@ def test_a_party_cannot_agree_twice_or_agree_a_draft(setting):
 
 def test_money_goes_to_the_leaders_school_never_elsewhere(setting, home_school):
     deployment = proposed(setting)
-    with pytest.raises(BrokerageError, match="never to a person") as refused:
+    with pytest.raises(DeploymentError, match="never to a person") as refused:
         services.save_draft(
             deployment,
             actor=setting["broker"],
@@ -203,9 +204,9 @@ def test_an_nles_support_school_may_be_paid(setting, home_school):
 def test_objectives_need_a_measure_and_a_date(setting):
     deployment = proposed(setting)
     bad = [services.ObjectiveData("Improve", "", TODAY)]
-    with pytest.raises(BrokerageError, match="Objective 1 needs"):
+    with pytest.raises(DeploymentError, match="Objective 1 needs"):
         services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment), objectives=bad)
-    with pytest.raises(BrokerageError, match="at least one objective"):
+    with pytest.raises(DeploymentError, match="at least one objective"):
         services.save_draft(deployment, actor=setting["broker"], terms=terms(deployment), objectives=[])
 
 

@@ -242,5 +242,5 @@ def test_a_leader_logging_one_date_on_two_deployments_at_once_stays_within_a_day
         ]
     )
 
-    assert sorted(outcomes) == ["BrokerageError", "done"]
+    assert sorted(outcomes) == ["DeploymentError", "done"]
     assert TimeEntry.objects.filter(person=leader, worked_on=worked_on).count() == 1

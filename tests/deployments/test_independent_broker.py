@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from brokerage.errors import BrokerageError
 from deployments.choices import DeploymentState, StateReason
+from deployments.errors import DeploymentError
 from deployments.services import record_variation, transition
 from designations.choices import LeadershipRole
 from tests.factories.designations import LeadershipPostFactory
@@ -44,7 +44,7 @@ def test_a_broker_may_not_act_on_a_deployment_of_themselves(la_officer, home_dep
 def test_varying_support_for_ones_own_school_is_refused_with_the_reason(la_officer, home_deployment):
     works_at_the_supported_school(la_officer, home_deployment)
 
-    with pytest.raises(BrokerageError, match="your own school"):
+    with pytest.raises(DeploymentError, match="your own school"):
         record_variation(home_deployment, actor=la_officer, extra_days=Decimal("2"), reason="More time")
     assert not home_deployment.variations.exists()
 
@@ -52,7 +52,7 @@ def test_varying_support_for_ones_own_school_is_refused_with_the_reason(la_offic
 def test_pausing_support_for_ones_own_school_is_refused_with_the_reason(la_officer, home_deployment):
     works_at_the_supported_school(la_officer, home_deployment)
 
-    with pytest.raises(BrokerageError, match="your own school"):
+    with pytest.raises(DeploymentError, match="your own school"):
         transition(
             home_deployment, DeploymentState.PAUSED, actor=la_officer, reason=StateReason.LEADER_UNAVAILABLE
         )

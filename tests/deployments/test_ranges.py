@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from brokerage.errors import BrokerageError
 from deployments import services
 from deployments.choices import DeploymentState
+from deployments.errors import DeploymentError
 from deployments.models import (
     Agreement,
     Deployment,
@@ -59,14 +59,14 @@ def objective(target_on=None):
 
 def test_the_service_refuses_minus_two_days_a_week_as_the_form_does(la_officer, proposed_deployment):
     negative = terms(proposed_deployment, days_per_week=Decimal("-2"))
-    with pytest.raises(BrokerageError) as refused:
+    with pytest.raises(DeploymentError) as refused:
         services.save_draft(proposed_deployment, actor=la_officer, terms=negative, objectives=[objective()])
     assert (refused.value.field, refused.value.message) == ("days_per_week", QUARTER_DAYS)
     assert not Agreement.objects.exists()
 
 
 def test_the_service_refuses_minus_three_staff_days(la_officer, proposed_deployment):
-    with pytest.raises(BrokerageError) as refused:
+    with pytest.raises(DeploymentError) as refused:
         services.save_draft(
             proposed_deployment, actor=la_officer, terms=terms(proposed_deployment),
             objectives=[objective()],

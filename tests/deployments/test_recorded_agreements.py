@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
-from brokerage.errors import BrokerageError, InvalidTransition
 from deployments import services
 from deployments.choices import (
     AgreementMethod,
@@ -22,6 +21,7 @@ from deployments.choices import (
     Party,
     RecordedSignoffStatus,
 )
+from deployments.errors import DeploymentError, InvalidTransition
 from deployments.models import RecordedSignoff, Signoff
 from tests.factories import MembershipFactory
 from tests.factories.deployments import AgreementFactory, ObjectiveFactory
@@ -116,13 +116,13 @@ def test_who_may_open_the_record_page(client, request, waiting, persona, expecte
 
 @pytest.mark.parametrize("persona", ["school_leader", "commissioner", "leader", "broker_leader", "outsider"])
 def test_the_service_refuses_people_who_may_not_record(request, waiting, persona):
-    with pytest.raises(BrokerageError, match="Only the deployment's broker or a national administrator"):
+    with pytest.raises(DeploymentError, match="Only the deployment's broker or a national administrator"):
         record(waiting, request.getfixturevalue(persona))
 
 
 def test_nobody_records_for_a_party_they_act_for(la_officer, waiting):
     """Norfolk's officer brokers, and acts for Norfolk as the commissioner: they agree for it."""
-    with pytest.raises(BrokerageError, match="agree for it yourself") as error:
+    with pytest.raises(DeploymentError, match="agree for it yourself") as error:
         record(waiting, la_officer, party=Party.COMMISSIONER)
     assert error.value.field == "party"
 
@@ -275,7 +275,7 @@ def test_only_the_recorder_confirms_their_record(client, la_officer, national_ad
     client.force_login(national_admin)
     assert client.get(confirm_url(pending)).status_code == 404
     assert client.post(confirm_url(pending)).status_code == 404
-    with pytest.raises(BrokerageError, match="Only the person who recorded"):
+    with pytest.raises(DeploymentError, match="Only the person who recorded"):
         services.confirm_recorded_signoff(pending, actor=national_admin)
     assert not Signoff.objects.exists()
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from brokerage.errors import BrokerageError, InvalidTransition
 from deployments import services
 from deployments.choices import DeploymentState, ObjectiveOutcome, Rag, StateReason
+from deployments.errors import DeploymentError, InvalidTransition
 from deployments.models import AgreementStaff, DeploymentTransition
 from tests.factories import UserFactory
 from tests.factories.brokerage import SupportRequestFactory
@@ -44,13 +44,13 @@ def test_named_staff_log_time_but_others_cannot(deployment, school_leader):
         agreement=deployment.agreements.get(), name="Dee Deputy", role="Deputy", user=deputy
     )
     services.log_time(deployment, actor=deputy, worked_on=TODAY, days=Decimal("1"), today=TODAY)
-    with pytest.raises(BrokerageError, match="Only the leader and the staff"):
+    with pytest.raises(DeploymentError, match="Only the leader and the staff"):
         services.log_time(deployment, actor=school_leader, worked_on=TODAY, days=Decimal("1"), today=TODAY)
 
 
 def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer):
     TimeEntryFactory(deployment=deployment, days=Decimal("9.5"), worked_on=TODAY - datetime.timedelta(days=7))
-    with pytest.raises(BrokerageError) as refused:
+    with pytest.raises(DeploymentError) as refused:
         services.log_time(
             deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY
         )
@@ -66,7 +66,7 @@ def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer):
 
 
 def test_only_the_broker_records_a_variation(deployment, commissioner):
-    with pytest.raises(BrokerageError, match="Only the broker"):
+    with pytest.raises(DeploymentError, match="Only the broker"):
         services.record_variation(deployment, actor=commissioner, extra_days=Decimal("2"), reason="More")
 
 
@@ -91,7 +91,7 @@ def test_time_cannot_be_logged_unless_active(deployment, state):
 
 
 def test_time_cannot_be_in_the_future_or_before_the_start(deployment):
-    with pytest.raises(BrokerageError, match="future"):
+    with pytest.raises(DeploymentError, match="future"):
         services.log_time(
             deployment,
             actor=deployment.leader,
@@ -99,7 +99,7 @@ def test_time_cannot_be_in_the_future_or_before_the_start(deployment):
             days=Decimal("1"),
             today=TODAY,
         )
-    with pytest.raises(BrokerageError, match="started on"):
+    with pytest.raises(DeploymentError, match="started on"):
         services.log_time(
             deployment,
             actor=deployment.leader,
@@ -113,7 +113,7 @@ def test_time_cannot_be_in_the_future_or_before_the_start(deployment):
 
 
 def test_pause_needs_a_reason_and_is_recorded(deployment, la_officer):
-    with pytest.raises(BrokerageError, match="Choose the reason"):
+    with pytest.raises(DeploymentError, match="Choose the reason"):
         services.pause(deployment, actor=la_officer, reason="")
     services.pause(
         deployment, actor=la_officer, reason=StateReason.SCHOOL_WILL_NOT_ENGAGE, note="No replies."
@@ -134,7 +134,7 @@ def test_pause_needs_a_reason_and_is_recorded(deployment, la_officer):
 
 def test_only_the_broker_changes_state(deployment, commissioner, school_leader, other_la_officer):
     for actor in (commissioner, school_leader, other_la_officer, deployment.leader):
-        with pytest.raises(BrokerageError, match="Only the deployment's broker"):
+        with pytest.raises(DeploymentError, match="Only the deployment's broker"):
             services.pause(deployment, actor=actor, reason=StateReason.OTHER)
 
 
@@ -173,7 +173,7 @@ def test_escalation_tells_the_commissioner(
 
 def test_a_broker_that_commissioned_the_deployment_has_no_one_to_escalate_to(deployment, la_officer):
     assert not services.may_escalate(deployment)
-    with pytest.raises(BrokerageError, match="no one else to escalate it to"):
+    with pytest.raises(DeploymentError, match="no one else to escalate it to"):
         services.escalate(deployment, actor=la_officer, note="The school will not engage.")
     deployment.refresh_from_db()
     assert deployment.escalated_at is None
@@ -203,14 +203,14 @@ def test_a_review_rates_every_objective_and_sets_the_next_date(deployment, la_of
 
 
 def test_a_review_missing_an_objective_is_refused(deployment, la_officer):
-    with pytest.raises(BrokerageError, match="Rate every objective"):
+    with pytest.raises(DeploymentError, match="Rate every objective"):
         services.record_review(
             deployment, actor=la_officer, reviewed_on=TODAY, ratings=ratings(deployment)[:1]
         )
 
 
 def test_only_the_broker_reviews(deployment, commissioner):
-    with pytest.raises(BrokerageError):
+    with pytest.raises(DeploymentError):
         services.record_review(deployment, actor=commissioner, reviewed_on=TODAY, ratings=ratings(deployment))
 
 
@@ -219,7 +219,7 @@ def test_final_evaluation_completes_the_deployment(deployment, la_officer):
         services.record_final_evaluation(deployment, actor=la_officer, impact="x", outcomes={})
     services.transition(deployment, State.AWAITING_FINAL_EVALUATION, actor=la_officer)
     outcomes = {o.pk: ObjectiveOutcome.MET for o in services.current_objectives(deployment)}
-    with pytest.raises(BrokerageError, match="each objective"):
+    with pytest.raises(DeploymentError, match="each objective"):
         services.record_final_evaluation(deployment, actor=la_officer, impact="Better", outcomes={})
     services.record_final_evaluation(deployment, actor=la_officer, impact="Outcomes rose.", outcomes=outcomes)
     deployment.refresh_from_db()
