@@ -7,6 +7,9 @@ yet trained, at the supported school or in its trust (a conflict of interest), o
 to spare in the first weeks of the support. The rest are scored on specialism and phase fit,
 distance, spare capacity and track record. The query count does not grow with the number of
 leaders.
+
+Free days and track records come from leaders' committed work, which the deployments app knows:
+they are asked through brokerage.workload, so brokerage does not depend on the app above it.
 """
 
 from __future__ import annotations
@@ -17,16 +20,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from deployments.choices import COMMITTED_STATES, DeploymentState, ObjectiveOutcome
-from deployments.models import Deployment, ObjectiveOutcomeRecord, Unavailability
-from deployments.services.capacity import Commitment, headroom
 from designations.choices import CURRENT_DESIGNATION_STATUSES, BrokeringRule, DesignationStatus
 from designations.models import Designation
 
 from .models import SupportRequest
 from .rules import may_broker_type
+from .workload import TrackRecord, workload
 
 # How far ahead a leader must have time free to be put forward.
 LOOKAHEAD = datetime.timedelta(weeks=12)
@@ -94,34 +95,6 @@ def _distance_km(a, b) -> float | None:
     return math.hypot(a.easting - b.easting, a.northing - b.northing) / 1000
 
 
-def _by_holder(rows, key) -> dict[int, list]:
-    grouped: dict[int, list] = defaultdict(list)
-    for row in rows:
-        grouped[key(row)].append(row)
-    return grouped
-
-
-def _track_records(holder_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per leader: completed deployments, and objectives met out of those evaluated."""
-    records: dict[int, dict[str, int]] = defaultdict(lambda: {"completed": 0, "met": 0, "evaluated": 0})
-    completed = (
-        Deployment.objects.filter(leader_id__in=holder_ids, state=DeploymentState.COMPLETED)
-        .values("leader_id")
-        .annotate(n=Count("pk"))
-    )
-    for row in completed:
-        records[row["leader_id"]]["completed"] = row["n"]
-    outcomes = (
-        ObjectiveOutcomeRecord.objects.filter(evaluation__deployment__leader_id__in=holder_ids)
-        .values("evaluation__deployment__leader_id")
-        .annotate(evaluated=Count("pk"), met=Count("pk", filter=Q(outcome=ObjectiveOutcome.MET)))
-    )
-    for row in outcomes:
-        record = records[row["evaluation__deployment__leader_id"]]
-        record["met"], record["evaluated"] = row["met"], row["evaluated"]
-    return records
-
-
 def _availability(holder_ids: list[int]) -> dict[int, Decimal]:
     best: dict[int, Decimal] = defaultdict(Decimal)
     rows = Designation.objects.filter(
@@ -153,7 +126,7 @@ def _exclusions(designation: Designation, request: SupportRequest, spare: Decima
 
 
 def _score(
-    candidate: Candidate, request: SupportRequest, needs: dict[int, str], record: dict[str, int]
+    candidate: Candidate, request: SupportRequest, needs: dict[int, str], record: TrackRecord
 ) -> None:
     designation, reasons = candidate.designation, candidate.reasons
     trained = f", trained {designation.training_completed_on:%-d %B %Y}" if designation.is_trained else ""
@@ -184,15 +157,15 @@ def _score(
         f"{candidate.spare_days.normalize():f} of {designation.availability_days_per_week.normalize():f} "
         "days a week free."
     )
-    candidate.completed = record["completed"]
-    candidate.score += min(record["completed"], 5) * WEIGHTS["completed"]
-    if record["evaluated"]:
-        candidate.score += WEIGHTS["met"] * record["met"] / record["evaluated"]
-    if record["completed"]:
+    candidate.completed = record.completed
+    candidate.score += min(record.completed, 5) * WEIGHTS["completed"]
+    if record.evaluated:
+        candidate.score += WEIGHTS["met"] * record.met / record.evaluated
+    if record.completed:
         reasons.append(
-            f"Track record: {record['completed']} "
-            f"deployment{'s' if record['completed'] != 1 else ''} completed"
-            f"; {record['met']} of {record['evaluated']} objectives met."
+            f"Track record: {record.completed} "
+            f"deployment{'s' if record.completed != 1 else ''} completed"
+            f"; {record.met} of {record.evaluated} objectives met."
         )
     else:
         reasons.append("Track record: no completed deployments yet.")
@@ -203,40 +176,19 @@ def match(request: SupportRequest, *, today: datetime.date) -> Matching:
     window = window_for(request, today)
     designations = list(considered_designations(request))
     holder_ids = sorted({d.holder_id for d in designations})
-    committed = _by_holder(
-        Deployment.objects.filter(
-            leader_id__in=holder_ids,
-            state__in=sorted(COMMITTED_STATES),
-            starts_on__lte=window[1],
-            ends_on__gte=window[0],
-        ).only("leader_id", "starts_on", "ends_on", "days_per_week"),
-        key=lambda d: d.leader_id,
-    )
-    unavailable = _by_holder(
-        Unavailability.objects.filter(
-            leader_id__in=holder_ids, starts_on__lte=window[1], ends_on__gte=window[0]
-        ),
-        key=lambda u: u.leader_id,
-    )
     availability = _availability(holder_ids)
-    records = _track_records(holder_ids)
+    free = workload().free_days({h: availability[h] for h in holder_ids}, *window)
+    records = workload().track_records(holder_ids)
     needs = {s.pk: s.name for s in request.needs.all()}
     ranked, excluded = [], []
     for designation in designations:
         holder_id = designation.holder_id
-        commitments = [Commitment(d.starts_on, d.ends_on, d.days_per_week) for d in committed[holder_id]]
-        spare = headroom(
-            available=availability[holder_id],
-            committed=commitments,
-            unavailable=unavailable[holder_id],
-            starts_on=window[0],
-            ends_on=window[1],
-        )
+        spare = free[holder_id]
         candidate = Candidate(
             designation, distance_km=_distance_km(designation.school, request.school), spare_days=spare
         )
         candidate.exclusions = _exclusions(designation, request, spare, window)
-        _score(candidate, request, needs, records[holder_id])
+        _score(candidate, request, needs, records.get(holder_id, TrackRecord()))
         (excluded if candidate.is_excluded else ranked).append(candidate)
     ranked.sort(
         key=lambda c: (-c.score, c.distance_km if c.distance_km is not None else math.inf, c.designation.pk)

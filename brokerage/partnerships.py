@@ -17,8 +17,6 @@ from django.utils import timezone
 
 from accounts.choices import EmailKind
 from accounts.emails import informational_recipients
-from deployments.choices import COMMITTED_STATES
-from deployments.models import Deployment
 from designations.choices import CURRENT_DESIGNATION_STATUSES, DesignationStatus
 from designations.emails import absolute_url, send_email
 from designations.models import Designation, LeadershipPost
@@ -28,6 +26,7 @@ from .choices import PartnershipStatus
 from .errors import BrokerageError, validated
 from .models import CoachingSession, ProfessionalPartnership
 from .priority import new_head_post
+from .workload import workload
 
 PARTNER_TYPE = "LLE"
 HOURS_MIN, HOURS_MAX = Decimal(20), Decimal(30)
@@ -92,20 +91,9 @@ def hours_used(partnership: ProfessionalPartnership) -> Decimal:
 
 def offering_partners() -> QuerySet[Designation]:
     """Deployable LLEs who offer partnership, with their free days a week now (availability less
-    the deployments committed today) and how many new heads they are coaching or asked by."""
-    today = timezone.localdate()
-    committed = (
-        Deployment.objects.filter(
-            leader=OuterRef("holder"),
-            state__in=sorted(COMMITTED_STATES),
-        )
-        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .order_by()
-        .values("leader")
-        .annotate(total=Sum("days_per_week"))
-        .values("total")
-    )
+    the deployments committed today, which the workload port answers) and how many new heads they
+    are coaching or asked by."""
+    committed = workload().committed_days_now(OuterRef("holder"), timezone.localdate())
     return (
         Designation.objects.filter(
             designation_type__code=PARTNER_TYPE,
@@ -117,9 +105,7 @@ def offering_partners() -> QuerySet[Designation]:
         .select_related("holder", "school", "designation_type")
         .prefetch_related("specialisms")
         .annotate(
-            committed_days=Coalesce(
-                Subquery(committed, output_field=DECIMAL), Value(Decimal(0)), output_field=DECIMAL
-            ),
+            committed_days=Coalesce(committed, Value(Decimal(0)), output_field=DECIMAL),
             live_partnerships=Count(
                 "partnerships", filter=Q(partnerships__status__in=LIVE_STATUSES), distinct=True
             ),

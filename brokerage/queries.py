@@ -56,21 +56,17 @@ def requests_waiting_for(user) -> QuerySet[SupportRequest]:
 
 
 def _live_support():
-    """Exists() subqueries: a live request for the school, a live deployment at it."""
+    """Exists() subqueries: a live request for the school, a live deployment at it (asked of the
+    workload port: deployments are the app above)."""
     from django.db.models import Exists, OuterRef
 
-    from deployments.choices import LIVE_STATES
-    from deployments.models import Deployment
-
     from .choices import RequestStatus
+    from .workload import workload
 
     live_request = SupportRequest.objects.filter(school=OuterRef("pk")).exclude(
         status__in=[RequestStatus.WITHDRAWN, RequestStatus.CLOSED]
     )
-    live_deployment = Deployment.objects.filter(
-        supported_school=OuterRef("pk"), state__in=sorted(LIVE_STATES)
-    )
-    return Exists(live_request) | Exists(live_deployment)
+    return Exists(live_request) | workload().live_support_at(OuterRef("pk"))
 
 
 def schools_with_latest_risk(local_authority_ids):

@@ -110,7 +110,6 @@ rules.add_perm("brokerage.change_request", is_request_commissioner)
 rules.add_perm("brokerage.broker_request", is_request_broker & ~is_for_own_school)
 rules.add_perm("brokerage.view_broker_queue", is_broker_anywhere)
 rules.add_perm("brokerage.assess_risk", is_la_officer)
-rules.add_perm("brokerage.view_dashboard", is_la_officer | is_national_administrator)
 
 
 

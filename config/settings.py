@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "designations",
     "brokerage",
     "deployments",
+    "oversight",
     "worklist",
     "navigation",
 ]

@@ -144,7 +144,7 @@ def _support_pages(user) -> list[Page]:
         pages.append(Page("Your deployments", reverse("deployments:mine"), prefixes=(unavailability,)))
     if _may(user, "brokerage.assess_risk"):
         pages.append(Page("Risk assessments", reverse("brokerage:risk-list")))
-    if _may(user, "brokerage.view_dashboard"):
+    if _may(user, "oversight.view_dashboard"):
         pages.append(Page("Dashboard", reverse("dashboard:index")))
     if _may(user, "brokerage.view_partnerships"):
         partners = reverse("partners:search")  # every partnership page is under it

@@ -37,7 +37,7 @@ def decline_url(entry) -> str:
 
 
 def propose_url(support_request, designation) -> str:
-    return reverse("brokerage:propose", args=[support_request.pk, designation.pk])
+    return reverse("proposals:propose", args=[support_request.pk, designation.pk])
 
 
 # --- notes and decline reasons -------------------------------------------------------------------

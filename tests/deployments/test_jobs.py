@@ -692,7 +692,7 @@ def test_the_jobs_are_scheduled_daily():
 
 def test_the_job_and_the_dashboard_share_one_rule_for_a_stall(make, home_la):
     """Four weeks to the day without time logged is a stall, for the daily job and the dashboard."""
-    from brokerage import dashboard
+    from oversight import dashboard
 
     deployment = make(last_time_logged_on=TODAY - days(28))
 

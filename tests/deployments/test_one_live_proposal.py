@@ -215,7 +215,7 @@ def test_the_request_page_offers_to_propose_a_leader_again_once_their_proposal_e
     deployment = propose(request_for_lle, designation, la_officer)
     client.force_login(la_officer)
     url = reverse("brokerage:request-detail", args=[request_for_lle.pk])
-    propose_url = reverse("brokerage:propose", args=[request_for_lle.pk, designation.pk])
+    propose_url = reverse("proposals:propose", args=[request_for_lle.pk, designation.pk])
     assert propose_url not in client.get(url).content.decode()
     services.end_early(deployment, actor=la_officer, reason=StateReason.LEADER_UNAVAILABLE)
     body = client.get(url).content.decode()

@@ -1,5 +1,6 @@
 """The local authority dashboard and its deployments CSV. An LA officer sees their own
-authority (choosing between them if they have several); a national administrator chooses any."""
+authority (choosing between them if they have several); a national administrator chooses any.
+The figures are oversight.dashboard's; the schools at risk without support are brokerage's query."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
+from brokerage.queries import schools_at_risk_without_support
 from govuk.pagination import pagination_context
 from schools.models import LocalAuthority
 
 from . import dashboard
-from .queries import schools_at_risk_without_support
 
 NAV = {"active_nav": "dashboard"}
 AT_RISK_PER_PAGE = 25
@@ -54,7 +55,7 @@ class DashboardMixin(LoginRequiredMixin):
     the permission, 404 for an authority outside their reach."""
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated and not request.user.has_perm("brokerage.view_dashboard"):
+        if request.user.is_authenticated and not request.user.has_perm("oversight.view_dashboard"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -77,7 +78,7 @@ class DashboardView(DashboardMixin, View):
         context = {"authorities": authorities, "authority": authority, **NAV}
         if authority is not None:
             context.update(self.figures(request, authority))
-        return render(request, "brokerage/dashboard/index.html", context)
+        return render(request, "oversight/dashboard.html", context)
 
     def figures(self, request: HttpRequest, authority: LocalAuthority) -> dict:
         today = timezone.localdate()

@@ -1,6 +1,10 @@
-"""Pages for support requests (raising, the broker's queue, ranked candidates, shortlist and
-proposal) and for local authority risk assessments. Each page checks the same permission the
-service checks; a refusal the service still makes is shown as a form error."""
+"""Pages for support requests as the commissioner, the school and the broker see them: the lists
+(every request the user may see, the broker's queue), raising a request, a request's own page
+(with the ranked candidates and shortlist for its broker) and ending it. Each page checks the same
+permission the service checks; a refusal the service still makes is shown as a form error.
+
+The broker's work on a shortlist is in views_brokering, risk assessments in views_risk; proposing a
+leader makes a deployment, so that page belongs to the deployments app (deployments.views_proposals)."""
 
 from __future__ import annotations
 
@@ -8,41 +12,35 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 from django.views.generic.base import ContextMixin
 
-from deployments import services as deployment_services
-from designations.models import Designation
 from govuk.forms import add_service_error
 from govuk.lists import FilteredListMixin
 from govuk.pagination import GovukPaginationMixin
-from schools.models import School
 from submissions.views import SubmitOnceMixin
 
 from . import services
 from .choices import WAITING_REQUEST_STATUSES, PriorityReason, RequestStatus, ShortlistStatus
 from .errors import BrokerageError
 from .forms import (
-    DeclineForm,
     ReasonForm,
-    RiskAssessmentForm,
     SchoolSearchForm,
-    ShortlistNoteForm,
     SupportRequestForm,
     SupportRequestListFilterSet,
     date_parts,
     prepare_list_filter_form,
 )
 from .matching import match
-from .models import ShortlistEntry, SupportRequest
+from .models import SupportRequest
 from .priority import suggested_priority_reasons
-from .queries import at_risk_filter, requests_visible_to, requests_waiting_for, schools_with_latest_risk
+from .queries import requests_visible_to, requests_waiting_for
 from .rules import commissioning_organisations_of
+from .workload import workload
 
 NAV = {"active_nav": "requests"}
 # The request page lists the best candidates and the first of those excluded; the API has them all.
@@ -236,9 +234,8 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
                 if code in PriorityReason.values
             ],
             "transitions": support_request.transitions.select_related("actor"),
-            "deployments": support_request.deployments.select_related(
-                "leader", "leader_school", "designation__designation_type"
-            ),
+            # The leaders proposed so far: deployments, which the workload port lists.
+            "deployments": workload().for_request_page(support_request),
             "is_broker": is_broker,
             "can_withdraw": user.has_perm("brokerage.change_request", support_request)
             and RequestStatus.WITHDRAWN in services.ALLOWED_REQUEST_CHANGES[support_request.status],
@@ -273,150 +270,6 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
             "can_close": RequestStatus.CLOSED
             in services.ALLOWED_REQUEST_CHANGES[self.support_request.status],
         }
-
-
-class BrokerActionView(SubmitOnceMixin, RequestMixin, View):
-    """POST-only: add a candidate to the shortlist."""
-
-    permission = "brokerage.broker_request"
-
-    def post(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
-        designation = get_object_or_404(
-            Designation.objects.select_related("holder", "designation_type"), pk=designation_pk
-        )
-        try:
-            services.shortlist(self.support_request, designation, actor=request.user)
-        except BrokerageError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"{designation.holder} added to the shortlist.")
-        return self.back()
-
-
-class ProposeView(SubmitOnceMixin, RequestMixin, View):
-    """GET: confirm proposing a leader (what happens next, who is told). POST: propose them."""
-
-    permission = "brokerage.broker_request"
-    template_name = "brokerage/requests/propose_confirm.html"
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.designation = get_object_or_404(
-            Designation.objects.select_related("holder", "designation_type", "school"),
-            pk=kwargs["designation_pk"],
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
-        if self.support_request.status not in WAITING_REQUEST_STATUSES:
-            messages.error(request, f"This request is {self.support_request.get_status_display().lower()}.")
-            return self.back()
-        return self.render_page()
-
-    def post(self, request: HttpRequest, pk: int, designation_pk: int) -> HttpResponse:
-        designation = self.designation
-        try:
-            deployment = deployment_services.propose(self.support_request, designation, actor=request.user)
-        except BrokerageError as error:
-            messages.error(request, error.message)
-            return self.back()
-        messages.success(
-            request, f"{designation.holder} proposed and told by email. Now draft the agreement."
-        )
-        return redirect("deployments:deployment-detail", pk=deployment.pk)
-
-    def render_page(self) -> HttpResponse:
-        return render(
-            self.request,
-            self.template_name,
-            {"support_request": self.support_request, "designation": self.designation, **NAV},
-        )
-
-
-class ShortlistEntryMixin(RequestMixin):
-    permission = "brokerage.broker_request"
-
-    def get_entry(self) -> ShortlistEntry:
-        return get_object_or_404(
-            ShortlistEntry.objects.select_related("designation__holder", "designation__school", "request"),
-            pk=self.kwargs["entry_pk"],
-            request=self.support_request,
-        )
-
-    def refuse_if_closed(self) -> HttpResponse | None:
-        if self.support_request.status not in WAITING_REQUEST_STATUSES:
-            messages.error(
-                self.request, f"This request is {self.support_request.get_status_display().lower()}."
-            )
-            return self.back()
-        return None
-
-
-class ShortlistEntryView(SubmitOnceMixin, ShortlistEntryMixin, View):
-    """POST: mark a shortlisted leader as contacted."""
-
-    def post(self, request: HttpRequest, pk: int, entry_pk: int, action: str) -> HttpResponse:
-        entry = self.get_entry()
-        if action != "contacted":
-            raise Http404
-        refused = self.refuse_if_closed()
-        if refused:
-            return refused
-        services.mark_contacted(entry, actor=request.user, notes=request.POST.get("notes", "").strip())
-        messages.success(request, f"{entry.designation.holder} marked as contacted.")
-        return self.back()
-
-
-class ShortlistEntryFormView(SubmitOnceMixin, ShortlistEntryMixin, View):
-    """The broker's notes on an entry, or why the leader declined: a question page each."""
-
-    kind = "notes"
-    KINDS = {
-        "notes": {
-            "form": ShortlistNoteForm,
-            "template": "brokerage/requests/shortlist_notes.html",
-        },
-        "declined": {
-            "form": DeclineForm,
-            "template": "brokerage/requests/shortlist_decline.html",
-        },
-    }
-
-    def get(self, request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-        entry = self.get_entry()
-        refused = self.refuse_if_closed()
-        if refused:
-            return refused
-        initial = {"notes": entry.notes} if self.kind == "notes" else {"reason": entry.decline_reason}
-        return self.render_page(entry, self.KINDS[self.kind]["form"](initial=initial))
-
-    def post(self, request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-        entry = self.get_entry()
-        refused = self.refuse_if_closed()
-        if refused:
-            return refused
-        form = self.KINDS[self.kind]["form"](request.POST)
-        if form.is_valid():
-            try:
-                if self.kind == "notes":
-                    notes = form.cleaned_data["notes"]
-                    services.update_shortlist_notes(entry, actor=request.user, notes=notes)
-                    message = f"Notes on {entry.designation.holder} saved."
-                else:
-                    services.mark_declined(entry, actor=request.user, reason=form.cleaned_data["reason"])
-                    message = f"{entry.designation.holder} marked as declined or unavailable."
-            except BrokerageError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, message)
-                return redirect(f"{reverse('brokerage:request-detail', args=[pk])}#shortlist")
-        return self.render_page(entry, form)
-
-    def render_page(self, entry: ShortlistEntry, form) -> HttpResponse:
-        return render(
-            self.request,
-            self.KINDS[self.kind]["template"],
-            {"support_request": self.support_request, "entry": entry, "form": form, **NAV},
-        )
 
 
 class EndRequestView(SubmitOnceMixin, RequestMixin, View):
@@ -461,92 +314,5 @@ class EndRequestView(SubmitOnceMixin, RequestMixin, View):
                     ).select_related("designation__holder")
                 ],
                 **NAV,
-            },
-        )
-
-
-# --- risk assessments ------------------------------------------------------------------------------------
-
-
-class RiskMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated and not request.user.has_perm("brokerage.assess_risk"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def authority_ids(self) -> list[int]:
-        return sorted(
-            {
-                o.local_authority_id
-                for o in self.request.user.organisations_with_role("la_officer")
-                if o.local_authority_id
-            }
-        )
-
-
-class RiskListView(RiskMixin, GovukPaginationMixin, ListView):
-    template_name = "brokerage/risk/risk_list.html"
-    context_object_name = "schools"
-    paginate_by = 50
-    extra_context = {"active_nav": "risk"}
-    SHOWS = {
-        "at-risk-unsupported": (
-            "At risk without support",
-            lambda qs: qs.filter(at_risk_filter(), has_support=False),
-        ),
-        "at-risk": ("At risk", lambda qs: qs.filter(at_risk_filter())),
-        "not-assessed": ("Not assessed", lambda qs: qs.filter(risk_assessed_on__isnull=True)),
-    }
-
-    def get_queryset(self) -> QuerySet[School]:
-        schools = schools_with_latest_risk(self.authority_ids())
-        self.show = self.request.GET.get("show", "")
-        if self.show in self.SHOWS:
-            schools = self.SHOWS[self.show][1](schools)
-        return schools
-
-    def get_context_data(self, **kwargs) -> dict:
-        shows = [{"value": "", "label": "All schools"}] + [
-            {"value": key, "label": label} for key, (label, _) in self.SHOWS.items()
-        ]
-        return super().get_context_data(shows=shows, show=self.show, **kwargs)
-
-
-class RiskCreateView(SubmitOnceMixin, RiskMixin, View):
-    template_name = "brokerage/risk/risk_form.html"
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.has_perm("brokerage.assess_risk"):
-            self.school = get_object_or_404(School, pk=kwargs["urn"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest, urn: int) -> HttpResponse:
-        if self.school.local_authority_id not in self.authority_ids():
-            raise PermissionDenied
-        return self.render_page(RiskAssessmentForm())
-
-    def post(self, request: HttpRequest, urn: int) -> HttpResponse:
-        form = RiskAssessmentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.record_risk_assessment(
-                    self.school, actor=request.user, notes=form.cleaned_data["notes"], **form.answers()
-                )
-            except BrokerageError as error:
-                raise PermissionDenied(error.message) from error
-            messages.success(request, f"Risk assessment of {self.school.name} recorded.")
-            return redirect(f"{reverse('brokerage:risk-list')}?show=at-risk-unsupported")
-        return self.render_page(form)
-
-    def render_page(self, form) -> HttpResponse:
-        history = self.school.risk_assessments.select_related("assessed_by")[:10]
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "school": self.school,
-                "history": history,
-                "active_nav": "risk",
             },
         )

@@ -23,6 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.choices import OrganisationKind, Role
+from brokerage.choices import WAITING_REQUEST_STATUSES
+from brokerage.models import SupportRequest
 from deployments.choices import DeploymentState, Rag
 from deployments.models import Deployment, ObjectiveProgress, ProgressReview, TimeEntry
 from deployments.queries import deployments_visible_to, quiet_since, stalled_on
@@ -30,9 +32,6 @@ from designations.choices import DesignationStatus
 from designations.models import Designation
 from schools.choices import Phase
 from schools.models import LocalAuthority
-
-from .choices import WAITING_REQUEST_STATUSES
-from .models import SupportRequest
 
 AGE_BUCKETS = [  # (label, younger than this many days; None: no upper limit)
     ("Under 2 weeks", 14),
@@ -209,9 +208,7 @@ def at_risk_deployments(authority_ids: list[int], today: datetime.date) -> Query
     return live_deployments(authority_ids, today).filter(at_risk_condition())
 
 
-# --- (c) schools at risk without support ---------------------------------------------------------
-
-
+# --- (c) schools at risk without support: brokerage.queries.schools_at_risk_without_support --------
 
 
 # --- (d) coverage ----------------------------------------------------------------------------------

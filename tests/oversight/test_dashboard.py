@@ -10,12 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from brokerage import dashboard
 from brokerage.choices import RequestStatus
 from brokerage.models import SupportRequest
 from deployments.choices import DeploymentState, Rag
 from deployments.models import ObjectiveProgress
 from designations.models import DesignationType
+from oversight import dashboard
 from schools.choices import Phase
 from tests.factories import OrganisationFactory, SchoolFactory
 from tests.factories.brokerage import RiskAssessmentFactory, SupportRequestFactory
@@ -360,7 +360,7 @@ def test_csv_is_safe_from_formula_injection(client, la_officer, home_la, home_la
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx"])
 def test_safe_cell_quotes_formula_starts(value):
-    from brokerage.views_dashboard import safe_cell
+    from oversight.views import safe_cell
 
     assert safe_cell(value) == f"'{value}"
     assert safe_cell("plain") == "plain"

@@ -1,0 +1,112 @@
+"""Deployments' answer to brokerage's questions about leaders' committed work
+(brokerage.workload.Workload), registered in DeploymentsConfig.ready().
+
+Capacity is the deployments app's: committed deployments and periods of unavailability are its
+models and ``services.capacity.headroom`` its rule, so the free days brokerage ranks candidates by
+are the same days ``check_capacity`` would allow when the agreement is made.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+
+from brokerage.models import SupportRequest
+from brokerage.workload import TrackRecord
+
+from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
+from .models import Deployment, ObjectiveOutcomeRecord, Unavailability
+from .services.capacity import Commitment, headroom
+
+DAYS = DecimalField(max_digits=6, decimal_places=2)
+
+
+def _by_leader(rows, key) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
+
+
+class DeploymentsWorkload:
+    """Implements brokerage.workload.Workload from deployments' models and capacity rules."""
+
+    def free_days(
+        self, available: Mapping[int, Decimal], starts_on: datetime.date, ends_on: datetime.date
+    ) -> dict[int, Decimal]:
+        """Two queries: the committed deployments and the unavailability overlapping the period."""
+        leader_ids = sorted(available)
+        committed = _by_leader(
+            Deployment.objects.filter(
+                leader_id__in=leader_ids,
+                state__in=sorted(COMMITTED_STATES),
+                starts_on__lte=ends_on,
+                ends_on__gte=starts_on,
+            ).only("leader_id", "starts_on", "ends_on", "days_per_week"),
+            key=lambda d: d.leader_id,
+        )
+        unavailable = _by_leader(
+            Unavailability.objects.filter(
+                leader_id__in=leader_ids, starts_on__lte=ends_on, ends_on__gte=starts_on
+            ),
+            key=lambda u: u.leader_id,
+        )
+        return {
+            leader_id: headroom(
+                available=days,
+                committed=[Commitment(d.starts_on, d.ends_on, d.days_per_week) for d in committed[leader_id]],
+                unavailable=unavailable[leader_id],
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+            for leader_id, days in available.items()
+        }
+
+    def track_records(self, leader_ids: Iterable[int]) -> dict[int, TrackRecord]:
+        """Two grouped queries: completed deployments, and evaluated objectives' outcomes."""
+        leader_ids = list(leader_ids)
+        completed: dict[int, int] = defaultdict(int)
+        rows = (
+            Deployment.objects.filter(leader_id__in=leader_ids, state=DeploymentState.COMPLETED)
+            .values("leader_id")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            completed[row["leader_id"]] = row["n"]
+        outcomes: dict[int, tuple[int, int]] = {}
+        rows = (
+            ObjectiveOutcomeRecord.objects.filter(evaluation__deployment__leader_id__in=leader_ids)
+            .values("evaluation__deployment__leader_id")
+            .annotate(evaluated=Count("pk"), met=Count("pk", filter=Q(outcome=ObjectiveOutcome.MET)))
+        )
+        for row in rows:
+            outcomes[row["evaluation__deployment__leader_id"]] = (row["met"], row["evaluated"])
+        return {
+            leader_id: TrackRecord(completed[leader_id], *outcomes.get(leader_id, (0, 0)))
+            for leader_id in {*completed, *outcomes}
+        }
+
+    def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:
+        """Committed deployments under way today (an open start or end counts as under way)."""
+        committed = (
+            Deployment.objects.filter(leader=leader, state__in=sorted(COMMITTED_STATES))
+            .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .order_by()
+            .values("leader")
+            .annotate(total=Sum("days_per_week"))
+            .values("total")
+        )
+        return Subquery(committed, output_field=DAYS)
+
+    def live_support_at(self, school: OuterRef) -> Exists:
+        return Exists(Deployment.objects.filter(supported_school=school, state__in=sorted(LIVE_STATES)))
+
+    def for_request_page(self, support_request: SupportRequest) -> QuerySet[Deployment]:
+        return support_request.deployments.select_related(
+            "leader", "leader_school", "designation__designation_type"
+        )
