@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from brokerage.choices import WAITING_REQUEST_STATUSES
-from brokerage.errors import BrokerageError
 from brokerage.views_requests import NAV, RequestMixin
 from designations.models import Designation
+from refusals import Refusal
 from submissions.views import SubmitOnceMixin
 
 from . import services
@@ -44,7 +44,7 @@ class ProposeView(SubmitOnceMixin, RequestMixin, View):
         designation = self.designation
         try:
             deployment = services.propose(self.support_request, designation, actor=request.user)
-        except BrokerageError as error:
+        except Refusal as error:
             messages.error(request, error.message)
             return self.back()
         messages.success(

@@ -20,7 +20,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from brokerage import errors as brokerage_errors
 from brokerage import matching
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
@@ -72,32 +71,32 @@ def propose(
     """The broker puts a leader forward: refused if the broker may not broker them, the matching
     excludes them (suspended, untrained, conflict of interest, no time) or they are already proposed.
 
-    Refused with brokerage's errors: proposing is a step of brokering the request, refused on the
-    request's page with brokerage's other refusals (the independence check among them).
+    Refused with deployments' errors, or brokerage's when the broker may not broker the request
+    (the independence check): the page shows either refusal the same way.
 
     Side effects, in order: the deployment (proposed), their shortlist entry marked proposed, the
     request moved to proposed, and after commit an email telling the leader."""
     today = today or timezone.localdate()
     brokerage_services.require_independent_broker(actor, request, designation)
     if not actor.has_perm("brokerage.broker_request", request):
-        raise brokerage_errors.BrokerageError("Only the request's broker can propose a leader.")
+        raise DeploymentError("Only the request's broker can propose a leader.")
     if not may_broker_designation(request.broker, designation):
-        raise brokerage_errors.BrokerageError(
+        raise DeploymentError(
             f"{request.broker} cannot broker this {designation.designation_type.code}."
         )
     if request.status not in {RequestStatus.OPEN, RequestStatus.SHORTLISTING, RequestStatus.PROPOSED}:
-        raise brokerage_errors.InvalidTransition(f"This request is {request.get_status_display().lower()}.")
+        raise InvalidTransition(f"This request is {request.get_status_display().lower()}.")
     found = next((c for c in _matching(request, today) if c.designation.pk == designation.pk), None)
     if found is None:
-        raise brokerage_errors.BrokerageError(f"{designation.holder} is not a candidate for this request.")
+        raise DeploymentError(f"{designation.holder} is not a candidate for this request.")
     if found.exclusions:
-        raise brokerage_errors.BrokerageError(" ".join(found.exclusions))
+        raise DeploymentError(" ".join(found.exclusions))
     with transaction.atomic():
         # Locked so that a second press of "Propose" (or a second broker, or a withdrawal) waits,
         # then sees what the other did.
         locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status not in {RequestStatus.OPEN, RequestStatus.SHORTLISTING, RequestStatus.PROPOSED}:
-            raise brokerage_errors.InvalidTransition(
+            raise InvalidTransition(
                 f"This request is {locked.get_status_display().lower()}."
             )
         request.status = locked.status
@@ -105,7 +104,7 @@ def propose(
             support_request=request, leader=designation.holder, state__in=sorted(LIVE_STATES)
         )
         if already.exists():
-            raise brokerage_errors.InvalidTransition(
+            raise InvalidTransition(
                 f"{designation.holder} has already been proposed for this request."
             )
         try:
@@ -122,7 +121,7 @@ def propose(
                 )
         except IntegrityError as error:
             # The database's one-live-proposal rule, should anything get past the lock.
-            raise brokerage_errors.InvalidTransition(
+            raise InvalidTransition(
                 f"{designation.holder} has already been proposed for this request."
             ) from error
         entry, _ = ShortlistEntry.objects.get_or_create(

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.choices import OrganisationKind, Role
 from brokerage.choices import RequestStatus
-from brokerage.errors import BrokerageError
 from deployments import services
 from deployments.choices import AgreementStatus, DeploymentState, Party, TimeBasis
 from deployments.errors import CapacityExceeded, DeploymentError, InvalidTransition
@@ -112,13 +111,13 @@ def test_propose_makes_a_proposed_deployment_and_moves_the_request(setting):
 
 def test_only_the_broker_may_propose(setting, other_la_officer, commissioner):
     for actor in (other_la_officer, commissioner):
-        with pytest.raises(BrokerageError, match="Only the request's broker"):
+        with pytest.raises(DeploymentError, match="Only the request's broker"):
             services.propose(setting["request"], setting["designation"], actor=actor, today=TODAY)
 
 
 def test_an_excluded_leader_cannot_be_proposed(setting, home_school, lle):
     own = DesignationFactory(designation_type=lle, school=home_school, availability_days_per_week=2)
-    with pytest.raises(BrokerageError, match="Conflict of interest"):
+    with pytest.raises(DeploymentError, match="Conflict of interest"):
         services.propose(setting["request"], own, actor=setting["broker"], today=TODAY)
 
 

@@ -14,6 +14,7 @@ from brokerage.errors import InvalidTransition
 from brokerage.models import RequestTransition, ShortlistEntry
 from deployments import services
 from deployments.choices import DeploymentState, StateReason
+from deployments.errors import InvalidTransition as ProposalRefused
 from deployments.models import Deployment
 from designations.models import DesignationType
 from tests.concurrency import run_at_once
@@ -50,7 +51,7 @@ def propose(request, designation, broker):
 def test_proposing_the_same_leader_twice_in_a_row_is_refused(request_for_lle, lle, la_officer):
     designation = an_lle(lle)
     propose(request_for_lle, designation, la_officer)
-    with pytest.raises(InvalidTransition, match="already been proposed"):
+    with pytest.raises(ProposalRefused, match="already been proposed"):
         propose(request_for_lle, designation, la_officer)
     assert Deployment.objects.filter(support_request=request_for_lle).count() == 1
 
@@ -79,12 +80,12 @@ def test_a_leader_whose_proposal_ended_early_may_be_proposed_again(request_for_l
     assert again.state == DeploymentState.PROPOSED
 
 
-def test_the_databases_refusal_reads_as_a_brokerage_error(request_for_lle, lle, la_officer, monkeypatch):
+def test_the_databases_refusal_reads_as_a_refused_proposal(request_for_lle, lle, la_officer, monkeypatch):
     """Should a duplicate get past the service's own check, the constraint's error is translated."""
     designation = an_lle(lle)
     propose(request_for_lle, designation, la_officer)
     monkeypatch.setattr("deployments.services.agreements.LIVE_STATES", set())  # the check finds nothing
-    with pytest.raises(InvalidTransition, match="already been proposed"):
+    with pytest.raises(ProposalRefused, match="already been proposed"):
         propose(request_for_lle, designation, la_officer)
     assert Deployment.objects.filter(support_request=request_for_lle).count() == 1
 
@@ -141,7 +142,7 @@ def test_proposing_on_a_request_withdrawn_meanwhile_is_refused(
     stale = type(request_for_lle).objects.get(pk=request_for_lle.pk)
     brokerage_services.withdraw(request_for_lle, actor=commissioner, reason="No longer needed.")
     second = an_lle(lle)
-    with pytest.raises(InvalidTransition, match="withdrawn"):
+    with pytest.raises(ProposalRefused, match="withdrawn"):
         propose(stale, second, la_officer)
     assert not Deployment.objects.filter(leader=second.holder).exists()
 
