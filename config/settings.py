@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "deployments",
     "worklist",
     "navigation",
+    "demo",
 ]
 
 MIDDLEWARE = [
