@@ -15,8 +15,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from accounts.demo import read_source_schools, religious_character, synthesise_inspections, synthesise_school
 from schools.choices import InspectionSource
+from schools.demo import read_source_schools, religious_character, synthesise_inspections, synthesise_school
 from schools.management.commands.load_outcodes import DEFAULT_OUTCODES_FILE, load_outcodes
 from schools.models import Diocese, Inspection, Judgement, LocalAuthority, OutwardCode, School, Trust
 

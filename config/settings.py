@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "oversight",
     "worklist",
     "navigation",
+    "demo",
 ]
 
 MIDDLEWARE = [

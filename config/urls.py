@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("designations/manage/", include("designations.urls_lifecycle")),
+    path("designations/pool/", include("deployments.urls_pool")),
     path("designations/", include("designations.urls")),
     path("applications/", include("designations.urls_applications")),
     path("support/dashboard/", include("oversight.urls")),

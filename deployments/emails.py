@@ -241,6 +241,6 @@ def undeployed_sles(organisation, designations: list, *, today: datetime.date) -
             "organisation": organisation,
             "designations": designations,
             "today": today,
-            "link": absolute_url("designations:pool"),
+            "link": absolute_url("pool:index"),
         },
     )

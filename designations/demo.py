@@ -1,4 +1,5 @@
-"""Demo designations on top of the demo schools and users (``seed_demo`` builds those first).
+"""The designations part of the demo data, on top of the demo schools and users (the parts below,
+which ``seed_demo`` runs first), with the named leader of the demo flows and a new head.
 
 Repeatable: people, posts, rounds and designations are found by natural keys and created only
 when missing, so a second run changes nothing. Leaders are chosen from the demo schools by URN
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import OrganisationKind, Role
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD, DemoUser
 from accounts.models import Membership, Organisation, User
 from accounts.services import organisation_for_school
 from schools.choices import Framework, Grade, InspectionSource, JudgementArea, Phase
@@ -35,9 +36,19 @@ from .models import (
 )
 
 DEMO_HEAD_EMAIL = "head@norfolk.demo"
-DEMO_LEADER_EMAIL = "leader@norfolk.demo"
-DEMO_LEADER_HEAD_EMAIL = "leader.head@norfolk.demo"
-DEMO_NEW_HEAD_EMAIL = "new.head@suffolk.demo"
+# The named people this part makes, who sign in with the demo password.
+LEADER = DemoUser(
+    "leader@norfolk.demo", "Leo Fairweather", Role.SCHOOL_LEADER, "flow",
+    "the LLE of the pending agreement: agrees it for the leader's school; coaches new heads",
+)
+LEADER_HEAD = DemoUser(
+    "leader.head@norfolk.demo", "Rosa Whitlock", Role.HEADTEACHER, "flow",
+    "head of the leader's school: agrees the pending agreement for the leader's school instead",
+)
+NEW_HEAD = DemoUser(
+    "new.head@suffolk.demo", "Maya Edwards", Role.HEADTEACHER, "flow",
+    "a new head in their first year: finds an LLE offering professional partnership nearby (Partners)",
+)
 # The demo head's school: a recent report card strong enough for LLE and NLE.
 REPORT_CARD_DATE = datetime.date(2026, 6, 10)
 REPORT_CARD_GRADES = {
@@ -285,9 +296,9 @@ def _make_the_lists_worth_seeing(made: list[Designation], today: datetime.date) 
     )
 
 
-def _demo_user(email: str, full_name: str) -> User:
+def _demo_user(sign_in: DemoUser) -> User:
     """A named demo user who signs in with the demo password (listed in the README)."""
-    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    user, _ = User.objects.get_or_create(email=sign_in.email, defaults={"full_name": sign_in.full_name})
     if not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
@@ -311,13 +322,13 @@ def _demo_leader_school(taken: set[int]) -> School | None:
 def _named_leader(today: datetime.date, taken: set[int]) -> Designation | None:
     """leader@norfolk.demo: an executive head and LLE in phonics, offering partnership; the head
     of their school (leader.head@norfolk.demo) signs for the school too."""
-    existing = Designation.objects.filter(holder__email=DEMO_LEADER_EMAIL).first()
+    existing = Designation.objects.filter(holder__email=LEADER.email).first()
     school = existing.school if existing else _demo_leader_school(taken)
     if school is None:
         return None
-    leader = _demo_user(DEMO_LEADER_EMAIL, "Leo Fairweather")
-    _member(leader, school, Role.SCHOOL_LEADER)
-    _member(_demo_user(DEMO_LEADER_HEAD_EMAIL, "Rosa Whitlock"), school, Role.HEADTEACHER)
+    leader = _demo_user(LEADER)
+    _member(leader, school, LEADER.role)
+    _member(_demo_user(LEADER_HEAD), school, LEADER_HEAD.role)
     LeadershipPost.objects.get_or_create(
         person=leader,
         school=school,
@@ -359,7 +370,7 @@ def _new_head(today: datetime.date, taken: set[int]) -> None:
         training_completed_on__isnull=False,
         offers_professional_partnership=False,
     ).update(offers_professional_partnership=True)
-    head = _demo_user(DEMO_NEW_HEAD_EMAIL, "Maya Edwards")
+    head = _demo_user(NEW_HEAD)
     post = LeadershipPost.objects.filter(person=head).select_related("school").first()
     if post is None:
         partners = [
@@ -387,7 +398,7 @@ def _new_head(today: datetime.date, taken: set[int]) -> None:
             role=LeadershipRole.HEADTEACHER,
             started_on=today - datetime.timedelta(days=240),
         )
-    _member(head, post.school, Role.HEADTEACHER)
+    _member(head, post.school, NEW_HEAD.role)
 
 
 def _schools_with_people() -> set[int]:
@@ -400,6 +411,8 @@ def _schools_with_people() -> set[int]:
 
 @transaction.atomic
 def seed_designations_demo() -> DesignationsDemoSummary:
+    """Create what is missing of the demo designations, looking up the demo schools, organisations
+    and users the parts below made (nothing is made for a person or school they did not)."""
     today = timezone.localdate()
     _demo_head_is_an_outstanding_headteacher(today)
     rounds = _rounds(today)

@@ -72,6 +72,17 @@ def pool_for(teaching_school) -> QuerySet[Designation]:
     )
 
 
+def training_status(designation: Designation) -> dict:
+    """Which of the type's required trainings are recorded for a designation, and which are missing."""
+    records = {record.requirement_id: record for record in designation.training_records.all()}
+    requirements = list(designation.designation_type.training_requirements.all())
+    return {
+        "records": [records[r.pk] for r in requirements if r.pk in records],
+        "missing": [r for r in requirements if r.pk not in records],
+        "is_complete": designation.is_trained or not [r for r in requirements if r.pk not in records],
+    }
+
+
 def rounds_visible_to(principal) -> QuerySet[ApplicationRound]:
     """Rounds are public to everyone signed in and to every token."""
     rounds = ApplicationRound.objects.select_related("designation_type", "local_authority", "teaching_school")

@@ -9,7 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.DesignationDetailView.as_view(), name="designation-detail"),
     path("mine/", views.MyDesignationListView.as_view(), name="mine"),
     path("mine/<int:pk>/", views.MyDesignationUpdateView.as_view(), name="mine-update"),
-    path("pool/", views.PoolView.as_view(), name="pool"),
     path("types/", views.DesignationTypeListView.as_view(), name="type-list"),
     path("types/new/", views.DesignationTypeCreateView.as_view(), name="type-create"),
     path("types/<str:code>/", views.DesignationTypeDetailView.as_view(), name="type-detail"),

@@ -1,4 +1,4 @@
-"""Pages for the designations directory, types and their criteria, rounds, pools and holders."""
+"""Pages for the designations directory, types and their criteria, rounds and holders."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequi
 
 from accounts.choices import Role
 from accounts.models import Organisation
-from deployments import pool
 from govuk.lists import FilteredListMixin
 from govuk.pagination import GovukPaginationMixin
 
@@ -30,7 +29,7 @@ from .forms import (
     prepare_directory_filter_form,
 )
 from .models import ApplicationRound, Criterion, Designation, DesignationType, TrainingRequirement
-from .queries import designation_types, designations_visible_to, open_on, pool_for, rounds_visible_to
+from .queries import designation_types, designations_visible_to, open_on, rounds_visible_to, training_status
 from .views_lifecycle import manage_links_for
 
 
@@ -82,17 +81,6 @@ class DesignationDetailView(LoginRequiredMixin, DetailView):
             "designations.view_holder_contact", designation
         )
         return context
-
-
-def training_status(designation: Designation) -> dict:
-    """Which of the type's required trainings are recorded for a designation, and which are missing."""
-    records = {record.requirement_id: record for record in designation.training_records.all()}
-    requirements = list(designation.designation_type.training_requirements.all())
-    return {
-        "records": [records[r.pk] for r in requirements if r.pk in records],
-        "missing": [r for r in requirements if r.pk not in records],
-        "is_complete": designation.is_trained or not [r for r in requirements if r.pk not in records],
-    }
 
 
 # Designation types, their criteria and training.
@@ -318,24 +306,7 @@ class ApplicationRoundCloseView(ChangeRoundMixin, FormView):
         return redirect("designations:round-list")
 
 
-# A teaching school's pool, and a holder's own designations.
-
-
-class PoolView(PermissionRequiredMixin, ListView):
-    template_name = "designations/pool.html"
-    permission_required = "designations.view_pool"
-    extra_context = {"active_nav": "pool"}
-    context_object_name = "pools"
-
-    def get_queryset(self) -> list[dict]:
-        pools, today = [], timezone.localdate()
-        for teaching_school in self.request.user.organisations_with_role(Role.TEACHING_SCHOOL_LEAD):
-            members = list(pool_for(teaching_school))
-            for designation in members:
-                designation.training = training_status(designation)
-            share = pool.summarise(members, today)
-            pools.append({"teaching_school": teaching_school, "designations": members, "share": share})
-        return pools
+# A holder's own designations.
 
 
 class MyDesignationListView(LoginRequiredMixin, ListView):

@@ -116,7 +116,7 @@ def _designation_pages(user) -> list[Page]:
     if _may(user, "designations.view_own_designations"):
         pages.append(Page("Your designations", reverse("designations:mine")))
     if _may(user, "designations.view_pool"):
-        pages.append(Page("Your pool", reverse("designations:pool")))
+        pages.append(Page("Your pool", reverse("pool:index")))
     pages.append(Page("Applications", reverse("applications:list")))
     if _may(user, "designations.view_assessment_queue"):
         pages.append(Page("Assess", reverse("applications:assess-queue")))

@@ -536,7 +536,7 @@ def test_sles_not_deployed_in_three_months_are_told_to_their_teaching_school_in_
     assert message.to == [teaching_school_lead.email]
     assert message.subject == "2 SLEs not deployed within three months of designation"
     assert str(first.holder) in message.body and str(second.holder) in message.body
-    assert f"{SITE}{reverse('designations:pool')}" in message.body
+    assert f"{SITE}{reverse('pool:index')}" in message.body
 
 
 def test_deployed_recent_other_types_and_inactive_designations_are_not_flagged(

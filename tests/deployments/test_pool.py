@@ -17,7 +17,7 @@ from tests.factories.designations import DesignationFactory
 
 pytestmark = pytest.mark.django_db
 
-POOL = reverse("designations:pool")
+POOL = reverse("pool:index")
 
 
 def today() -> datetime.date:

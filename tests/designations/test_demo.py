@@ -1,14 +1,20 @@
-"""The demo dataset shows designations working, and building it twice changes nothing."""
+"""The designations part of the demo data shows designations working, and building it twice
+changes nothing."""
+
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.demo import seed_accounts_demo
 from accounts.models import User
 from designations.choices import AUTOMATIC_CHECKS, CriterionOutcome
+from designations.demo import seed_designations_demo
 from designations.models import ApplicationRound, DeDesignationCase, Designation, LeadershipPost
 from designations.queries import open_rounds_for
 from designations.services import preview
+from schools.demo import seed_schools_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +29,13 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def test_demo_designations_are_repeatable_and_let_the_demo_head_apply(capsys):
-    call_command("seed_demo")
+def test_demo_designations_are_repeatable_and_let_the_demo_head_apply(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("load_outcodes", verbosity=0, stdout=StringIO())
+    seed_accounts_demo(seed_schools_demo())
+    seed_designations_demo()
     first = _counts()
-    call_command("seed_demo_designations")
+    seed_designations_demo()
     assert _counts() == first
     assert first[0] >= 20
 

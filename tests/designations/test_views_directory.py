@@ -18,7 +18,6 @@ from tests.factories.designations import (
 pytestmark = pytest.mark.django_db
 
 DIRECTORY_URL = reverse("designations:designation-list")
-POOL_URL = reverse("designations:pool")
 MINE_URL = reverse("designations:mine")
 PERSONAS = [
     "national_admin", "la_officer", "teaching_school_lead", "school_leader", "commissioner", "associate",
@@ -39,28 +38,11 @@ def test_everyone_signed_in_can_open_the_shared_pages(client, request, persona, 
     assert client.get(reverse(f"designations:{url_name}")).status_code == 200
 
 
-@pytest.mark.parametrize("url_name", ["designation-list", "mine", "type-list", "round-list", "pool"])
+@pytest.mark.parametrize("url_name", ["designation-list", "mine", "type-list", "round-list"])
 def test_anonymous_visitors_are_sent_to_sign_in(client, url_name):
     response = client.get(reverse(f"designations:{url_name}"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:sign-in"))
-
-
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("teaching_school_lead", 200),
-        ("national_admin", 403),
-        ("la_officer", 403),
-        ("school_leader", 403),
-        ("commissioner", 403),
-        ("associate", 403),
-        ("outsider", 403),
-    ],
-)
-def test_only_teaching_school_leads_see_a_pool(client, request, persona, status):
-    signed_in(client, request, persona)
-    assert client.get(POOL_URL).status_code == status
 
 
 def test_the_directory_lists_holder_type_school_specialisms_and_availability(client, outsider):
@@ -135,24 +117,6 @@ def test_the_designation_page_shows_training_reviews_and_status_history(client, 
     for text in ("Coaching day", "Safeguarding", "Not until the required training is recorded", "Going well",
                  "Concerns resolved"):
         assert text in page
-
-
-def test_a_pool_shows_only_the_leads_own_designations_and_missing_training(
-    client, teaching_school_lead, teaching_school_org
-):
-    own = DesignationFactory(
-        holder=UserFactory(full_name="Pool Member"), designating_organisation=teaching_school_org,
-        training_completed_on=None,
-    )
-    TrainingRequirementFactory(designation_type=own.designation_type, name="SLE induction")
-    own.specialisms.add(SpecialismFactory(slug="phonics-coaching", name="Phonics coaching"))
-    DesignationFactory(holder=UserFactory(full_name="Someone Elses"))
-    client.force_login(teaching_school_lead)
-    page = client.get(POOL_URL).content.decode()
-    assert "Pool Member" in page
-    assert "Someone Elses" not in page
-    assert "Phonics coaching" in page
-    assert "Missing: SLE induction" in page
 
 
 def test_a_holder_updates_their_specialisms_and_availability(client, outsider):

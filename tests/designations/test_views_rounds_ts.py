@@ -121,13 +121,6 @@ def test_others_cannot_manage_rounds(client, request, persona, teaching_school_o
     assert client.get(reverse("designations:round-close", args=[application_round.pk])).status_code == 403
 
 
-def test_the_pool_page_offers_a_lead_to_open_a_recruitment_round(client, teaching_school_lead):
-    client.force_login(teaching_school_lead)
-    response = client.get(reverse("designations:pool"))
-    assert reverse("designations:round-create") in response.content.decode()
-    assert "Open a recruitment round" in response.content.decode()
-
-
 def test_the_round_list_offers_a_lead_changes_only_to_their_own_rounds(
     client, teaching_school_lead, teaching_school_org, other_teaching_school
 ):

@@ -22,9 +22,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from accounts import demo
 from accounts.models import User
+from demo.dataset import SIGN_INS
 from navigation.menu import navigation_for
+from schools import demo as schools_demo
 
 # Enough schools for the brokerage demo (requests, deployments, partnerships), which a smaller
 # dataset skips; the full 120 per area would only make the seeding slower.
@@ -65,7 +66,7 @@ def demo_site(django_db_setup, django_db_blocker):
     Each test's own transaction is a savepoint inside it, so nothing leaks to other modules.
     """
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(demo, "SCHOOLS_PER_AREA", SCHOOLS_PER_AREA_IN_TESTS)
+        patch.setattr(schools_demo, "SCHOOLS_PER_AREA", SCHOOLS_PER_AREA_IN_TESTS)
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -95,7 +96,7 @@ def followed(path: str) -> bool:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("email", [user.email for user in (*demo.DEMO_USERS, *demo.FLOW_USERS)])
+@pytest.mark.parametrize("email", [user.email for user in SIGN_INS])
 def test_every_link_from_home_the_navigation_and_its_pages_answers_200(demo_site, client, email):
     user = User.objects.get(email=email)
     client.force_login(user)

@@ -131,7 +131,7 @@ def test_the_pool_links_no_school_the_lead_may_not_see(client, teaching_school_l
     elsewhere = SchoolFactory()
     DesignationFactory(school=elsewhere, designating_organisation=teaching_school_org)
 
-    html = page(client, teaching_school_lead, reverse("designations:pool"))
+    html = page(client, teaching_school_lead, reverse("pool:index"))
 
     assert school_url(elsewhere) not in html
 

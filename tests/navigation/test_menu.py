@@ -174,7 +174,7 @@ def test_the_section_of_the_page_is_highlighted_and_its_pages_listed(client, tea
     active = html.split('govuk-service-navigation__item--active">', 1)[1].split("</li>", 1)[0]
     assert "Designations" in active
     sub_navigation = html.split('class="app-sub-navigation', 1)[1].split("</nav>", 1)[0]
-    assert f'href="{reverse("designations:pool")}"' in sub_navigation
+    assert f'href="{reverse("pool:index")}"' in sub_navigation
     assert f'href="{reverse("designations-manage:case-list")}" aria-current="page"' in sub_navigation
 
 

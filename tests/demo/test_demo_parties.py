@@ -14,25 +14,26 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import demo
 from accounts.choices import OrganisationKind, Role
+from accounts.demo import DEMO_PASSWORD, INVITED_EMAIL, REQUESTER_EMAIL
 from accounts.models import AccessRequest, Invitation, Membership, Organisation, User
 from brokerage.models import SupportRequest
 from brokerage.partnerships import SearchFilters, is_new_head, search
+from demo.dataset import SIGN_INS
 from deployments.choices import AgreementStatus, DeploymentState, Party
 from deployments.models import Deployment
 from deployments.rules import parties_of
 from designations.models import Designation, LeadershipPost
+from schools import demo as schools_demo
 
 SCHOOLS_PER_AREA_IN_TESTS = 24
-EVERY_SIGN_IN = [*demo.DEMO_USERS, *demo.FLOW_USERS]
 PENDING = "Early reading and phonics"
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(demo, "SCHOOLS_PER_AREA", SCHOOLS_PER_AREA_IN_TESTS)
+        patch.setattr(schools_demo, "SCHOOLS_PER_AREA", SCHOOLS_PER_AREA_IN_TESTS)
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -50,11 +51,11 @@ def _pending() -> Deployment:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("sign_in", EVERY_SIGN_IN, ids=lambda u: u.email)
+@pytest.mark.parametrize("sign_in", SIGN_INS, ids=lambda u: u.email)
 def test_every_named_user_signs_in_with_the_demo_password_in_their_role(seeded, sign_in):
     user = User.objects.get(email=sign_in.email)
 
-    assert user.is_active and user.check_password(demo.DEMO_PASSWORD)
+    assert user.is_active and user.check_password(DEMO_PASSWORD)
     assert user.memberships.filter(role=sign_in.role, organisation__is_active=True).exists()
     assert sign_in.email in seeded and sign_in.try_this in seeded
 
@@ -144,7 +145,7 @@ def test_the_suffolk_officer_is_an_officer_of_suffolk_who_cannot_see_norfolks_de
 
 @pytest.mark.django_db
 def test_the_norfolk_officer_sees_the_pending_invitation_on_the_schools_people_page(seeded, client):
-    invitation = Invitation.objects.pending().get(email=demo.INVITED_EMAIL)
+    invitation = Invitation.objects.pending().get(email=INVITED_EMAIL)
     assert invitation.organisation.school.local_authority.code == "926"
     assert invitation.organisation.school.type_name == "Community school"
 
@@ -152,12 +153,12 @@ def test_the_norfolk_officer_sees_the_pending_invitation_on_the_schools_people_p
     response = client.get(reverse("accounts:organisation", kwargs={"pk": invitation.organisation_id}))
 
     assert response.status_code == 200
-    assert demo.INVITED_EMAIL in response.content.decode()
+    assert INVITED_EMAIL in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_the_access_request_awaits_the_demo_head_on_their_tasks(seeded, client):
-    access_request = AccessRequest.objects.get(email=demo.REQUESTER_EMAIL)
+    access_request = AccessRequest.objects.get(email=REQUESTER_EMAIL)
     head = User.objects.get(email="head@norfolk.demo")
     assert list(access_request.routed_to.all()) == [head]
 

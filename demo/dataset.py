@@ -1,0 +1,35 @@
+"""The demonstration data set: each app's demo part, bottom up, each given what the parts below
+it made, and the sign-ins they make for every party of every flow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.demo import DEMO_USERS, AccountsDemoSummary, DemoUser, seed_accounts_demo
+from brokerage.demo import BrokerageDemoSummary, seed_brokerage_demo
+from deployments.demo import SUPPORTED_HEAD, DeploymentsDemoSummary, seed_deployments_demo
+from designations.demo import LEADER, LEADER_HEAD, NEW_HEAD, DesignationsDemoSummary, seed_designations_demo
+from schools.demo import SchoolsDemoSummary, seed_schools_demo
+
+# One per role, then the named people of the flows, in the order of the README's table.
+SIGN_INS: tuple[DemoUser, ...] = (*DEMO_USERS, LEADER, LEADER_HEAD, SUPPORTED_HEAD, NEW_HEAD)
+
+
+@dataclass
+class DemoDataSet:
+    schools: SchoolsDemoSummary
+    accounts: AccountsDemoSummary
+    designations: DesignationsDemoSummary
+    brokerage: BrokerageDemoSummary
+    deployments: DeploymentsDemoSummary
+
+
+def seed_demo_data() -> DemoDataSet:
+    """Create or bring up to date the whole demo data set, one app's part after another (each in
+    its own transaction). Needs the outward codes loaded; running it again creates nothing new."""
+    schools = seed_schools_demo()
+    accounts = seed_accounts_demo(schools)
+    designations = seed_designations_demo()
+    brokerage = seed_brokerage_demo()
+    deployments = seed_deployments_demo(brokerage)
+    return DemoDataSet(schools, accounts, designations, brokerage, deployments)
