@@ -18,6 +18,7 @@ urlpatterns = [
     path("partners/", include("brokerage.urls_partners")),
     path("support/", include("brokerage.urls")),
     path("deployments/", include("deployments.urls")),
+    path("term-dates/", include("schooldays.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("schools.api.urls")),
     path("api/v1/", include("designations.api.urls")),
