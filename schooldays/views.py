@@ -208,6 +208,7 @@ class PeriodMixin(LoginRequiredMixin, PermissionRequiredMixin):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         periods = TermPeriod.objects.select_related("school_year", "local_authority")
         self.period = get_object_or_404(periods, pk=kwargs["pk"])
+        self.period_name = self.period.name  # as saved: a form being corrected changes the instance
         return super().dispatch(request, *args, **kwargs)
 
     def get_permission_object(self) -> TermPeriod:
@@ -216,8 +217,8 @@ class PeriodMixin(LoginRequiredMixin, PermissionRequiredMixin):
     def get_context_data(self, **kwargs) -> dict:
         school_year, local_authority = self.period.school_year, self.period.local_authority
         return super().get_context_data(
-            period=self.period, school_year=school_year, local_authority=local_authority,
-            calendar_url=calendar_url(school_year, local_authority), **kwargs
+            period=self.period, period_name=self.period_name, school_year=school_year,
+            local_authority=local_authority, calendar_url=calendar_url(school_year, local_authority), **kwargs
         )
 
 

@@ -232,3 +232,14 @@ def test_a_period_outside_the_year_is_refused_on_the_page(client, national_admin
 def test_the_navigation_offers_term_dates_to_officers_and_administrators(request, name, offered):
     urls = navigation_for(request.getfixturevalue(name)).urls()
     assert (reverse("schooldays:year-list") in urls) is offered
+
+
+def test_a_refused_change_keeps_the_periods_saved_name_in_the_heading(client, la_officer, own_period):
+    client.force_login(la_officer)
+    edit = reverse("schooldays:period-update", args=[own_period.pk])
+    response = client.post(edit, period_data("Renamed", D(2026, 10, 9), D(2026, 10, 2)))
+    content = response.content.decode()
+    assert "<h1 class=\"govuk-heading-l\">Change Autumn 1</h1>" in content
+    assert "The last day must be the same as or after the first day" in content
+    own_period.refresh_from_db()
+    assert own_period.name == "Autumn 1"
