@@ -49,6 +49,7 @@ class Command(BaseCommand):
         # Designations live downstream of accounts: reached by name, not imported.
         call_command("seed_demo_designations", stdout=self.stdout)
         call_command("seed_demo_brokerage", stdout=self.stdout)
+        call_command("seed_demo_term_dates", stdout=self.stdout)
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         users = [*summary.users, *FLOW_USERS]
         width = max(len(user.email) for user in users)
