@@ -7,6 +7,8 @@ authority's and the national default.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -122,45 +124,54 @@ class AuthorityView(SchoolYearMixin, TemplateView):
 
 
 class ConfirmationView(SubmitOnceMixin, SchoolYearMixin, TemplateView):
-    """A page that asks before changing a whole calendar; the POST does it."""
+    """A page that asks before changing a whole calendar; its subclass's POST does it through
+    ``done``, which shows the outcome on the authority's page."""
 
     permission_required = "schooldays.change_term_dates"
 
-    def act(self) -> str:
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def done(self, change: Callable[[], str]) -> HttpResponse:
         try:
-            message = self.act()
+            messages.success(self.request, change())
         except SchoolDaysError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, message)
+            messages.error(self.request, error.message)
         return HttpResponseRedirect(calendar_url(self.school_year, self.local_authority))
 
 
 class OverrideView(ConfirmationView):
     template_name = "schooldays/override_confirm.html"
 
-    def act(self) -> str:
-        copied = services.copy_national_default(self.school_year, self.local_authority)
-        name, year = self.local_authority.name, self.school_year.name
-        if not copied:
-            return f"{name} now has its own term dates for {year}: add its first period."
-        return f"{name} now has its own term dates for {year}, copied from the national default."
-
     def get_context_data(self, **kwargs) -> dict:
         national = TermPeriod.objects.of_calendar(self.school_year, None)
         return super().get_context_data(national_periods=national.count(), **kwargs)
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        school_year, local_authority = self.school_year, self.local_authority
+        if not TermPeriod.objects.of_calendar(school_year, None).exists():
+            # Nothing to copy: the authority's dates begin with the first period added.
+            return redirect("schooldays:period-create", school_year.starts_in, local_authority.code)
+
+        def copy() -> str:
+            services.copy_national_default(school_year, local_authority)
+            return (
+                f"{local_authority.name} now has its own term dates for {school_year.name}, "
+                "copied from the national default."
+            )
+
+        return self.done(copy)
 
 
 class RevertView(ConfirmationView):
     template_name = "schooldays/revert_confirm.html"
 
-    def act(self) -> str:
-        services.back_to_national_default(self.school_year, self.local_authority)
-        name, year = self.local_authority.name, self.school_year.name
-        return f"{name} follows the national default term dates for {year} again."
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        school_year, local_authority = self.school_year, self.local_authority
+
+        def revert() -> str:
+            services.back_to_national_default(school_year, local_authority)
+            name, year = local_authority.name, school_year.name
+            return f"{name} follows the national default term dates for {year} again."
+
+        return self.done(revert)
 
 
 class PeriodFormMixin:

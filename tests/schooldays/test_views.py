@@ -243,3 +243,14 @@ def test_a_refused_change_keeps_the_periods_saved_name_in_the_heading(client, la
     assert "The last day must be the same as or after the first day" in content
     own_period.refresh_from_db()
     assert own_period.name == "Autumn 1"
+
+
+def test_with_no_national_default_to_copy_an_officer_adds_the_first_period(client, la_officer, home_la):
+    from schooldays.models import SchoolYear
+
+    SchoolYear.objects.create(starts_in=2030)
+    client.force_login(la_officer)
+    override = reverse("schooldays:override", args=[2030, home_la.code])
+    assert "so you will add Norfolk's periods yourself" in client.get(override).content.decode()
+    response = client.post(override)
+    assert response["Location"] == reverse("schooldays:period-create", args=[2030, home_la.code])
