@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "govuk",
     "accounts",
     "schools",
+    "schooldays",
     "designations",
     "brokerage",
     "deployments",

@@ -9,6 +9,7 @@ from accounts.demo import DEMO_USERS, AccountsDemoSummary, DemoUser, seed_accoun
 from brokerage.demo import BrokerageDemoSummary, seed_brokerage_demo
 from deployments.demo import SUPPORTED_HEAD, DeploymentsDemoSummary, seed_deployments_demo
 from designations.demo import LEADER, LEADER_HEAD, NEW_HEAD, DesignationsDemoSummary, seed_designations_demo
+from schooldays.demo import seed_term_dates_demo
 from schools.demo import SchoolsDemoSummary, seed_schools_demo
 
 # One per role, then the named people of the flows, in the order of the README's table.
@@ -19,6 +20,7 @@ SIGN_INS: tuple[DemoUser, ...] = (*DEMO_USERS, LEADER, LEADER_HEAD, SUPPORTED_HE
 class DemoDataSet:
     schools: SchoolsDemoSummary
     accounts: AccountsDemoSummary
+    term_periods: int
     designations: DesignationsDemoSummary
     brokerage: BrokerageDemoSummary
     deployments: DeploymentsDemoSummary
@@ -29,7 +31,8 @@ def seed_demo_data() -> DemoDataSet:
     its own transaction). Needs the outward codes loaded; running it again creates nothing new."""
     schools = seed_schools_demo()
     accounts = seed_accounts_demo(schools)
+    term_periods = seed_term_dates_demo()
     designations = seed_designations_demo()
     brokerage = seed_brokerage_demo()
     deployments = seed_deployments_demo(brokerage)
-    return DemoDataSet(schools, accounts, designations, brokerage, deployments)
+    return DemoDataSet(schools, accounts, term_periods, designations, brokerage, deployments)

@@ -26,7 +26,9 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
     "designations": frozenset(
         {"designations", "pool", "my-designations", "applications", "assess", "cases", "reviews-due"}
     ),
-    "support": frozenset({"requests", "risk", "dashboard", "deployments", "my-deployments", "partners"}),
+    "support": frozenset(
+        {"requests", "risk", "dashboard", "deployments", "my-deployments", "partners", "term-dates"}
+    ),
     "admin": frozenset({"imports", "admin", "api-docs"}),
     "account": frozenset({"you", "people"}),
 }
@@ -149,6 +151,8 @@ def _support_pages(user) -> list[Page]:
     if _may(user, "brokerage.view_partnerships"):
         partners = reverse("partners:search")  # every partnership page is under it
         pages.append(Page("Professional partners", reverse("partners:mine"), prefixes=(partners,)))
+    if _may(user, "schooldays.view_term_dates"):
+        pages.append(Page("Term dates", reverse("schooldays:year-list")))
     return pages
 
 

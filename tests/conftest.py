@@ -199,13 +199,15 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _seeded_rows_after_a_flush(request):
-    """Before a flushing test, put back the seeded designation types an earlier one flushed away."""
+    """Before a flushing test, put back the seeded designation types and national term dates an
+    earlier one flushed away."""
     if not _flushes(request.node):
         return
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
     from designations.models import DesignationType
+    from schooldays.models import SchoolYear
 
     if not DesignationType.objects.exists():
         importlib.import_module("designations.migrations.0002_seed_designation_types").seed(apps, None)
@@ -213,3 +215,5 @@ def _seeded_rows_after_a_flush(request):
         importlib.import_module(
             "designations.migrations.0006_independent_decisions"
         ).mark_local_authority_referees(apps, None)
+    if not SchoolYear.objects.exists():
+        importlib.import_module("schooldays.migrations.0002_seed_national_term_dates").seed(apps, None)

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         "schools per authority from the public GIAS list, placed by postcode, with synthesised phase, "
         "type, pupils, headteacher, trust, diocese and Ofsted inspections (source 'demo'). Accounts: "
         f"the councils, the national body '{NATIONAL_BODY}', a Norfolk teaching school and school, one "
-        "user per role, a pending invitation and an access request. Designations: the demo head's "
+        "user per role, a pending invitation and an access request. Term dates: Norfolk's own 2026 to "
+        "2027 dates, its October half term a week earlier than the national default. Designations: "
+        "the demo head's "
         "headship at a strongly inspected school, open LLE, NLE and SLE rounds, about 20 designated "
         "leaders, a suspended designation, reviews due and one case to decide; the named LLE "
         "leader@norfolk.demo and the head of their school, and a new head in Suffolk. Brokerage: risk "
@@ -61,6 +63,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo accounts ready: {len(data.accounts.organisations)} organisations, "
             f"{len(data.accounts.users)} users, one per role."
+        )
+        self.stdout.write(
+            f"Demo term dates ready: Norfolk has its own {data.term_periods} periods in 2026 to 2027."
         )
         self.stdout.write(
             f"Demo designations ready: {designations.designations} designations, {designations.posts} "
