@@ -52,6 +52,9 @@ def test_the_timeout_warning_keeps_the_session_or_signs_out(live_server, page: P
     sign_in(page, live_server.url, la_officer.email)
     dialog = page.get_by_role("dialog", name="You’re about to be signed out")
     expect(dialog).to_be_hidden()
+    # The warning's timers are set by a deferred script: moving the clock on before they are set
+    # would leave them 28 minutes in the future.
+    expect(page.locator("#session-timeout-warning[data-timing=started]")).to_have_count(1)
 
     page.clock.fast_forward("28:01")
 
