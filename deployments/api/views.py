@@ -24,7 +24,7 @@ from ..errors import InvalidTransition
 from ..filters import DeploymentFilterSet, DeploymentTransitionFilterSet
 from ..models import Agreement, Deployment, DeploymentTransition, Objective, ObjectiveProgress
 from ..queries import deployments_visible_to
-from ..rules import is_deployment_broker, is_deployment_commissioner
+from ..rules import sees_money
 from .serializers import (
     DeploymentConflictSerializer,
     DeploymentDetailSerializer,
@@ -75,17 +75,6 @@ def _action_schema(summary: str, description: str, request=None):
     return extend_schema(
         tags=["deployments"], summary=summary, description=description, request=request,
         responses=ACTION_RESPONSES,
-    )
-
-
-def sees_money(principal, deployment: Deployment) -> bool:
-    """The commissioner, the broker and national administrators see the financial terms."""
-    if is_api_client(principal):
-        return principal.organisation.pk in {deployment.commissioner_id, deployment.broker_id}
-    return bool(
-        getattr(principal, "is_national_administrator", False)
-        or is_deployment_broker(principal, deployment)
-        or is_deployment_commissioner(principal, deployment)
     )
 
 
