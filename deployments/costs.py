@@ -42,6 +42,11 @@ class CostSummary:
         return [line for line in self.lines if line.amount is not None]
 
     @property
+    def extra_lines(self) -> list[CostLine]:
+        """Backfill, supply cover and other costs, each at its own rate."""
+        return [line for line in self.lines if line.kind in CostKind.values]
+
+    @property
     def overrun(self) -> Decimal | None:
         """By how much the total is over the budget; None when it is not (or either is unknown)."""
         if self.total is None or self.budget is None:

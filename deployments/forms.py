@@ -380,9 +380,33 @@ class RecordOutsideAgreementForm(GovukFormMixin, forms.Form):
         "a PDF, DOCX, XLSX, PNG, JPG or TXT file.",
     )
 
-    def __init__(self, *args, parties: list[str], **kwargs) -> None:
+    accept_overrun = forms.BooleanField(required=False)
+
+    def __init__(self, *args, parties: list[str], costs=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["party"].choices = [(p, Party(p).label) for p in parties]
+        # Over the budget, the commissioner's agreement counts only if they accepted the overrun.
+        self.costs = costs
+        if costs is not None and costs.overrun and Party.COMMISSIONER in parties:
+            field = self.fields["accept_overrun"]
+            field.label = f"For the commissioner: they accepted the overrun of {costs.overrun_text}"
+            field.help_text = (
+                "Tick only if what they agreed says so: without it, their agreement cannot count."
+            )
+
+            self["accept_overrun"].label = field.label
+        else:
+            del self.fields["accept_overrun"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            "accept_overrun" in self.fields
+            and cleaned.get("party") == Party.COMMISSIONER
+            and not cleaned.get("accept_overrun")
+        ):
+            self.add_error("accept_overrun", self.costs.acceptance_refusal)
+        return cleaned
 
     def clean_agreed_on(self) -> datetime.date:
         agreed_on = self.cleaned_data["agreed_on"]

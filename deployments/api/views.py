@@ -102,7 +102,9 @@ def agreement_summary(principal, deployment: Deployment) -> dict | None:
     agreement = services.current_agreement(deployment)
     if agreement is None:
         return None
-    agreement = Agreement.objects.select_related("payer").get(pk=agreement.pk)
+    agreement = (
+        Agreement.objects.select_related("payer").prefetch_related("staff", "cost_lines").get(pk=agreement.pk)
+    )
     objectives = list(agreement.objectives.all())
     ratings = latest_ratings(deployment, objectives)
     return {
@@ -125,7 +127,26 @@ def agreement_summary(principal, deployment: Deployment) -> dict | None:
             }
             for objective, rating in ((o, ratings.get(o.pk)) for o in objectives)
         ],
-        "financial_terms": agreement if sees_money(principal, deployment) else None,
+        "financial_terms": (
+            financial_terms(agreement, deployment) if sees_money(principal, deployment) else None
+        ),
+    }
+
+
+def financial_terms(agreement: Agreement, deployment: Deployment) -> dict:
+    """The version's rate, cost lines and total, against its request's budget."""
+    costs = agreement.cost_summary(budget=deployment.support_request.budget)
+    return {
+        "rate_basis": agreement.rate_basis,
+        "day_rate": agreement.day_rate,
+        "total_amount": agreement.total_amount,
+        "cost": agreement.cost,
+        "cost_lines": costs.extra_lines,
+        "total": costs.total,
+        "budget": costs.budget,
+        "over_budget_by": costs.overrun,
+        "payer": agreement.payer,
+        "payee_school_id": agreement.payee_school_id,
     }
 
 

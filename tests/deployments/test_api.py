@@ -156,7 +156,10 @@ def test_the_detail_shows_the_agreement_days_and_latest_ratings(home_la_org, hom
     ratings = {row["id"]: (row["latest_rag"], row["latest_rag_on"]) for row in summary["objectives"]}
     assert ratings == {first.pk: ("green", later.reviewed_on.isoformat()), second.pk: (None, None)}
     money = summary["financial_terms"]
-    assert money["day_rate"] == 450.0
+    # Amounts are decimal strings in pounds and pence, never floats.
+    assert money["day_rate"] == "450.00"
+    assert money["total"] == money["cost"]
+    assert money["cost_lines"] == [] and money["over_budget_by"] is None
     assert money["payee_school"] == home_deployment.leader_school_id
     assert money["payer"]["id"] == home_la_org.pk
 
