@@ -449,9 +449,9 @@ def agree(
             )
         if agreement.signoffs.filter(party=party).exists():
             raise InvalidTransition(f"{Party(party).label} has already agreed this version.")
-        if recorded is not None:
-            accept_overrun = recorded.overrun_accepted
-        overrun = _accepted_overrun(agreement, party, accept_overrun)
+        # A record speaks for the party: the overrun it says they accepted, if any.
+        accepted = recorded.overrun_accepted if recorded is not None else accept_overrun
+        overrun = _accepted_overrun(agreement, party, accepted)
         agreed_parties = {*agreement.signoffs.values_list("party", flat=True), party}
         if agreed_parties == set(Party.values):
             _commit(agreement, today)
@@ -482,9 +482,9 @@ def _accepted_overrun(agreement: Agreement, party: str, accepted: bool | Decimal
     overrun = summary.overrun
     if overrun is None:
         return None
-    if accepted is None or accepted is False or (not isinstance(accepted, bool) and accepted < overrun):
-        raise DeploymentError(summary.acceptance_refusal, field="accept_overrun")
-    return overrun
+    if accepted is True or (isinstance(accepted, Decimal) and accepted >= overrun):
+        return overrun
+    raise DeploymentError(summary.acceptance_refusal, field="accept_overrun")
 
 
 # --- agreements given outside the service ---------------------------------------------------------
