@@ -88,6 +88,17 @@ def test_an_la_officer_raises_a_request_and_agrees_a_deployment(
     # The broker's agreement is drafted and the two schools agree (their own pages are tested elsewhere).
     deployment = Deployment.objects.get()
     agreement = draft_phonics_agreement(deployment, actor=la_officer, starts_on=datetime.date.today())
+    # The broker adds supply cover, at its own rate, on the agreement form.
+    page.goto(f"{base}{reverse('deployments:agreement-edit', args=[deployment.pk])}")
+    page.get_by_role("button", name="Add a cost").click()
+    page.get_by_label("What is it for?").select_option(label="Supply cover")
+    page.get_by_label("Description (optional)").fill("Cover for the leader's class")
+    page.locator("#id_cost_lines-0-days").fill("4")
+    page.locator("#id_cost_lines-0-day_rate").fill("200")
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.locator("#costs")).to_contain_text("Cover for the leader's class")
+    expect(page.locator("#costs")).to_contain_text("£800.00")
+    agreement.refresh_from_db()
     services.send_for_agreement(agreement, actor=la_officer)
     services.agree(
         agreement, actor=school_member(home_school, "head@home.example.org"), party=Party.SUPPORTED_SCHOOL
