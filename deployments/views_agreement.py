@@ -349,6 +349,10 @@ class AgreementSendView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
 
     def get_context_data(self, **kwargs) -> dict:
         rows = party_people(self.deployment)
+        agreement = kwargs.get("agreement")
+        # The broker sees what it costs, and any overrun of the budget, before sending it.
+        if agreement is not None:
+            kwargs["costs"] = agreement.cost_summary(budget=self.deployment.support_request.budget)
         return super().get_context_data(
             party_rows=rows,
             nobody_can_agree=any(row.nobody_can_agree for row in rows),

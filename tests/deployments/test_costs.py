@@ -257,6 +257,16 @@ def test_the_deployment_page_shows_the_total_and_overrun_to_the_broker_only_amon
     assert "Total:" not in content and "budget" not in content
 
 
+def test_the_broker_sees_the_total_and_overrun_before_sending(client, la_officer, waiting):
+    waiting.status = AgreementStatus.DRAFT
+    waiting.save(update_fields=["status"])
+    client.force_login(la_officer)
+    content = text(client.get(reverse("deployments:agreement-send", args=[waiting.deployment_id, 1])))
+
+    assert "£8,000.00" in content
+    assert OVER in content
+
+
 def test_the_printout_shows_the_costs_and_total(client, commissioner, waiting):
     client.force_login(commissioner)
     response = client.get(reverse("deployments:agreement-print", args=[waiting.deployment_id, 1]))
