@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Agreement,
+    AgreementCostLine,
     AgreementStaff,
     Deployment,
     DeploymentTransition,
@@ -67,10 +68,17 @@ class StaffInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+class CostLineInline(admin.TabularInline):
+    model = AgreementCostLine
+    extra = 0
+
+
 class SignoffInline(admin.TabularInline):
     model = Signoff
     extra = 0
-    readonly_fields = ["party", "agreed_by", "agreed_at"]
+    readonly_fields = [
+        "party", "agreed_by", "agreed_at", "overrun_accepted", "overrun_accepted_by", "overrun_accepted_at"
+    ]
     can_delete = False
 
 
@@ -80,7 +88,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "time_basis", "rate_basis"]
     raw_id_fields = ["deployment", "payee_school", "drafted_by"]
     readonly_fields = ["status", "sent_at", "agreed_at"]
-    inlines = [ObjectiveInline, StaffInline, SignoffInline]
+    inlines = [ObjectiveInline, StaffInline, CostLineInline, SignoffInline]
 
 
 @admin.register(RecordedSignoff)

@@ -75,6 +75,14 @@ class RateBasis(models.TextChoices):
     TOTAL = "total", "A total amount"
 
 
+class CostKind(models.TextChoices):
+    """A cost on an agreement beyond the leader's own days, reimbursed at its own rate."""
+
+    BACKFILL = "backfill", "Backfill"
+    SUPPLY_COVER = "supply_cover", "Supply cover"
+    OTHER = "other", "Other cost"
+
+
 class Rag(models.TextChoices):
     RED = "red", "Red: off track"
     AMBER = "amber", "Amber: some concerns"

@@ -165,7 +165,10 @@ def _deploy(
         supported = _school_contact(request.school)
         services.agree(agreement, actor=supported, party=Party.SUPPORTED_SCHOOL, today=today)
         services.agree(agreement, actor=designation.holder, party=Party.LEADER_SCHOOL, today=today)
-        services.agree(agreement, actor=commissioner_user, party=Party.COMMISSIONER, today=today)
+        # Over the request's £6,000 budget: the commissioner accepted the overrun in agreeing.
+        services.agree(
+            agreement, actor=commissioner_user, party=Party.COMMISSIONER, today=today, accept_overrun=True
+        )
     deployment.refresh_from_db()
     return deployment
 

@@ -17,10 +17,20 @@ from django.utils import timezone
 from accounts.models import Organisation
 from govuk.forms import GovukFormMixin, apply_govuk_classes, date_field, mark_govuk_errors, text_area
 
-from .choices import AgreementMethod, ObjectiveOutcome, Party, Rag, RateBasis, StateReason, TimeBasis
+from .choices import (
+    AgreementMethod,
+    CostKind,
+    ObjectiveOutcome,
+    Party,
+    Rag,
+    RateBasis,
+    StateReason,
+    TimeBasis,
+)
 from .filters import DeploymentFilterSet
 from .models import (
     Agreement,
+    AgreementCostLine,
     AgreementStaff,
     FinalEvaluation,
     Objective,
@@ -252,6 +262,30 @@ class StaffForm(GovukFormMixin, forms.Form):
         return user.pk if user is not None and self.cleaned_data.get("email") else None
 
 
+class CostLineForm(GovukFormMixin, forms.Form):
+    """Backfill, supply cover or another cost reimbursed to the leader's school, at its own rate."""
+
+    kind = forms.ChoiceField(
+        label="What is it for?",
+        # A blank first choice, so an added row left empty is ignored rather than refused.
+        choices=[("", "Choose what the cost is for"), *CostKind.choices],
+        error_messages={"required": "Select what the cost is for", "invalid_choice": "Select a listed cost"},
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, cover for the leader's maths classes",
+        error_messages={"max_length": "The description must be 200 characters or fewer"},
+    )
+    days = model_days_field(AgreementCostLine, "days", "Days", help_text="In half days, for example 10")
+    day_rate = AgreementCostLine._meta.get_field("day_rate").formfield(
+        label="Day rate (£)",
+        help_text="Its own rate, for example 220",
+        error_messages={"required": "Enter the day rate", "invalid": "Day rate must be an amount, like 220"},
+    )
+
+
 class BaseObjectiveFormSet(forms.BaseFormSet):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
@@ -263,6 +297,14 @@ ObjectiveFormSet = forms.formset_factory(
     ObjectiveForm, formset=BaseObjectiveFormSet, extra=0, min_num=1, validate_min=True, can_delete=True
 )
 StaffFormSet = forms.formset_factory(StaffForm, extra=0, can_delete=True)
+CostLineFormSet = forms.formset_factory(CostLineForm, extra=0, can_delete=True)
+
+
+def cost_line_initial(agreement: Agreement) -> list[dict]:
+    return [
+        {"kind": c.kind, "description": c.description, "days": c.days, "day_rate": c.day_rate}
+        for c in agreement.cost_lines.all()
+    ]
 
 
 def with_extra_row(data, prefix: str):
@@ -338,9 +380,33 @@ class RecordOutsideAgreementForm(GovukFormMixin, forms.Form):
         "a PDF, DOCX, XLSX, PNG, JPG or TXT file.",
     )
 
-    def __init__(self, *args, parties: list[str], **kwargs) -> None:
+    accept_overrun = forms.BooleanField(required=False)
+
+    def __init__(self, *args, parties: list[str], costs=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["party"].choices = [(p, Party(p).label) for p in parties]
+        # Over the budget, the commissioner's agreement counts only if they accepted the overrun.
+        self.costs = costs
+        if costs is not None and costs.overrun and Party.COMMISSIONER in parties:
+            field = self.fields["accept_overrun"]
+            field.label = f"For the commissioner: they accepted the overrun of {costs.overrun_text}"
+            field.help_text = (
+                "Tick only if what they agreed says so: without it, their agreement cannot count."
+            )
+
+            self["accept_overrun"].label = field.label
+        else:
+            del self.fields["accept_overrun"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            "accept_overrun" in self.fields
+            and cleaned.get("party") == Party.COMMISSIONER
+            and not cleaned.get("accept_overrun")
+        ):
+            self.add_error("accept_overrun", self.costs.acceptance_refusal)
+        return cleaned
 
     def clean_agreed_on(self) -> datetime.date:
         agreed_on = self.cleaned_data["agreed_on"]

@@ -21,6 +21,7 @@ from .choices import (
     LIVE_STATES,
     AgreementMethod,
     AgreementStatus,
+    CostKind,
     DeploymentState,
     NoticeKind,
     ObjectiveOutcome,
@@ -32,12 +33,15 @@ from .choices import (
     StateReason,
     TimeBasis,
 )
+from .costs import CostSummary, leader_line, summarise
 from .validators import (
     AGREED_ON,
     AGREEMENT_ENDS,
     AGREEMENT_LONGEST_DAYS,
     AGREEMENT_STARTS,
     AVAILABLE_DAYS,
+    COST_DAY_RATE,
+    COST_DAYS,
     DAY_RATE,
     DAYS_PER_WEEK,
     EVALUATED_ON,
@@ -240,9 +244,17 @@ class Agreement(models.Model):
 
     @property
     def cost(self) -> Decimal | None:
-        if self.rate_basis == RateBasis.TOTAL:
-            return self.total_amount
-        return None if self.day_rate is None else (self.day_rate * self.agreed_days).quantize(Decimal("0.01"))
+        """The leader's part: the days agreed at the day rate, or the fixed sum."""
+        return leader_line(self).amount
+
+    def cost_summary(self, *, budget: Decimal | None | bool = True) -> CostSummary:
+        """Every line and the total (``deployments.costs``); the request's budget, to show any
+        overrun, unless ``budget`` is given (or False for none). Uses prefetched cost lines and staff."""
+        if budget is True:
+            budget = self.deployment.support_request.budget
+        return summarise(
+            self, cost_lines=self.cost_lines.all(), staff=self.staff.all(), budget=budget or None
+        )
 
 
 class Objective(models.Model):
@@ -307,6 +319,24 @@ class AgreementStaff(models.Model):
         return f"{self.name} ({self.role})"
 
 
+class AgreementCostLine(models.Model):
+    """Backfill, supply cover or another cost reimbursed to the leader's school, at its own day
+    rate: a separate line of the agreement's costs."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="cost_lines")
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=CostKind.choices, default=CostKind.BACKFILL)
+    description = NameField(max_length=200, blank=True, help_text="For example, a maths teacher's cover.")
+    days = BoundedDecimalField(max_digits=5, decimal_places=1, validators=[COST_DAYS])
+    day_rate = BoundedDecimalField(max_digits=8, decimal_places=2, validators=[COST_DAY_RATE])
+
+    class Meta:
+        ordering = ["agreement", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.days} days at £{self.day_rate}"
+
+
 class Signoff(models.Model):
     """One party's agreement to one version."""
 
@@ -314,6 +344,18 @@ class Signoff(models.Model):
     party = models.CharField(max_length=20, choices=Party.choices)
     agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agreed_at = models.DateTimeField(auto_now_add=True)
+    # The commissioner's explicit acceptance of a total over the request's budget: by how much.
+    overrun_accepted = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The amount over the request's budget the commissioner accepted in agreeing.",
+    )
+    overrun_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overrun_accepted_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -343,6 +385,13 @@ class RecordedSignoff(models.Model):
     agreed_by_role = NameField("Their role", max_length=200)
     agreed_on = models.DateField("When they agreed", validators=[AGREED_ON])
     method = models.CharField("How they agreed", max_length=20, choices=AgreementMethod.choices)
+    overrun_accepted = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For the commissioner: the overrun of the budget they accepted, as the recorder saw it.",
+    )
     copy = models.FileField(upload_to=recorded_copy_path, blank=True, max_length=300)
     copy_name = models.CharField(max_length=255, blank=True)
     copy_content_type = models.CharField(max_length=100, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import rules
 
+from accounts.principals import is_api_client
 from accounts.rules import UserFact, is_national_administrator
 from brokerage.rules import (
     COMMISSIONER_ROLES,
@@ -87,6 +88,19 @@ def parties_of(user, deployment) -> set[str]:
 @rules.predicate
 def is_party(user, deployment) -> bool:
     return bool(parties_of(user, deployment))
+
+
+def sees_money(principal, deployment) -> bool:
+    """The commissioner, the broker and national administrators see the financial terms everywhere,
+    and a version's overrun of the request's budget (the schools see an agreement's costs on the
+    agreement they agree, never the budget)."""
+    if is_api_client(principal):
+        return principal.organisation.pk in {deployment.commissioner_id, deployment.broker_id}
+    return bool(
+        getattr(principal, "is_national_administrator", False)
+        or is_deployment_broker(principal, deployment)
+        or is_deployment_commissioner(principal, deployment)
+    )
 
 
 def recordable_parties(user, deployment) -> list[str]:

@@ -26,6 +26,11 @@ urlpatterns = [
         name="agreement-version",
     ),
     path(
+        "<int:pk>/agreement/v<int:version>/print/",
+        views_agreement.AgreementPrintView.as_view(),
+        name="agreement-print",
+    ),
+    path(
         "<int:pk>/agreement/v<int:version>/send/",
         views_agreement.AgreementSendView.as_view(),
         name="agreement-send",

@@ -10,6 +10,9 @@ STAFF_DAYS = NumberRange("Staff days", "0.5", 500, "0.5")
 EXTRA_DAYS = NumberRange("Extra days", "0.5", 100, "0.5")
 DAY_RATE = NumberRange("The day rate", 1, 5_000, "0.01", unit="£")
 TOTAL_AMOUNT = NumberRange("The total amount", 1, 1_000_000, "0.01", unit="£")
+# Backfill, supply cover and other costs: days at their own day rate.
+COST_DAYS = NumberRange("Cost days", "0.5", 500, "0.5")
+COST_DAY_RATE = NumberRange("The cost's day rate", 1, 5_000, "0.01", unit="£")
 # A day's logged time: one entry is a quarter day to a day; the entries of a person on one date
 # add up to one day at most (work.log_time checks that, across all their deployments).
 TIME_LOGGED = NumberRange("Days", "0.25", 1, "0.25")

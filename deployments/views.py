@@ -26,7 +26,7 @@ from govuk.lists import FilteredListMixin
 from govuk.pagination import GovukPaginationMixin
 
 from . import services
-from .api.views import latest_ratings, sees_money
+from .api.views import latest_ratings
 from .choices import FINISHED_STATES, DeploymentState, Party, RecordedSignoffStatus
 from .forms import DeploymentListFilterSet, prepare_list_filter_form
 from .models import (
@@ -41,7 +41,7 @@ from .models import (
     Variation,
 )
 from .queries import deployments_visible_to, named_staff, party_people
-from .rules import parties_of
+from .rules import parties_of, sees_money
 from .services.work import REVIEWABLE_STATES
 
 State = DeploymentState
@@ -239,7 +239,10 @@ class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         deployment, user = self.deployment, request.user
-        agreement = services.current_agreement(deployment)
+        agreement, costs = services.current_agreement(deployment), None
+        if agreement is not None and sees_money(user, deployment):
+            agreement = self.with_costs(agreement)
+            costs = agreement.cost_summary(budget=deployment.support_request.budget)
         objectives = list(agreement.objectives.all()) if agreement else []
         ratings = latest_ratings(deployment, objectives) if objectives else {}
         variations = list(deployment.variations.select_related("recorded_by"))
@@ -260,11 +263,21 @@ class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
             history=self.history(),
             action_links=action_links_for(user, deployment),
             sees_money=sees_money(user, deployment),
+            costs=costs,
             parties=sorted(Party(p).label for p in parties_of(user, deployment)),
             today=timezone.localdate(),
             **self.contacts(agreement),
         )
         return render(request, self.template_name, context)
+
+    @staticmethod
+    def with_costs(agreement: Agreement) -> Agreement:
+        """The agreed version with who pays whom, its staff and its cost lines, for its costs."""
+        return (
+            Agreement.objects.select_related("payer", "payee_school")
+            .prefetch_related("staff", "cost_lines")
+            .get(pk=agreement.pk)
+        )
 
     def history(self) -> list[dict]:
         """State changes and agreements recorded on a party's behalf, oldest first."""

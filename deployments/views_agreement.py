@@ -18,20 +18,21 @@ from refusals import Refusal
 from submissions.views import SubmitOnceMixin
 
 from . import services
-from .api.views import sees_money
 from .choices import FINISHED_STATES, AgreementStatus, DeploymentState, Party, TimeBasis
 from .errors import DeploymentError
 from .forms import (
     AgreementTermsForm,
+    CostLineFormSet,
     ObjectiveFormSet,
     RequestChangesForm,
     StaffFormSet,
+    cost_line_initial,
     objective_initial,
     with_extra_row,
 )
 from .models import Agreement, Objective
 from .queries import party_people
-from .rules import parties_of, recordable_parties
+from .rules import parties_of, recordable_parties, sees_money
 from .views import DeploymentMixin
 
 
@@ -67,6 +68,7 @@ class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
                 {"name": s.name, "role": s.role, "email": s.user.email if s.user else "", "days": s.days}
                 for s in draft.staff.select_related("user")
             ]
+            costs = cost_line_initial(draft)
         else:
             request_ = deployment.support_request
             terms = {
@@ -76,11 +78,12 @@ class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
                 "payee_school": deployment.leader_school_id,
                 "starts_on": request_.preferred_start_on,
             }
-            objectives, staff = [], []
+            objectives, staff, costs = [], [], []
         return self.render_page(
             AgreementTermsForm(initial=terms, **self.terms_kwargs()),
             ObjectiveFormSet(initial=objectives, prefix="objectives"),
             StaffFormSet(initial=staff, prefix="staff"),
+            CostLineFormSet(initial=costs, prefix="cost_lines"),
             draft=draft,
         )
 
@@ -90,16 +93,20 @@ class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
             data = with_extra_row(data, "objectives")
         if "add_staff" in data:
             data = with_extra_row(data, "staff")
+        if "add_cost" in data:
+            data = with_extra_row(data, "cost_lines")
         terms_form = AgreementTermsForm(data, **self.terms_kwargs())
         objective_formset = ObjectiveFormSet(data, prefix="objectives")
         staff_formset = StaffFormSet(data, prefix="staff")
+        cost_formset = CostLineFormSet(data, prefix="cost_lines")
+        formsets = (objective_formset, staff_formset, cost_formset)
         draft = services.open_agreement(self.deployment)
-        if "add_objective" in data or "add_staff" in data:
-            _without_errors(terms_form, objective_formset, staff_formset)
-            return self.render_page(terms_form, objective_formset, staff_formset, draft=draft)
-        valid = [terms_form.is_valid(), objective_formset.is_valid(), staff_formset.is_valid()]
+        if "add_objective" in data or "add_staff" in data or "add_cost" in data:
+            _without_errors(terms_form, *formsets)
+            return self.render_page(terms_form, *formsets, draft=draft)
+        valid = [terms_form.is_valid(), *(formset.is_valid() for formset in formsets)]
         if not all(valid):
-            return self.render_page(terms_form, objective_formset, staff_formset, draft=draft)
+            return self.render_page(terms_form, *formsets, draft=draft)
         try:
             agreement = services.save_draft(
                 self.deployment,
@@ -107,10 +114,11 @@ class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
                 terms=dict(terms_form.cleaned_data),
                 objectives=self.objectives(objective_formset),
                 staff=self.staff(staff_formset),
+                cost_lines=self.cost_lines(cost_formset),
             )
         except DeploymentError as error:
             add_service_error(terms_form, error)
-            return self.render_page(terms_form, objective_formset, staff_formset, draft=draft)
+            return self.render_page(terms_form, *formsets, draft=draft)
         if "send" not in data:
             messages.success(request, f"Draft version {agreement.version} saved.")
             return redirect("deployments:agreement-version", pk=self.deployment.pk, version=agreement.version)
@@ -120,9 +128,7 @@ class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
             if error.field == "days_per_week" and agreement.time_basis == TimeBasis.TOTAL_DAYS:
                 error.field = "total_days"
             add_service_error(terms_form, error)
-            return self.render_page(
-                terms_form, objective_formset, staff_formset, draft=agreement, saved_not_sent=True
-            )
+            return self.render_page(terms_form, *formsets, draft=agreement, saved_not_sent=True)
         messages.success(request, f"Version {agreement.version} has been sent to the three parties to agree.")
         return redirect("deployments:agreement-version", pk=self.deployment.pk, version=agreement.version)
 
@@ -162,19 +168,33 @@ class AgreementEditView(SubmitOnceMixin, DeploymentMixin, ContextMixin, View):
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
 
-    def render_page(self, terms_form, objective_formset, staff_formset, *, draft, saved_not_sent=False):
+    @staticmethod
+    def cost_lines(formset) -> list[services.CostLineData]:
+        return [
+            services.CostLineData(
+                kind=f.cleaned_data["kind"],
+                description=f.cleaned_data.get("description", ""),
+                days=f.cleaned_data["days"],
+                day_rate=f.cleaned_data["day_rate"],
+            )
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+    def render_page(
+        self, terms_form, objective_formset, staff_formset, cost_formset, *, draft, saved_not_sent=False
+    ):
+        formsets = (objective_formset, staff_formset, cost_formset)
         context = self.get_context_data(
             form=terms_form,
             objective_formset=objective_formset,
             staff_formset=staff_formset,
+            cost_formset=cost_formset,
             draft=draft,
             saved_not_sent=saved_not_sent,
             has_errors=bool(
                 terms_form.errors
-                or any(objective_formset.errors)
-                or objective_formset.non_form_errors()
-                or any(staff_formset.errors)
-                or staff_formset.non_form_errors()
+                or any(any(f.errors) or f.non_form_errors() for f in formsets)
             ),
         )
         return render(self.request, self.template_name, context)
@@ -185,7 +205,9 @@ class AgreementMixin(DeploymentMixin):
     else the agreed one, else the latest."""
 
     def get_agreement(self) -> Agreement | None:
-        agreements = self.deployment.agreements.select_related("payer", "payee_school", "drafted_by")
+        agreements = self.deployment.agreements.select_related(
+            "payer", "payee_school", "drafted_by"
+        ).prefetch_related("staff", "cost_lines")
         version = self.kwargs.get("version")
         if version is not None:
             return get_object_or_404(agreements, version=version)
@@ -205,11 +227,15 @@ class AgreementDetailView(AgreementMixin, ContextMixin, View):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return self.render_page(self.get_agreement())
 
-    def render_page(self, agreement: Agreement | None, *, error: str = "") -> HttpResponse:
+    def render_page(
+        self, agreement: Agreement | None, *, error: str = "", overrun_error: str = ""
+    ) -> HttpResponse:
         user, deployment = self.request.user, self.deployment
         is_broker = user.has_perm("deployments.manage_deployment", deployment)
         parties = parties_of(user, deployment)
-        context = {"agreement": agreement, "is_broker": is_broker, "error": error}
+        context = {
+            "agreement": agreement, "is_broker": is_broker, "error": error, "overrun_error": overrun_error
+        }
         if agreement is not None:
             signoffs = {
                 s.party: s for s in agreement.signoffs.select_related("agreed_by", "recorded__recorded_by")
@@ -236,9 +262,26 @@ class AgreementDetailView(AgreementMixin, ContextMixin, View):
                 and services.open_agreement(deployment) is None
                 and deployment.state not in FINISHED_STATES | {DeploymentState.AWAITING_FINAL_EVALUATION},
                 "sees_money": sees_money(user, deployment) or bool(parties),
+                # The parties see what they agree to pay; the budget and any overrun are for the
+                # broker, the commissioner and national administrators.
+                "show_overrun": sees_money(user, deployment),
+                "costs": agreement.cost_summary(budget=deployment.support_request.budget),
                 "versions": list(deployment.agreements.order_by("-version")),
             }
         return render(self.request, self.template_name, self.get_context_data(**context))
+
+
+class AgreementPrintView(AgreementDetailView):
+    """The version on one page to print or save as a PDF: the parties, the terms, the costs (for
+    those who see money) and who agreed it."""
+
+    template_name = "deployments/agreement_print.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        agreement = self.get_agreement()
+        if agreement is None:
+            raise Http404("Nothing has been drafted yet.")
+        return self.render_page(agreement)
 
 
 class AgreementAgreeView(SubmitOnceMixin, AgreementDetailView):
@@ -252,10 +295,16 @@ class AgreementAgreeView(SubmitOnceMixin, AgreementDetailView):
         if agreement is None:
             raise Http404("Nothing has been drafted to agree yet.")
         party = request.POST.get("party", "")
+        accept_overrun = request.POST.get("accept_overrun") == "yes"
         try:
-            agreement = services.agree(agreement, actor=request.user, party=party)
+            agreement = services.agree(
+                agreement, actor=request.user, party=party, accept_overrun=accept_overrun
+            )
         except Refusal as error:  # the last party's agreement moves the request on: brokerage may refuse
-            return self.render_page(self.get_agreement(), error=error.message)
+            on_field = getattr(error, "field", None) == "accept_overrun"
+            return self.render_page(
+                self.get_agreement(), error=error.message, overrun_error=error.message if on_field else ""
+            )
         self.deployment.refresh_from_db()
         message = f"You agreed version {agreement.version} for {Party(party).label.lower()}."
         if agreement.status == AgreementStatus.AGREED:
@@ -300,6 +349,10 @@ class AgreementSendView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
 
     def get_context_data(self, **kwargs) -> dict:
         rows = party_people(self.deployment)
+        agreement = kwargs.get("agreement")
+        # The broker sees what it costs, and any overrun of the budget, before sending it.
+        if agreement is not None:
+            kwargs["costs"] = agreement.cost_summary(budget=self.deployment.support_request.budget)
         return super().get_context_data(
             party_rows=rows,
             nobody_can_agree=any(row.nobody_can_agree for row in rows),

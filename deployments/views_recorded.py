@@ -44,7 +44,8 @@ class AgreementRecordView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
             return refused
         party = request.GET.get("party", "")
         form = RecordOutsideAgreementForm(
-            initial={"party": party} if party else {}, parties=self.parties(agreement)
+            initial={"party": party} if party else {}, parties=self.parties(agreement),
+            costs=self.costs(agreement),
         )
         return self.render_page(agreement, form)
 
@@ -53,7 +54,9 @@ class AgreementRecordView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
         refused = self.refuse_unless_waiting(agreement)
         if refused:
             return refused
-        form = RecordOutsideAgreementForm(request.POST, request.FILES, parties=self.parties(agreement))
+        form = RecordOutsideAgreementForm(
+            request.POST, request.FILES, parties=self.parties(agreement), costs=self.costs(agreement)
+        )
         if form.is_valid():
             try:
                 record = services.record_outside_agreement(agreement, actor=request.user, **form.cleaned_data)
@@ -67,6 +70,9 @@ class AgreementRecordView(SubmitOnceMixin, AgreementMixin, ContextMixin, View):
                     record_pk=record.pk,
                 )
         return self.render_page(agreement, form)
+
+    def costs(self, agreement: Agreement):
+        return agreement.cost_summary(budget=self.deployment.support_request.budget)
 
     def refuse_unless_waiting(self, agreement: Agreement) -> HttpResponse | None:
         if agreement.status == AgreementStatus.AWAITING_AGREEMENT:

@@ -14,6 +14,7 @@ from django.db.models import (
     DecimalField,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -25,9 +26,11 @@ from django.db.models.functions import Coalesce
 from accounts.choices import OrganisationKind, Role
 from brokerage.choices import WAITING_REQUEST_STATUSES
 from brokerage.models import SupportRequest
-from deployments.choices import DeploymentState, Rag
-from deployments.models import Deployment, ObjectiveProgress, ProgressReview, TimeEntry
+from deployments.choices import AgreementStatus, DeploymentState, Rag
+from deployments.costs import CostSummary, summarise
+from deployments.models import Agreement, Deployment, ObjectiveProgress, ProgressReview, TimeEntry
 from deployments.queries import deployments_visible_to, quiet_since, stalled_on
+from deployments.rules import sees_money
 from designations.choices import DesignationStatus
 from designations.models import Designation
 from schools.choices import Phase
@@ -276,7 +279,8 @@ def coverage(authority_ids: list[int]) -> Coverage:
 
 def deployments_for_export(user, authority_ids: list[int]) -> QuerySet[Deployment]:
     """The deployments in the authorities this user may see, with days used and the latest
-    review's ratings annotated. One query."""
+    review's ratings annotated, and their agreed version with its cost lines (``agreed_versions``).
+    Three queries (for each chunk of rows iterated)."""
     used = (
         TimeEntry.objects.filter(deployment=OuterRef("pk"))
         .order_by()
@@ -290,5 +294,21 @@ def deployments_for_export(user, authority_ids: list[int]) -> QuerySet[Deploymen
         .annotate(
             days_used=Coalesce(Subquery(used, output_field=decimal), Value(Decimal(0)), output_field=decimal)
         )
+        .prefetch_related(
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.filter(status=AgreementStatus.AGREED).prefetch_related("cost_lines"),
+                to_attr="agreed_versions",
+            )
+        )
         .order_by("supported_school__name", "starts_on", "pk")
     )
+
+
+def export_costs(user, deployment: Deployment) -> CostSummary | None:
+    """The agreed version's total against the request's budget, for a row of the CSV: only for
+    those who see the deployment's money (its commissioner, its broker, national administrators)."""
+    agreed = deployment.agreed_versions[-1] if deployment.agreed_versions else None
+    if agreed is None or not sees_money(user, deployment):
+        return None
+    return summarise(agreed, cost_lines=agreed.cost_lines.all(), budget=deployment.support_request.budget)

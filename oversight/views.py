@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
+import money
 from brokerage.queries import schools_at_risk_without_support
 from govuk.pagination import pagination_context
 from schools.models import LocalAuthority
@@ -24,6 +25,7 @@ from . import dashboard
 
 NAV = {"active_nav": "dashboard"}
 AT_RISK_PER_PAGE = 25
+CSV_CHUNK = 2000  # rows read (and their agreed versions prefetched) at a time
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = [
     "Supported school URN",
@@ -41,6 +43,9 @@ CSV_HEADER = [
     "Green objectives",
     "Broker",
     "Commissioner",
+    "Agreed total (£)",
+    "Budget (£)",
+    "Over budget by (£)",
 ]
 
 
@@ -114,9 +119,16 @@ def _date(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def csv_rows(deployments: Iterable) -> Iterator[list]:
+def _amount(value) -> str:
+    """Pounds and pence for a spreadsheet: 12015.00, without the pound sign."""
+    return "" if value is None else str(money.round_money(value))
+
+
+def csv_rows(deployments: Iterable, user) -> Iterator[list]:
+    """One row a deployment; the money columns are empty for those who may not see its money."""
     yield CSV_HEADER
     for d in deployments:
+        costs = dashboard.export_costs(user, d)
         yield [
             d.supported_school.urn,
             d.supported_school.name,
@@ -133,6 +145,9 @@ def csv_rows(deployments: Iterable) -> Iterator[list]:
             d.green,
             d.broker.name,
             d.commissioner.name,
+            _amount(costs.total) if costs else "",
+            _amount(costs.budget) if costs else "",
+            _amount(costs.overrun) if costs else "",
         ]
 
 
@@ -144,7 +159,8 @@ class DeploymentsCsvView(DashboardMixin, View):
         deployments = dashboard.deployments_for_export(request.user, [authority.pk])
         writer = csv.writer(Echo())
         lines = (
-            writer.writerow([safe_cell(cell) for cell in row]) for row in csv_rows(deployments.iterator())
+            writer.writerow([safe_cell(cell) for cell in row])
+            for row in csv_rows(deployments.iterator(chunk_size=CSV_CHUNK), request.user)
         )
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         filename = f"deployments-{authority.code}-{timezone.localdate():%Y-%m-%d}.csv"

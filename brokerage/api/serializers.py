@@ -10,6 +10,7 @@ from rest_framework import serializers
 from accounts.models import Organisation
 from designations.api.serializers import SpecialismSerializer
 from designations.models import DesignationType, Specialism
+from money.api import amount_field
 from schools.models import School
 
 from ..choices import Funder, PriorityReason, RequestStatus
@@ -48,8 +49,8 @@ class SupportRequestSerializer(serializers.ModelSerializer):
     # Plain strings keep the schema free of enums that would clash with other "status" fields.
     status = serializers.CharField(read_only=True, help_text=one_of(RequestStatus))
     funded_by = serializers.CharField(read_only=True, help_text=one_of(Funder))
-    budget = serializers.DecimalField(
-        max_digits=10, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=False
+    budget = amount_field(
+        allow_null=True, help_text="In pounds and pence, a decimal string such as \"6000.00\"."
     )
 
     class Meta:
@@ -99,8 +100,9 @@ class SupportRequestCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="From a year ago to two years ahead."
     )
     budget = serializers.DecimalField(
-        max_digits=None, decimal_places=None, required=False, allow_null=True, coerce_to_string=False,
-        help_text="In pounds and pence, from £1 to £1,000,000.",
+        max_digits=None, decimal_places=None, required=False, allow_null=True, coerce_to_string=True,
+        help_text="In pounds and pence, from £1 to £1,000,000: a decimal string such as \"6000.00\" "
+        "(a number is accepted too).",
     )
     funded_by = serializers.ChoiceField(choices=Funder.choices, default=Funder.COMMISSIONER)
     funder_name = serializers.CharField(required=False, allow_blank=True, default="")

@@ -9,8 +9,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from brokerage.api.serializers import OrganisationSummarySerializer, SchoolSummarySerializer, one_of
+from money.api import amount_field
 
-from ..choices import DeploymentState, Rag, RateBasis, StateReason, TimeBasis
+from ..choices import CostKind, DeploymentState, Rag, RateBasis, StateReason, TimeBasis
 from ..models import Deployment, DeploymentTransition
 
 
@@ -64,17 +65,31 @@ class ObjectiveSummarySerializer(serializers.Serializer):
     )
 
 
+class CostLineSerializer(serializers.Serializer):
+    kind = serializers.CharField(read_only=True, help_text=one_of(CostKind))
+    description = serializers.CharField(read_only=True)
+    days = serializers.DecimalField(max_digits=5, decimal_places=1, read_only=True, coerce_to_string=False)
+    day_rate = amount_field(help_text="Its own day rate, in pounds and pence.")
+    amount = amount_field(help_text="Its days times its day rate, rounded to the penny.")
+
+
 class FinancialTermsSerializer(serializers.Serializer):
+    """Amounts are decimal strings in pounds and pence ("12015.00"), never numbers."""
+
     rate_basis = serializers.CharField(read_only=True, help_text=one_of(RateBasis))
-    day_rate = serializers.DecimalField(
-        max_digits=8, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=False
+    day_rate = amount_field(allow_null=True)
+    total_amount = amount_field(allow_null=True)
+    cost = amount_field(
+        allow_null=True,
+        help_text="The leader's part: the day rate times the days agreed, or the total amount.",
     )
-    total_amount = serializers.DecimalField(
-        max_digits=10, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=False
+    cost_lines = CostLineSerializer(
+        many=True, read_only=True, help_text="Backfill, supply cover and other costs, each at its own rate."
     )
-    cost = serializers.DecimalField(
-        max_digits=12, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=False,
-        help_text="The day rate times the days agreed, or the total amount.",
+    total = amount_field(allow_null=True, help_text="The cost plus every cost line.")
+    budget = amount_field(allow_null=True, help_text="The support request's budget, if it has one.")
+    over_budget_by = amount_field(
+        allow_null=True, help_text="By how much the total is over the budget; empty when it is not."
     )
     payer = OrganisationSummarySerializer(read_only=True)
     payee_school = serializers.IntegerField(

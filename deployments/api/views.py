@@ -24,7 +24,7 @@ from ..errors import InvalidTransition
 from ..filters import DeploymentFilterSet, DeploymentTransitionFilterSet
 from ..models import Agreement, Deployment, DeploymentTransition, Objective, ObjectiveProgress
 from ..queries import deployments_visible_to
-from ..rules import is_deployment_broker, is_deployment_commissioner
+from ..rules import sees_money
 from .serializers import (
     DeploymentConflictSerializer,
     DeploymentDetailSerializer,
@@ -78,17 +78,6 @@ def _action_schema(summary: str, description: str, request=None):
     )
 
 
-def sees_money(principal, deployment: Deployment) -> bool:
-    """The commissioner, the broker and national administrators see the financial terms."""
-    if is_api_client(principal):
-        return principal.organisation.pk in {deployment.commissioner_id, deployment.broker_id}
-    return bool(
-        getattr(principal, "is_national_administrator", False)
-        or is_deployment_broker(principal, deployment)
-        or is_deployment_commissioner(principal, deployment)
-    )
-
-
 def latest_ratings(deployment: Deployment, objectives: list[Objective]) -> dict[int, ObjectiveProgress]:
     """Objective id -> its latest rating, following each objective back through earlier versions."""
     lineage = dict(
@@ -113,7 +102,9 @@ def agreement_summary(principal, deployment: Deployment) -> dict | None:
     agreement = services.current_agreement(deployment)
     if agreement is None:
         return None
-    agreement = Agreement.objects.select_related("payer").get(pk=agreement.pk)
+    agreement = (
+        Agreement.objects.select_related("payer").prefetch_related("staff", "cost_lines").get(pk=agreement.pk)
+    )
     objectives = list(agreement.objectives.all())
     ratings = latest_ratings(deployment, objectives)
     return {
@@ -136,7 +127,26 @@ def agreement_summary(principal, deployment: Deployment) -> dict | None:
             }
             for objective, rating in ((o, ratings.get(o.pk)) for o in objectives)
         ],
-        "financial_terms": agreement if sees_money(principal, deployment) else None,
+        "financial_terms": (
+            financial_terms(agreement, deployment) if sees_money(principal, deployment) else None
+        ),
+    }
+
+
+def financial_terms(agreement: Agreement, deployment: Deployment) -> dict:
+    """The version's rate, cost lines and total, against its request's budget."""
+    costs = agreement.cost_summary(budget=deployment.support_request.budget)
+    return {
+        "rate_basis": agreement.rate_basis,
+        "day_rate": agreement.day_rate,
+        "total_amount": agreement.total_amount,
+        "cost": agreement.cost,
+        "cost_lines": costs.extra_lines,
+        "total": costs.total,
+        "budget": costs.budget,
+        "over_budget_by": costs.overrun,
+        "payer": agreement.payer,
+        "payee_school_id": agreement.payee_school_id,
     }
 
 

@@ -1,6 +1,7 @@
 """Deployment services: capacity, the agreement, the state machine and the work itself."""
 
 from .agreements import (
+    CostLineData,
     ObjectiveData,
     StaffData,
     agree,

@@ -38,7 +38,15 @@ from ..choices import (
     TimeBasis,
 )
 from ..errors import DeploymentError, InvalidTransition, validated
-from ..models import Agreement, AgreementStaff, Deployment, Objective, RecordedSignoff, Signoff
+from ..models import (
+    Agreement,
+    AgreementCostLine,
+    AgreementStaff,
+    Deployment,
+    Objective,
+    RecordedSignoff,
+    Signoff,
+)
 from ..rules import parties_of, recordable_parties, refusal_for
 from . import capacity
 from .transitions import transition
@@ -60,6 +68,16 @@ class StaffData:
     role: str
     user_id: int | None = None
     days: Decimal | None = None
+
+
+@dataclass
+class CostLineData:
+    """Backfill, supply cover or another cost, at its own day rate."""
+
+    kind: str
+    days: Decimal
+    day_rate: Decimal
+    description: str = ""
 
 
 # --- proposing a leader --------------------------------------------------------------------------
@@ -218,9 +236,11 @@ def save_draft(
     terms: dict,
     objectives: list[ObjectiveData],
     staff: list[StaffData] = (),
+    cost_lines: list[CostLineData] = (),
     drafted_on: datetime.date | None = None,
 ) -> Agreement:
-    """Create or replace the draft agreement (the next version when one is already agreed).
+    """Create or replace the draft agreement (the next version when one is already agreed), with
+    its objectives, staff and cost lines (backfill, supply cover or other, each at its own rate).
 
     The start may not be before ``drafted_on`` (today unless given: the demo drafts its history).
 
@@ -259,12 +279,21 @@ def save_draft(
         AgreementStaff(agreement=draft, name=s.name, role=s.role, user_id=s.user_id, days=s.days)
         for s in staff
     ]
-    # Objectives are due while the support lasts; staff days are within their range.
+    new_costs = [
+        AgreementCostLine(
+            agreement=draft, order=number, kind=c.kind, days=c.days, day_rate=c.day_rate,
+            description=(c.description or "").strip(),
+        )
+        for number, c in enumerate(cost_lines, start=1)
+    ]
+    # Objectives are due while the support lasts; staff days and costs are within their ranges.
     for number, objective in enumerate(new_objectives, start=1):
         fields = ["description", "success_measure", "target_on"]
         _validated_row(objective, fields, "objectives", "Objective", number)
     for number, member in enumerate(new_staff, start=1):
         _validated_row(member, ["name", "role", "days"], "staff", "Staff member", number)
+    for number, cost in enumerate(new_costs, start=1):
+        _validated_row(cost, ["kind", "description", "days", "day_rate"], "cost_lines", "Cost", number)
     with transaction.atomic():
         draft.save()
         draft.objectives.all().delete()
@@ -275,11 +304,15 @@ def save_draft(
         for member in new_staff:
             member.agreement = draft
         AgreementStaff.objects.bulk_create(new_staff)
+        draft.cost_lines.all().delete()
+        for cost in new_costs:
+            cost.agreement = draft
+        AgreementCostLine.objects.bulk_create(new_costs)
     return draft
 
 
 def _validated_row(row, fields: list[str], group: str, name: str, number: int) -> None:
-    """One objective or staff row checked by its model; the refusal names the row."""
+    """One objective, staff or cost row checked by its model; the refusal names the row."""
     try:
         validated(row, fields=fields)
     except DeploymentError as error:
@@ -287,7 +320,7 @@ def _validated_row(row, fields: list[str], group: str, name: str, number: int) -
 
 
 def start_new_version(deployment: Deployment, *, actor) -> Agreement:
-    """Copy the agreed version into a new draft to change it."""
+    """Copy the agreed version, with its objectives, staff and cost lines, into a new draft to change it."""
     _require_broker(actor, deployment)
     with transaction.atomic():
         # The agreed version, locked, so a second press (or a second broker) waits, then sees the draft.
@@ -299,6 +332,7 @@ def start_new_version(deployment: Deployment, *, actor) -> Agreement:
         if agreed is None or agreed.status != AgreementStatus.AGREED:
             raise InvalidTransition("Nothing has been agreed yet: change the draft instead.")
         objectives, staff = list(agreed.objectives.all()), list(agreed.staff.all())
+        costs = list(agreed.cost_lines.all())
         agreed.pk, agreed.id = None, None
         agreed._state.adding = True
         agreed.version += 1
@@ -318,6 +352,13 @@ def start_new_version(deployment: Deployment, *, actor) -> Agreement:
         AgreementStaff.objects.bulk_create(
             AgreementStaff(agreement=agreed, name=s.name, role=s.role, user_id=s.user_id, days=s.days)
             for s in staff
+        )
+        AgreementCostLine.objects.bulk_create(
+            AgreementCostLine(
+                agreement=agreed, order=c.order, kind=c.kind, description=c.description, days=c.days,
+                day_rate=c.day_rate,
+            )
+            for c in costs
         )
     return agreed
 
@@ -377,13 +418,19 @@ def agree(
     party: str,
     today: datetime.date | None = None,
     recorded: RecordedSignoff | None = None,
+    accept_overrun: bool = False,
 ) -> Agreement:
     """One party agrees. When all three have, the leader's time is committed (under a row lock on
     the leader, so two brokers cannot both take their last day) and the deployment starts.
 
+    A version whose total is over the request's budget is agreed for the commissioner only with
+    ``accept_overrun`` (refused on that field otherwise, so no page or client can skip it); the
+    signoff records who accepted how much, and when.
+
     ``recorded``: the party agreed outside the service and ``actor`` (the broker or a national
     administrator) confirms the record of it; the record becomes the party's signoff. The same
-    rules apply: one signoff per party, only while the version waits for agreement."""
+    rules apply: one signoff per party, only while the version waits for agreement, and the
+    commissioner's record must say it accepted the overrun (``RecordedSignoff.overrun_accepted``)."""
     today = today or timezone.localdate()
     deployment = agreement.deployment
     if party not in Party.values:
@@ -402,10 +449,20 @@ def agree(
             )
         if agreement.signoffs.filter(party=party).exists():
             raise InvalidTransition(f"{Party(party).label} has already agreed this version.")
+        # A record speaks for the party: the overrun it says they accepted, if any.
+        accepted = recorded.overrun_accepted if recorded is not None else accept_overrun
+        overrun = _accepted_overrun(agreement, party, accepted)
         agreed_parties = {*agreement.signoffs.values_list("party", flat=True), party}
         if agreed_parties == set(Party.values):
             _commit(agreement, today)
-        signoff = Signoff.objects.create(agreement=agreement, party=party, agreed_by=actor)
+        signoff = Signoff.objects.create(
+            agreement=agreement,
+            party=party,
+            agreed_by=actor,
+            overrun_accepted=overrun,
+            overrun_accepted_by=actor if overrun is not None else None,
+            overrun_accepted_at=timezone.now() if overrun is not None else None,
+        )
         if recorded is not None:
             _confirm_record(recorded, signoff, agreement)
     from .. import emails
@@ -413,6 +470,21 @@ def agree(
     if agreement.status == AgreementStatus.AGREED:
         transaction.on_commit(lambda: emails.agreement_agreed(agreement))
     return agreement
+
+
+def _accepted_overrun(agreement: Agreement, party: str, accepted: bool | Decimal | None) -> Decimal | None:
+    """The overrun the commissioner accepts in agreeing (None within the budget, or for the other
+    parties). Refused unless accepted: ``True``, or for a record the amount it says was accepted,
+    which must cover the overrun now."""
+    if party != Party.COMMISSIONER:
+        return None
+    summary = agreement.cost_summary()
+    overrun = summary.overrun
+    if overrun is None:
+        return None
+    if accepted is True or (isinstance(accepted, Decimal) and accepted >= overrun):
+        return overrun
+    raise DeploymentError(summary.acceptance_refusal, field="accept_overrun")
 
 
 # --- agreements given outside the service ---------------------------------------------------------
@@ -448,13 +520,16 @@ def record_outside_agreement(
     agreed_on: datetime.date,
     method: str,
     copy: UploadedFile | None = None,
+    accept_overrun: bool = False,
 ) -> RecordedSignoff:
     """Step one: what a party agreed outside the service, kept pending (it does not count yet).
 
     Refused unless the version waits for agreement, the party has not agreed it, the actor may
-    record for that party, the date is neither in the future nor before the version was sent, and
-    any copy is a file of an allowed kind (checked as evidence files are). Side effects: the
-    pending record (with its history) and the copy in private storage."""
+    record for that party, the date is neither in the future nor before the version was sent, any
+    copy is a file of an allowed kind (checked as evidence files are), and, for the commissioner of
+    a version over its budget, the record says it accepted the overrun (``accept_overrun``), as it
+    must in the service. Side effects: the pending record (with its history) and the copy in
+    private storage."""
     deployment = agreement.deployment
     if party not in Party.values:
         raise DeploymentError("Choose the party that agreed.", field="party")
@@ -471,6 +546,7 @@ def record_outside_agreement(
         agreed_on=agreed_on,
         method=method,
         recorded_by=actor,
+        overrun_accepted=_accepted_overrun(agreement, party, accept_overrun),
     )
     _validated(record)
     content_type = ""

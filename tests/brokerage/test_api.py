@@ -238,6 +238,8 @@ def test_a_commissioner_token_raises_a_request(home_la_org, home_school, maths):
     assert [n.slug for n in created.needs.all()] == ["maths"]
     assert response.json()["designation_types"] == ["LLE"]
     assert response.json()["funder_name"] == "The diocese"
+    # An amount is a decimal string in pounds and pence, never a float.
+    assert response.json()["budget"] == "4500.00"
 
 
 def test_priority_reasons_left_out_are_the_suggested_ones(home_la_org, home_school, maths):

@@ -1,5 +1,6 @@
 """An LA officer raises a support request, sees ranked candidates with the reasons for their place,
-proposes the best, and agrees the deployment for the commissioner once the schools have."""
+proposes the best, and agrees the deployment for the commissioner once the schools have, accepting
+explicitly that it is over the request's budget."""
 
 import datetime
 from decimal import Decimal
@@ -69,6 +70,7 @@ def test_an_la_officer_raises_a_request_and_agrees_a_deployment(
     page.get_by_label("Early reading").check()
     page.get_by_label("Local leader of education (LLE)").check()
     page.get_by_label("Broker").select_option(label="Norfolk County Council (local authority)")
+    page.get_by_label("Budget (£)").fill("5000")
     page.get_by_role("button", name="Raise the request").click()
 
     expect(page.get_by_role("heading", name="Early reading", exact=True)).to_be_visible()
@@ -86,14 +88,35 @@ def test_an_la_officer_raises_a_request_and_agrees_a_deployment(
     # The broker's agreement is drafted and the two schools agree (their own pages are tested elsewhere).
     deployment = Deployment.objects.get()
     agreement = draft_phonics_agreement(deployment, actor=la_officer, starts_on=datetime.date.today())
+    # The broker adds supply cover, at its own rate, on the agreement form.
+    page.goto(f"{base}{reverse('deployments:agreement-edit', args=[deployment.pk])}")
+    page.get_by_role("button", name="Add a cost").click()
+    page.get_by_label("What is it for?").select_option(label="Supply cover")
+    page.get_by_label("Description (optional)").fill("Cover for the leader's class")
+    page.locator("#id_cost_lines-0-days").fill("4")
+    page.locator("#id_cost_lines-0-day_rate").fill("200")
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.locator("#costs")).to_contain_text("Cover for the leader's class")
+    expect(page.locator("#costs")).to_contain_text("£800.00")
+    agreement.refresh_from_db()
     services.send_for_agreement(agreement, actor=la_officer)
     services.agree(
         agreement, actor=school_member(home_school, "head@home.example.org"), party=Party.SUPPORTED_SCHOOL
     )
     services.agree(agreement, actor=best.holder, party=Party.LEADER_SCHOOL)
 
+    # Half a day a week for 26 weeks at £400 a day is over the £5,000 budget: the commissioner sees
+    # by how much, and agrees only once they accept the overrun.
+    total = agreement.cost_summary().total
+    over = f"£{total - 5000:,.2f}"
     page.goto(f"{base}{reverse('deployments:agreement-detail', args=[deployment.pk])}")
+    expect(page.locator("#costs-total")).to_have_text(f"£{total:,.2f}")
+    expect(page.locator("#overrun")).to_contain_text(f"{over} over the £5,000.00 budget")
     page.get_by_role("button", name="Agree as the commissioner").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(f"accept the overrun of {over}")
+    page.get_by_label(f"I accept the overrun of {over}").check()
+    page.get_by_role("button", name="Agree as the commissioner").click()
+    expect(page.get_by_text(f"accepted the overrun of {over}")).to_be_visible()
     page.goto(f"{base}{reverse('deployments:deployment-detail', args=[deployment.pk])}")
     expect(page.locator(".govuk-tag", has_text="Active").first).to_be_visible()
     deployment.refresh_from_db()

@@ -156,7 +156,10 @@ def test_the_detail_shows_the_agreement_days_and_latest_ratings(home_la_org, hom
     ratings = {row["id"]: (row["latest_rag"], row["latest_rag_on"]) for row in summary["objectives"]}
     assert ratings == {first.pk: ("green", later.reviewed_on.isoformat()), second.pk: (None, None)}
     money = summary["financial_terms"]
-    assert money["day_rate"] == 450.0
+    # Amounts are decimal strings in pounds and pence, never floats.
+    assert money["day_rate"] == "450.00"
+    assert money["total"] == money["cost"]
+    assert money["cost_lines"] == [] and money["over_budget_by"] is None
     assert money["payee_school"] == home_deployment.leader_school_id
     assert money["payer"]["id"] == home_la_org.pk
 
@@ -475,3 +478,29 @@ def test_a_commissioner_token_that_is_not_the_broker_cannot_change_state(home_la
 
     assert refused.status_code == 403
     assert allowed.status_code == 200
+
+
+def test_amounts_are_decimal_strings_with_cost_lines_total_and_overrun(home_la_org, home_deployment):
+    from deployments.choices import CostKind
+    from deployments.models import AgreementCostLine
+
+    request = home_deployment.support_request
+    request.budget = Decimal("100")
+    request.save(update_fields=["budget"])
+    agreement = home_deployment.agreements.get()
+    AgreementCostLine.objects.create(
+        agreement=agreement, kind=CostKind.SUPPLY_COVER, days=Decimal("0.5"), day_rate=Decimal("210.01")
+    )
+    costs = agreement.cost_summary()
+
+    body = client_with_token(home_la_org).get(detail_url(home_deployment)).json()
+    money = body["agreement"]["financial_terms"]
+
+    assert money["cost_lines"] == [
+        {"kind": "supply_cover", "description": "", "days": 0.5, "day_rate": "210.01", "amount": "105.01"}
+    ]
+    assert money["total"] == str(costs.total)
+    assert money["budget"] == "100.00"
+    assert money["over_budget_by"] == str(costs.total - Decimal("100"))
+    amounts = ["day_rate", "cost", "total", "budget", "over_budget_by"]
+    assert all(isinstance(money[key], str) for key in amounts)

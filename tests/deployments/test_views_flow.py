@@ -50,6 +50,10 @@ def agreement_data(deployment, *, objectives=2, days_per_week="1", weeks=2, **ex
         "staff-INITIAL_FORMS": "0",
         "staff-MIN_NUM_FORMS": "0",
         "staff-MAX_NUM_FORMS": "1000",
+        "cost_lines-TOTAL_FORMS": "0",
+        "cost_lines-INITIAL_FORMS": "0",
+        "cost_lines-MIN_NUM_FORMS": "0",
+        "cost_lines-MAX_NUM_FORMS": "1000",
     }
     for number in range(objectives):
         data |= {

@@ -35,8 +35,9 @@ CSV_URL = reverse("dashboard:deployments-csv")
 # Session and user, memberships, permission, the authorities, then the figures: requests by age,
 # deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav.
 DASHBOARD_QUERIES = 14  # with the navigation's one query about the person
-# Session, user, memberships, the authorities, and the deployments in one query.
-CSV_QUERIES = 5
+# Session, user, memberships, the authorities, and the deployments in one query; then their agreed
+# versions and those versions' cost lines (two more, for the money columns).
+CSV_QUERIES = 7
 
 
 def today() -> datetime.date:
@@ -381,3 +382,33 @@ def test_csv_query_count_is_constant(client, la_officer, home_school, home_la_or
     add(18)
     with django_assert_num_queries(CSV_QUERIES):
         assert len(csv_lines(client.get(CSV_URL))) == 21
+
+
+def test_csv_has_the_agreed_total_the_budget_and_the_overrun(client, la_officer, home_school, home_la_org):
+    from deployments.choices import AgreementStatus, CostKind, TimeBasis
+    from deployments.models import AgreementCostLine
+
+    over = deployment_at(home_school, home_la_org)
+    over.support_request.budget = Decimal("4000")
+    over.support_request.save(update_fields=["budget"])
+    AgreementFactory(deployment=over, version=1, status=AgreementStatus.SUPERSEDED, day_rate=Decimal("1"))
+    agreed = AgreementFactory(
+        deployment=over, version=2, time_basis=TimeBasis.TOTAL_DAYS, days_per_week=None,
+        total_days=Decimal("10"),
+    )
+    AgreementCostLine.objects.create(
+        agreement=agreed, kind=CostKind.BACKFILL, days=Decimal("2"), day_rate=Decimal("200")
+    )
+    deployment_at(SchoolFactory(local_authority=home_school.local_authority, name="Zed School"), home_la_org)
+
+    client.force_login(la_officer)
+    header, *rows = csv_lines(client.get(CSV_URL))
+
+    assert header[-3:] == ["Agreed total (£)", "Budget (£)", "Over budget by (£)"]
+    by_school = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    costed = by_school[home_school.name]
+    assert (costed["Agreed total (£)"], costed["Budget (£)"], costed["Over budget by (£)"]) == (
+        "4900.00", "4000.00", "900.00"
+    )
+    unagreed = by_school["Zed School"]  # nothing agreed yet: no total
+    assert (unagreed["Agreed total (£)"], unagreed["Over budget by (£)"]) == ("", "")
