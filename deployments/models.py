@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from bounds import BoundedDecimalField, long_date
 from plaintext.fields import NameField, NotesField
+from schooldays.calendar import round_to_half_day, term_weeks
 
 from .choices import (
     LIVE_STATES,
@@ -223,20 +224,27 @@ class Agreement(models.Model):
 
     @property
     def weeks(self) -> Decimal:
-        return Decimal((self.ends_on - self.starts_on).days + 1) / 7
+        """The term weeks from start to end (school days ÷ 5) by the calendar of the supported
+        school's local authority: the work happens there, so its half terms, holidays and England's
+        bank holidays are not weeks of the agreement. Read once per version of the dates."""
+        key = (self.starts_on, self.ends_on, self.deployment.supported_school.local_authority_id)
+        if getattr(self, "_term_weeks", (None, None))[0] != key:
+            self._term_weeks = (key, term_weeks(*key))
+        return self._term_weeks[1]
 
     @property
     def committed_days_per_week(self) -> Decimal:
-        """The leader's time this agreement takes each week, whichever way it was stated."""
+        """The leader's time this agreement takes each term week, whichever way it was stated."""
         if self.time_basis == TimeBasis.DAYS_PER_WEEK:
             return self.days_per_week or Decimal(0)
         return ((self.total_days or Decimal(0)) / max(self.weeks, Decimal(1))).quantize(Decimal("0.1"))
 
     @property
     def agreed_days(self) -> Decimal:
+        """Total days as typed; days a week × the term weeks (see ``weeks``), to the half day."""
         if self.time_basis == TimeBasis.TOTAL_DAYS:
             return self.total_days or Decimal(0)
-        return ((self.days_per_week or Decimal(0)) * self.weeks).quantize(Decimal("0.1"))
+        return round_to_half_day((self.days_per_week or Decimal(0)) * self.weeks)
 
     @property
     def cost(self) -> Decimal | None:

@@ -15,6 +15,7 @@ from brokerage.matching import match
 from deployments import services
 from deployments.choices import DeploymentState, ObjectiveOutcome, Party, Rag, TimeBasis
 from designations.models import DesignationType
+from schooldays.calendar import school_days
 from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
 from tests.factories.designations import DesignationFactory, SpecialismFactory
 
@@ -185,11 +186,12 @@ def test_an_nle_request_brokered_by_a_local_authority(home_school, home_la_org, 
     }
     draft_and_agree(deployment, la_officer, parties, starts_on=start, weeks=8, days_per_week="2.0")
     assert deployment.state == State.ACTIVE
-    for day in (3, 4):  # a day at most on each date
+    first_school_days = school_days(start, start + datetime.timedelta(weeks=3), home_school.local_authority)
+    for day in first_school_days[2:4]:  # a day at most on each date, on school days only
         services.log_time(
             deployment,
             actor=leader.holder,
-            worked_on=start + datetime.timedelta(days=day),
+            worked_on=day,
             days=Decimal("1"),
             today=TODAY,
         )

@@ -17,6 +17,7 @@ from deployments.models import (
     TimeEntry,
     Unavailability,
 )
+from schooldays.calendar import calendar_for
 
 from .accounts import MembershipFactory, OrganisationFactory, UserFactory
 from .brokerage import SupportRequestFactory
@@ -85,13 +86,21 @@ class SignoffFactory(factory.django.DjangoModelFactory):
     agreed_by = factory.SubFactory(UserFactory)
 
 
+def latest_school_day(deployment) -> datetime.date:
+    """The last school day up to today for the supported school's authority: time is only logged
+    on school days, so a made entry is one the service would accept."""
+    today = timezone.localdate()
+    authority = deployment.supported_school.local_authority_id
+    return calendar_for(today - datetime.timedelta(days=60), today, authority).school_days()[-1]
+
+
 class TimeEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TimeEntry
 
     deployment = factory.SubFactory(DeploymentFactory)
     person = factory.SelfAttribute("deployment.leader")
-    worked_on = factory.LazyFunction(timezone.localdate)
+    worked_on = factory.LazyAttribute(lambda e: latest_school_day(e.deployment))
     days = Decimal("1.0")
 
 
