@@ -241,7 +241,8 @@ class Agreement(models.Model):
 
     @property
     def agreed_days(self) -> Decimal:
-        """Total days as typed; days a week × the term weeks (see ``weeks``), to the half day."""
+        """Total days as typed; else days a week × the term weeks (see ``weeks``) to the half day:
+        ``schooldays.calendar.days_for_weekly_commitment`` for the supported school's authority."""
         if self.time_basis == TimeBasis.TOTAL_DAYS:
             return self.total_days or Decimal(0)
         return round_to_half_day((self.days_per_week or Decimal(0)) * self.weeks)

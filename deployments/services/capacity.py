@@ -106,49 +106,43 @@ def _weeks(starts_on: datetime.date, ends_on: datetime.date) -> Iterator[tuple[d
         start = end + ONE_DAY
 
 
-def _school_days_between(school_days: list[datetime.date], start: datetime.date, end: datetime.date) -> int:
-    return sum(1 for day in school_days if start <= day <= end)
+def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    return [start + ONE_DAY * i for i in range((end - start).days + 1)]
+
+
+def _working_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The leader's own working days: weekdays that are not bank holidays."""
+    return [d for d in _days(start, end) if d.weekday() < DAYS_IN_A_SCHOOL_WEEK and not is_bank_holiday(d)]
+
+
+def _count_in(school_days: set[datetime.date], start: datetime.date, end: datetime.date) -> int:
+    return sum(1 for day in _days(start, end) if day in school_days)
+
+
+def _limit(available: Decimal, unavailable: list[Unavailability], day: datetime.date) -> Fraction:
+    """What the leader can give a week, on the scale of that day: their availability, or less."""
+    limits = [u.days_per_week_available for u in unavailable if u.starts_on <= day <= u.ends_on]
+    return Fraction(min([available, *limits]))
 
 
 def _weekly(*, available, committed, unavailable, starts_on, ends_on, calendars, extra=(Decimal(0), None)):
     """(start, end, days a week committed, days a week the leader can give), exact, for each week
-    of the period with a working day in it."""
-    by_authority = {pk: calendar.school_days() for pk, calendar in calendars.items()}
+    of the period with a working day in it: days that week ÷ the working days of that week."""
     extra_days, extra_authority = extra
+    used = {c.local_authority_id for c in committed} | ({extra_authority} if extra_days else set())
+    by_authority = {pk: set(calendars[pk].school_days()) for pk in used}
     for start, end in _weeks(starts_on, ends_on):
-        worked = [
-            start + ONE_DAY * i
-            for i in range((end - start).days + 1)
-            if (start + ONE_DAY * i).weekday() < DAYS_IN_A_SCHOOL_WEEK
-            and not is_bank_holiday(start + ONE_DAY * i)
-        ]
+        worked = _working_days(start, end)
         if not worked:
             continue
-        load = Fraction(extra_days) * _school_days_between(by_authority.get(extra_authority, []), start, end)
+        load = Fraction(extra_days) * _count_in(by_authority.get(extra_authority, set()), start, end)
         for c in committed:
             if c.starts_on <= end and c.ends_on >= start:
-                days = by_authority[c.local_authority_id]
-                load += Fraction(c.days_per_week) * _school_days_between(
-                    days, max(start, c.starts_on), min(end, c.ends_on)
+                school_days = by_authority[c.local_authority_id]
+                load += Fraction(c.days_per_week) * _count_in(
+                    school_days, max(start, c.starts_on), min(end, c.ends_on)
                 )
-        can_give = sum(
-            (
-                Fraction(
-                    min(
-                        [
-                            available,
-                            *(
-                                u.days_per_week_available
-                                for u in unavailable
-                                if u.starts_on <= day <= u.ends_on
-                            ),
-                        ]
-                    )
-                )
-                for day in worked
-            ),
-            Fraction(0),
-        )
+        can_give = sum((_limit(available, unavailable, day) for day in worked), Fraction(0))
         yield start, end, load / len(worked), can_give / len(worked)
 
 
