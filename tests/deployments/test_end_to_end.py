@@ -18,6 +18,7 @@ from designations.models import DesignationType
 from schooldays.calendar import school_days
 from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
 from tests.factories.designations import DesignationFactory, SpecialismFactory
+from tests.factories.schooldays import in_term, latest_school_day
 
 TODAY = timezone.localdate()
 State = DeploymentState
@@ -129,9 +130,13 @@ def test_an_sle_request_brokered_by_its_teaching_school(
         Party.LEADER_SCHOOL: school_member(pool_school, "head@pool.example.org"),
         Party.COMMISSIONER: commissioner,
     }
-    draft_and_agree(deployment, teaching_school_lead, parties, starts_on=TODAY, weeks=4)
+    # In term around today, so its four weeks hold school days; it starts on the latest school day
+    # so time can be logged on its first day whatever today is.
+    in_term(None, TODAY - datetime.timedelta(weeks=8), TODAY + datetime.timedelta(weeks=8))
+    first_day = latest_school_day(alliance_school.local_authority, today=TODAY)
+    draft_and_agree(deployment, teaching_school_lead, parties, starts_on=first_day, weeks=4)
     assert deployment.state == State.ACTIVE
-    services.log_time(deployment, actor=in_pool.holder, worked_on=TODAY, days=Decimal("1"), today=TODAY)
+    services.log_time(deployment, actor=in_pool.holder, worked_on=first_day, days=Decimal("1"), today=TODAY)
     outcomes = review_and_evaluate(deployment, teaching_school_lead, TODAY)
     services.transition(deployment, State.AWAITING_FINAL_EVALUATION, actor=teaching_school_lead)
     services.record_final_evaluation(

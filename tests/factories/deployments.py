@@ -17,11 +17,11 @@ from deployments.models import (
     TimeEntry,
     Unavailability,
 )
-from schooldays.calendar import calendar_for
 
 from .accounts import MembershipFactory, OrganisationFactory, UserFactory
 from .brokerage import SupportRequestFactory
 from .designations import DesignationFactory
+from .schooldays import latest_school_day
 
 
 class DeploymentFactory(factory.django.DjangoModelFactory):
@@ -86,12 +86,15 @@ class SignoffFactory(factory.django.DjangoModelFactory):
     agreed_by = factory.SubFactory(UserFactory)
 
 
-def latest_school_day(deployment) -> datetime.date:
-    """The last school day up to today for the supported school's authority: time is only logged
-    on school days, so a made entry is one the service would accept."""
-    today = timezone.localdate()
-    authority = deployment.supported_school.local_authority_id
-    return calendar_for(today - datetime.timedelta(days=60), today, authority).school_days()[-1]
+def school_day_for(deployment: Deployment) -> datetime.date:
+    """The latest school day up to today for the supported school's authority, the deployment's
+    start moved back to it if it started later: a day the service accepts time on, whatever day
+    the suite runs."""
+    day = latest_school_day(deployment.supported_school.local_authority_id)
+    if deployment.starts_on and deployment.starts_on > day:
+        Deployment.objects.filter(pk=deployment.pk).update(starts_on=day)
+        deployment.starts_on = day
+    return day
 
 
 class TimeEntryFactory(factory.django.DjangoModelFactory):
@@ -100,7 +103,9 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
 
     deployment = factory.SubFactory(DeploymentFactory)
     person = factory.SelfAttribute("deployment.leader")
-    worked_on = factory.LazyAttribute(lambda e: latest_school_day(e.deployment))
+    worked_on = factory.LazyAttribute(
+        lambda e: latest_school_day(e.deployment.supported_school.local_authority_id)
+    )
     days = Decimal("1.0")
 
 
