@@ -1,14 +1,17 @@
 """Days agreed, time logged and the capacity check count school days: weekends, England's bank
 holidays and the supported school's authority's half terms and holidays are not days of support.
 
-Dates are fixed in the seeded national default: half term is 26 to 30 October 2026; 3 May 2027
-(early May bank holiday) falls in the summer term. Time is logged on past days only, so the
-time tests use days of 2026."""
+The days agreed and capacity tests count over fixed dates in national term dates they set
+themselves (``TERM_DATES``): half term is 26 to 30 October 2026; 3 May 2027 (early May bank
+holiday) falls in the summer term. Time is logged on days of the past year only, so the time
+tests make term dates around a recent half term (``RecentTerms``) and take England's latest
+weekday bank holiday: they pass whatever day the suite runs."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from deployments import services
 from deployments.choices import TimeBasis
@@ -16,11 +19,20 @@ from deployments.errors import CapacityExceeded, DeploymentError
 from deployments.models import Agreement
 from deployments.services.capacity import Commitment, headroom, worst_shortfall
 from schooldays.calendar import calendars_for
-from schooldays.models import SchoolYear, TermPeriod
 from tests.factories.deployments import DeploymentFactory, agreed_deployment
 from tests.factories.designations import DesignationFactory
+from tests.factories.schooldays import RecentTerms, latest_weekday_bank_holiday, national_dates, term_period
 
 D = datetime.date
+TODAY = timezone.localdate()
+TERM_DATES = [
+    (D(2026, 9, 3), D(2026, 10, 23)),
+    (D(2026, 11, 2), D(2026, 12, 18)),
+    (D(2027, 1, 4), D(2027, 2, 12)),
+    (D(2027, 2, 22), D(2027, 3, 25)),
+    (D(2027, 4, 12), D(2027, 5, 28)),
+    (D(2027, 6, 7), D(2027, 7, 22)),
+]
 HALF_TERM = (D(2026, 10, 26), D(2026, 10, 30))
 BANK_HOLIDAY_WEEK = (D(2027, 5, 3), D(2027, 5, 9))  # Monday 3 May is a bank holiday
 
@@ -35,6 +47,11 @@ def weekly(deployment, days_per_week, starts_on, ends_on) -> Agreement:
     )
 
 
+@pytest.fixture(autouse=True)
+def term_dates(db):
+    national_dates(TERM_DATES)
+
+
 @pytest.fixture
 def deployment(home_school):
     return DeploymentFactory(supported_school=home_school)
@@ -43,13 +60,7 @@ def deployment(home_school):
 @pytest.fixture
 def norfolk_without_half_term(home_la):
     """Norfolk's own autumn: one period from 3 September to 18 December 2026, no half term."""
-    return TermPeriod.objects.create(
-        school_year=SchoolYear.objects.get(starts_in=2026),
-        local_authority=home_la,
-        name="Autumn",
-        starts_on=D(2026, 9, 3),
-        ends_on=D(2026, 12, 18),
-    )
+    return term_period(D(2026, 9, 3), D(2026, 12, 18), home_la, name="Autumn")
 
 
 # --- days agreed ---------------------------------------------------------------------------------
@@ -147,10 +158,7 @@ def _headroom(committed, starts_on, ends_on, available="2"):
 def test_a_leader_fully_committed_in_term_is_free_in_its_half_term(home_la, other_la):
     """Decided: yes. The Norfolk school's half term takes none of the leader's time, so they may
     give that week to a school whose term it is (Suffolk's own dates here: no half term)."""
-    TermPeriod.objects.create(
-        school_year=SchoolYear.objects.get(starts_in=2026), local_authority=other_la, name="Autumn",
-        starts_on=D(2026, 9, 3), ends_on=D(2026, 12, 18),
-    )
+    term_period(D(2026, 9, 3), D(2026, 12, 18), other_la, name="Autumn")
     norfolk = [Commitment(D(2026, 9, 7), D(2026, 12, 18), Decimal("2"), home_la.pk)]
     assert _headroom(norfolk, *HALF_TERM) == Decimal("2")
     assert _headroom(norfolk, D(2026, 10, 19), D(2026, 11, 8)) == Decimal("0")
@@ -172,10 +180,7 @@ def test_a_bank_holiday_week_commits_pro_rata_and_reads_as_days_a_week(home_la):
 def test_a_part_week_at_the_start_of_half_term_commits_pro_rata(home_la, other_la):
     """A Norfolk commitment from Wednesday 21 October: three school days before half term. With
     Suffolk's own dates (no half term) a new 2 days a week there fits beside it from 26 October."""
-    TermPeriod.objects.create(
-        school_year=SchoolYear.objects.get(starts_in=2026), local_authority=other_la, name="Autumn",
-        starts_on=D(2026, 9, 3), ends_on=D(2026, 12, 18),
-    )
+    term_period(D(2026, 9, 3), D(2026, 12, 18), other_la, name="Autumn")
     norfolk = [Commitment(D(2026, 10, 21), D(2026, 12, 18), Decimal("2"), home_la.pk)]
     # Monday to Friday 19-23 October: 2 × 3 school days ÷ 5 worked = 1.2 days a week.
     assert _headroom(norfolk, D(2026, 10, 19), D(2026, 10, 25)) == Decimal("0.8")
@@ -203,62 +208,78 @@ def test_check_capacity_counts_the_new_commitment_by_its_school(home_la, home_sc
 
 
 @pytest.fixture
-def active(home_school, home_la_org):
+def recent(db) -> RecentTerms:
+    return RecentTerms(TODAY)
+
+
+@pytest.fixture
+def active(home_school, home_la_org, recent):
     from tests.factories.brokerage import SupportRequestFactory
 
     request = SupportRequestFactory(school=home_school, commissioner=home_la_org, broker=home_la_org)
     deployment = agreed_deployment(support_request=request, days_agreed=Decimal("10.0"))
-    deployment.starts_on = D(2026, 6, 1)
+    deployment.starts_on = TODAY - datetime.timedelta(days=364)
     deployment.save(update_fields=["starts_on"])
     return deployment
 
 
+@pytest.fixture
+def norfolk_without_recent_half_term(home_la, recent):
+    """Norfolk's own dates for the year of the recent half term: one period, no half term."""
+    return term_period(recent.term_starts_on, recent.term_ends_on, home_la, name="All year")
+
+
 def log(deployment, day):
     return services.log_time(
-        deployment, actor=deployment.leader, worked_on=day, days=Decimal("0.5"), today=D(2026, 11, 30)
+        deployment, actor=deployment.leader, worked_on=day, days=Decimal("0.5"), today=TODAY
     )
 
 
 def test_time_on_a_bank_holiday_is_refused_on_the_date(active):
+    bank_holiday = latest_weekday_bank_holiday(TODAY)
     with pytest.raises(DeploymentError) as refused:
-        log(active, D(2026, 8, 31))
+        log(active, bank_holiday)
     assert refused.value.field == "worked_on"
-    assert refused.value.message.startswith("31 August 2026 is a bank holiday (")
+    assert refused.value.message.startswith(f"{bank_holiday:%-d %B %Y} is a bank holiday (")
     assert refused.value.message.endswith("): log time on school days.")
 
 
-def test_time_in_half_term_is_refused_naming_the_authority(active):
+def test_time_in_half_term_is_refused_naming_the_authority(active, recent):
     with pytest.raises(DeploymentError) as refused:
-        log(active, D(2026, 10, 27))
+        log(active, recent.half_term_day)
     assert refused.value.field == "worked_on"
-    assert refused.value.message == "27 October 2026 is in Norfolk's half term: log time on school days."
+    assert refused.value.message == (
+        f"{recent.half_term_day:%-d %B %Y} is in Norfolk's half term: log time on school days."
+    )
 
 
-def test_time_at_a_weekend_or_in_the_holidays_is_refused(active):
-    with pytest.raises(DeploymentError, match="24 October 2026 is a Saturday: log time on school days"):
-        log(active, D(2026, 10, 24))
-    with pytest.raises(DeploymentError, match="5 August 2026 is in Norfolk's school holidays"):
-        log(active, D(2026, 8, 5))
+def test_time_at_a_weekend_or_in_the_holidays_is_refused(active, recent):
+    saturday = f"{recent.saturday:%-d %B %Y} is a Saturday: log time on school days"
+    with pytest.raises(DeploymentError, match=saturday):
+        log(active, recent.saturday)
+    with pytest.raises(DeploymentError, match=f"{recent.holiday:%-d %B %Y} is in Norfolk's school holidays"):
+        log(active, recent.holiday)
 
 
-def test_time_on_a_school_day_is_accepted(active):
-    assert log(active, D(2026, 10, 22)).worked_on == D(2026, 10, 22)
+def test_time_on_a_school_day_is_accepted(active, recent):
+    assert log(active, recent.school_day).worked_on == recent.school_day
 
 
-def test_the_authoritys_own_term_dates_decide(active, norfolk_without_half_term):
-    assert log(active, D(2026, 10, 27)).worked_on == D(2026, 10, 27)
+def test_the_authoritys_own_term_dates_decide(active, recent, norfolk_without_recent_half_term):
+    assert log(active, recent.half_term_day).worked_on == recent.half_term_day
 
 
-def test_the_time_page_shows_the_refusal_on_the_date_field(client, home_school, home_deployment, leader):
+def test_the_time_page_shows_the_refusal_on_the_date_field(client, home_deployment, leader, recent):
     from django.urls import reverse
 
-    home_deployment.starts_on = D(2026, 9, 3)
+    home_deployment.starts_on = recent.term_starts_on
     home_deployment.save(update_fields=["starts_on"])
     client.force_login(leader)
     response = client.post(
-        reverse("deployments:time-log", args=[home_deployment.pk]), {"worked_on": "2026-10-27", "days": "0.5"}
+        reverse("deployments:time-log", args=[home_deployment.pk]),
+        {"worked_on": recent.half_term_day.isoformat(), "days": "0.5"},
     )
     assert response.status_code == 200
-    message = "27 October 2026 is in Norfolk&#x27;s half term: log time on school days."
+    message = f"{recent.half_term_day:%-d %B %Y} is in Norfolk&#x27;s half term: log time on school days."
     assert message in response.content.decode()
     assert response.context["form"].errors["worked_on"]

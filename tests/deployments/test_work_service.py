@@ -61,8 +61,9 @@ def test_named_staff_log_time_but_others_cannot(deployment, school_leader, day):
         services.log_time(deployment, actor=school_leader, worked_on=day, days=Decimal("1"), today=TODAY)
 
 
-def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer, day):
-    TimeEntryFactory(deployment=deployment, days=Decimal("9.5"), worked_on=TODAY - datetime.timedelta(days=7))
+def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer, school_days):
+    earlier, day = school_days  # the 9.5 days are on another date than the one logged
+    TimeEntryFactory(deployment=deployment, days=Decimal("9.5"), worked_on=earlier)
     with pytest.raises(DeploymentError) as refused:
         services.log_time(
             deployment, actor=deployment.leader, worked_on=day, days=Decimal("1"), today=TODAY
