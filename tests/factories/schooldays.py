@@ -36,9 +36,10 @@ def term_period(
 
 
 def in_term(local_authority, start: datetime.date, end: datetime.date) -> None:
-    """Give the authority its own term dates so that every weekday that is not a bank holiday from
-    ``start`` to ``end`` is a school day, whatever the national holidays: one period in each school
-    year the span touches (each replaces the national default for its year)."""
+    """Make every weekday that is not a bank holiday from ``start`` to ``end`` a school day for the
+    authority, whatever the holidays: one period in each school year the span touches. An
+    authority's periods replace the national default for their year; with None the period is added
+    to the national default's, for every authority without dates of its own."""
     while start <= end:
         ends_on = min(school_year(start).ends_on, end)
         term_period(start, ends_on, local_authority, name=f"Term to {ends_on}")
