@@ -23,6 +23,7 @@ from brokerage import matching
 from brokerage.models import SupportRequest
 from designations.demo import LEADER
 from designations.models import Designation
+from schooldays.calendar import calendar_for
 from schools.models import School
 
 from . import services
@@ -173,14 +174,23 @@ def _deploy(
     return deployment
 
 
+def _school_day_near(days: list[datetime.date], day: datetime.date) -> datetime.date:
+    """The last school day on or before ``day`` (else the first after it): time is logged on school
+    days, and the demo's dates count back from whatever today is."""
+    earlier = [d for d in days if d <= day]
+    return earlier[-1] if earlier else next(d for d in days if d > day)
+
+
 def _log(deployment: Deployment, days_ago: list[int], today: datetime.date) -> None:
-    if deployment.time_entries.exists():
+    if deployment.time_entries.exists() or not days_ago:
         return
+    authority = deployment.supported_school.local_authority_id
+    days = calendar_for(deployment.starts_on, today, authority).school_days()
     for ago in days_ago:
         services.log_time(
             deployment,
             actor=deployment.leader,
-            worked_on=today - datetime.timedelta(days=ago),
+            worked_on=_school_day_near(days, today - datetime.timedelta(days=ago)),
             days=Decimal("0.5"),
             note="Coaching and a learning walk (demo).",
             today=today,

@@ -16,6 +16,13 @@ from simple_history.models import HistoricalRecords
 
 from bounds import BoundedDecimalField, long_date
 from plaintext.fields import NameField, NotesField
+from schooldays.calendar import (
+    DAYS_IN_A_SCHOOL_WEEK,
+    SchoolCalendar,
+    calendars_for,
+    round_to_half_day,
+    term_weeks,
+)
 
 from .choices import (
     LIVE_STATES,
@@ -227,20 +234,36 @@ class Agreement(models.Model):
 
     @property
     def weeks(self) -> Decimal:
-        return Decimal((self.ends_on - self.starts_on).days + 1) / 7
+        """The term weeks from start to end (school days ÷ 5) by the calendar of the supported
+        school's local authority: the work happens there, so its half terms, holidays and England's
+        bank holidays are not weeks of the agreement. Read once per version of the dates."""
+        key = self._term_weeks_key()
+        if getattr(self, "_term_weeks", (None, None))[0] != key:
+            self._term_weeks = (key, term_weeks(*key))
+        return self._term_weeks[1]
+
+    def _term_weeks_key(self) -> tuple:
+        return (self.starts_on, self.ends_on, self.deployment.supported_school.local_authority_id)
+
+    def count_term_weeks(self, calendar: SchoolCalendar) -> None:
+        """Count ``weeks`` from a calendar already loaded (see ``count_term_weeks``)."""
+        days = len(calendar.school_days(self.starts_on, self.ends_on))
+        self._term_weeks = (self._term_weeks_key(), Decimal(days) / DAYS_IN_A_SCHOOL_WEEK)
 
     @property
     def committed_days_per_week(self) -> Decimal:
-        """The leader's time this agreement takes each week, whichever way it was stated."""
+        """The leader's time this agreement takes each term week, whichever way it was stated."""
         if self.time_basis == TimeBasis.DAYS_PER_WEEK:
             return self.days_per_week or Decimal(0)
         return ((self.total_days or Decimal(0)) / max(self.weeks, Decimal(1))).quantize(Decimal("0.1"))
 
     @property
     def agreed_days(self) -> Decimal:
+        """Total days as typed; else days a week × the term weeks (see ``weeks``) to the half day:
+        ``schooldays.calendar.days_for_weekly_commitment`` for the supported school's authority."""
         if self.time_basis == TimeBasis.TOTAL_DAYS:
             return self.total_days or Decimal(0)
-        return ((self.days_per_week or Decimal(0)) * self.weeks).quantize(Decimal("0.1"))
+        return round_to_half_day((self.days_per_week or Decimal(0)) * self.weeks)
 
     @property
     def cost(self) -> Decimal | None:
@@ -621,3 +644,18 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.key})"
+
+
+def count_term_weeks(agreements: list[Agreement]) -> None:
+    """Count the term weeks of many agreements from one calendar query, so that a list or an
+    export of their days and costs costs no query per agreement. Each agreement's deployment and
+    supported school should already be loaded."""
+    dated = [agreement for agreement in agreements if agreement.starts_on and agreement.ends_on]
+    if not dated:
+        return
+    authorities = [agreement.deployment.supported_school.local_authority_id for agreement in dated]
+    starts_on = min(agreement.starts_on for agreement in dated)
+    ends_on = max(agreement.ends_on for agreement in dated)
+    calendars = calendars_for(starts_on, ends_on, authorities)
+    for agreement, authority in zip(dated, authorities, strict=True):
+        agreement.count_term_weeks(calendars[authority])

@@ -273,11 +273,16 @@ class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
     @staticmethod
     def with_costs(agreement: Agreement) -> Agreement:
         """The agreed version with who pays whom, its staff and its cost lines, for its costs."""
-        return (
+        with_costs = (
             Agreement.objects.select_related("payer", "payee_school")
             .prefetch_related("staff", "cost_lines")
             .get(pk=agreement.pk)
         )
+        # The same deployment, and the term weeks already counted: not read again.
+        with_costs.deployment = agreement.deployment
+        if hasattr(agreement, "_term_weeks"):
+            with_costs._term_weeks = agreement._term_weeks
+        return with_costs
 
     def history(self) -> list[dict]:
         """State changes and agreements recorded on a party's behalf, oldest first."""

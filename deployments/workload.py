@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from brokerage.models import SupportRequest
 from brokerage.workload import TrackRecord
+from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
 from .models import Deployment, ObjectiveOutcomeRecord, Unavailability
@@ -38,30 +39,39 @@ class DeploymentsWorkload:
     def free_days(
         self, available: Mapping[int, Decimal], starts_on: datetime.date, ends_on: datetime.date
     ) -> dict[int, Decimal]:
-        """Two queries: the committed deployments and the unavailability overlapping the period."""
+        """Three queries: the committed deployments, the unavailability overlapping the period and
+        the term dates of the supported schools' authorities (one calendar for them all)."""
         leader_ids = sorted(available)
-        committed = _by_leader(
-            Deployment.objects.filter(
-                leader_id__in=leader_ids,
-                state__in=sorted(COMMITTED_STATES),
-                starts_on__lte=ends_on,
-                ends_on__gte=starts_on,
-            ).only("leader_id", "starts_on", "ends_on", "days_per_week"),
-            key=lambda d: d.leader_id,
+        rows = Deployment.objects.filter(
+            leader_id__in=leader_ids,
+            state__in=sorted(COMMITTED_STATES),
+            starts_on__lte=ends_on,
+            ends_on__gte=starts_on,
         )
+        committed_rows = list(
+            rows.annotate(authority_id=F("supported_school__local_authority_id")).only(
+                "leader_id", "starts_on", "ends_on", "days_per_week"
+            )
+        )
+        committed = _by_leader(committed_rows, key=lambda d: d.leader_id)
         unavailable = _by_leader(
             Unavailability.objects.filter(
                 leader_id__in=leader_ids, starts_on__lte=ends_on, ends_on__gte=starts_on
             ),
             key=lambda u: u.leader_id,
         )
+        calendars = calendars_for(starts_on, ends_on, [d.authority_id for d in committed_rows])
         return {
             leader_id: headroom(
                 available=days,
-                committed=[Commitment(d.starts_on, d.ends_on, d.days_per_week) for d in committed[leader_id]],
+                committed=[
+                    Commitment(d.starts_on, d.ends_on, d.days_per_week, d.authority_id)
+                    for d in committed[leader_id]
+                ],
                 unavailable=unavailable[leader_id],
                 starts_on=starts_on,
                 ends_on=ends_on,
+                calendars=calendars,
             )
             for leader_id, days in available.items()
         }

@@ -29,6 +29,7 @@ QUERIES_PER_CALL = 1
 DAYS_IN_A_SCHOOL_WEEK = 5
 HALF_DAY = Decimal("0.5")
 ONE_DAY = datetime.timedelta(days=1)
+HALF_TERM_LONGEST = 9  # days, weekends included: a week and the weekends either side
 
 Authority = LocalAuthority | int | None
 
@@ -37,6 +38,10 @@ Authority = LocalAuthority | int | None
 def bank_holidays(year: int) -> frozenset[datetime.date]:
     """England's bank holidays in a calendar year (the ``holidays`` package's GB, England)."""
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def _bank_holiday_name(day: datetime.date) -> str:
+    return holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day, "")
 
 
 def is_bank_holiday(day: datetime.date) -> bool:
@@ -49,28 +54,55 @@ def _authority_id(local_authority: Authority) -> int | None:
     return local_authority.pk
 
 
+PeriodRow = tuple[int, int | None, datetime.date, datetime.date]
+
+
+def _period_rows(
+    start: datetime.date, end: datetime.date, authority_ids: list[int | None]
+) -> list[PeriodRow]:
+    """The national default's term periods and those of the given authorities, for the school years
+    from ``start`` to ``end``: one query."""
+    years = (school_year_starting(start), school_year_starting(end))
+    calendars = Q(local_authority__isnull=True)
+    own = sorted({pk for pk in authority_ids if pk is not None})
+    if own:
+        calendars |= Q(local_authority_id__in=own)
+    return list(
+        TermPeriod.objects.filter(calendars, school_year__starts_in__range=years).values_list(
+            "school_year__starts_in", "local_authority_id", "starts_on", "ends_on"
+        )
+    )
+
+
 class SchoolCalendar:
     """The school days of one authority (None: the national default) between two dates, loaded in
     one query. Days outside the loaded range are refused rather than guessed."""
 
-    def __init__(self, start: datetime.date, end: datetime.date, local_authority: Authority = None) -> None:
+    def __init__(
+        self,
+        start: datetime.date,
+        end: datetime.date,
+        local_authority: Authority = None,
+        *,
+        rows: list[PeriodRow] | None = None,
+    ) -> None:
         self.start, self.end = start, end
         self.local_authority_id = _authority_id(local_authority)
-        self._periods_by_year = self._load() if start <= end else {}
+        if start > end:
+            self._periods_by_year: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
+        else:
+            loaded = _period_rows(start, end, [self.local_authority_id]) if rows is None else rows
+            self._periods_by_year = self._by_year(loaded)
 
-    def _load(self) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
+    def _by_year(self, rows: list[PeriodRow]) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
         """Each school year's periods (the authority's own where it has any), by the year it starts."""
-        years = (school_year_starting(self.start), school_year_starting(self.end))
-        calendars = Q(local_authority__isnull=True)
-        if self.local_authority_id is not None:
-            calendars |= Q(local_authority_id=self.local_authority_id)
-        rows = TermPeriod.objects.filter(calendars, school_year__starts_in__range=years).values_list(
-            "school_year__starts_in", "local_authority_id", "starts_on", "ends_on"
-        )
         national: dict[int, list] = {}
         own: dict[int, list] = {}
         for year, authority_id, starts_on, ends_on in rows:
-            (national if authority_id is None else own).setdefault(year, []).append((starts_on, ends_on))
+            if authority_id is None:
+                national.setdefault(year, []).append((starts_on, ends_on))
+            elif authority_id == self.local_authority_id:
+                own.setdefault(year, []).append((starts_on, ends_on))
         return {**national, **own}
 
     def _in_term(self, day: datetime.date) -> bool:
@@ -83,6 +115,24 @@ class SchoolCalendar:
         if not self.start <= day <= self.end:
             raise ValueError(f"{day} is outside the calendar loaded for {self.start} to {self.end}")
         return day.weekday() < DAYS_IN_A_SCHOOL_WEEK and not is_bank_holiday(day) and self._in_term(day)
+
+    def why_not_a_school_day(self, day: datetime.date) -> str | None:
+        """Why ``day`` is not a school day, to finish "<day> is ..." ("a Saturday", "a bank
+        holiday (Christmas Day)", "in half term", "in the school holidays"), or None for a school
+        day. A break between two periods of a year of at most ``HALF_TERM_LONGEST`` days is half
+        term; a longer one is the holidays."""
+        if self.is_school_day(day):
+            return None
+        if day.weekday() >= DAYS_IN_A_SCHOOL_WEEK:
+            return f"a {day:%A}"
+        if is_bank_holiday(day):
+            return f"a bank holiday ({_bank_holiday_name(day)})"
+        periods = sorted(self._periods_by_year.get(school_year_starting(day), []))
+        before = [ends_on for _, ends_on in periods if ends_on < day]
+        after = [starts_on for starts_on, _ in periods if starts_on > day]
+        if before and after and (min(after) - max(before)).days - 1 <= HALF_TERM_LONGEST:
+            return "in half term"
+        return "in the school holidays"
 
     def school_days(
         self, start: datetime.date | None = None, end: datetime.date | None = None
@@ -102,6 +152,16 @@ def calendar_for(
 ) -> SchoolCalendar:
     """The loaded calendar of an authority from ``start`` to ``end``, for asking about many days."""
     return SchoolCalendar(start, end, local_authority)
+
+
+def calendars_for(
+    start: datetime.date, end: datetime.date, local_authorities: list[Authority]
+) -> dict[int | None, SchoolCalendar]:
+    """The loaded calendars of several authorities from ``start`` to ``end``, by authority id (None:
+    the national default), in one query however many authorities: for a check over many schools."""
+    ids = sorted({_authority_id(la) for la in local_authorities}, key=lambda pk: (pk is not None, pk or 0))
+    rows = _period_rows(start, end, ids) if start <= end and ids else []
+    return {pk: SchoolCalendar(start, end, pk, rows=rows) for pk in ids}
 
 
 def is_school_day(day: datetime.date, local_authority: Authority = None) -> bool:

@@ -376,6 +376,7 @@ def send_for_agreement(agreement: Agreement, *, actor) -> Agreement:
             starts_on=locked.starts_on,
             ends_on=locked.ends_on,
             days_per_week=locked.committed_days_per_week,
+            local_authority_id=deployment.supported_school.local_authority_id,
             exclude=deployment,
         )
         locked.status, locked.sent_at = AgreementStatus.AWAITING_AGREEMENT, timezone.now()
@@ -617,6 +618,7 @@ def _commit(agreement: Agreement, today: datetime.date) -> None:
         starts_on=agreement.starts_on,
         ends_on=agreement.ends_on,
         days_per_week=agreement.committed_days_per_week,
+        local_authority_id=agreement.deployment.supported_school.local_authority_id,
         exclude=deployment,
     )
     deployment.agreements.filter(status=AgreementStatus.AGREED).update(status=AgreementStatus.SUPERSEDED)

@@ -3,24 +3,37 @@ the days a week their agreed, active and paused deployments already take.
 
 Capacity belongs to the person, whichever of their designations a deployment uses: their
 availability is the most any of their current designations offers.
+
+The check runs week by week (Monday to Sunday) over the school-day calendar (``schooldays``), the
+same calendar that counts agreed days. A commitment takes its days a week pro rata to the school
+days of its week by the supported school's local authority: nothing in a week of half term or
+holidays, four fifths in a week with a bank holiday. The leader gives their days a week pro rata to
+their working days (weekdays that are not bank holidays), so a leader fully committed in term is
+free in the supported school's half term, while a bank holiday week stays as full as any other.
+Each week's load and limit are stated as days a week (days that week ÷ the share of the week
+worked), so messages read as before; weeks alike in a row form one stretch.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from django.db.models import Max
+from django.db.models import F, Max
 
 from designations.choices import CURRENT_DESIGNATION_STATUSES
 from designations.models import Designation
+from schooldays.calendar import DAYS_IN_A_SCHOOL_WEEK, SchoolCalendar, calendars_for, is_bank_holiday
 
 from ..choices import COMMITTED_STATES
 from ..errors import CapacityExceeded
 from ..models import Deployment, Unavailability
 
 ONE_DAY = datetime.timedelta(days=1)
+HUNDREDTH = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,7 @@ class Commitment:
     starts_on: datetime.date
     ends_on: datetime.date
     days_per_week: Decimal
+    local_authority_id: int | None = None  # the supported school's: its school days count
 
 
 @dataclass(frozen=True)
@@ -60,33 +74,95 @@ def commitments(
     )
     if exclude is not None:
         deployments = deployments.exclude(pk=exclude.pk)
-    return [
-        Commitment(d.starts_on, d.ends_on, d.days_per_week)
-        for d in deployments.only("starts_on", "ends_on", "days_per_week")
-    ]
+    return commitments_of(deployments)
+
+
+def commitments_of(deployments) -> list[Commitment]:
+    """Commitments from a queryset of deployments, their schools' authorities in the same query."""
+    rows = deployments.annotate(authority_id=F("supported_school__local_authority_id")).only(
+        "leader_id", "starts_on", "ends_on", "days_per_week"
+    )
+    return [Commitment(d.starts_on, d.ends_on, d.days_per_week, d.authority_id) for d in rows]
+
+
+def school_calendars(
+    starts_on: datetime.date, ends_on: datetime.date, committed: list[Commitment], *extra_authorities
+) -> dict[int | None, SchoolCalendar]:
+    """The calendars the commitments (and any new one) count by, over the period: one query."""
+    authorities = [c.local_authority_id for c in committed] + list(extra_authorities)
+    return calendars_for(starts_on, ends_on, authorities)
 
 
 def unavailability(leader, starts_on: datetime.date, ends_on: datetime.date) -> list[Unavailability]:
     return list(Unavailability.objects.filter(leader=leader, starts_on__lte=ends_on, ends_on__gte=starts_on))
 
 
-def _breakpoints(starts_on, ends_on, periods) -> list[datetime.date]:
-    days = {starts_on, ends_on + ONE_DAY}
-    for period in periods:
-        for day in (period.starts_on, period.ends_on + ONE_DAY):
-            if starts_on < day <= ends_on:
-                days.add(day)
-    return sorted(days)
+def _weeks(starts_on: datetime.date, ends_on: datetime.date) -> Iterator[tuple[datetime.date, datetime.date]]:
+    """Monday-to-Sunday weeks, the first and last cut to the period."""
+    start = starts_on
+    while start <= ends_on:
+        end = min(start + datetime.timedelta(days=6 - start.weekday()), ends_on)
+        yield start, end
+        start = end + ONE_DAY
 
 
-def _stretches(*, available, committed, unavailable, starts_on, ends_on):
-    """(start, end, days a week committed, days a week the leader can give) for each stretch of the
-    period in which neither changes."""
-    points = _breakpoints(starts_on, ends_on, [*committed, *unavailable])
-    for start, next_start in zip(points, points[1:], strict=False):
-        load = sum((c.days_per_week for c in committed if c.starts_on <= start <= c.ends_on), Decimal(0))
-        limits = [u.days_per_week_available for u in unavailable if u.starts_on <= start <= u.ends_on]
-        yield start, next_start - ONE_DAY, load, min([available, *limits])
+def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    return [start + ONE_DAY * i for i in range((end - start).days + 1)]
+
+
+def _working_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The leader's own working days: weekdays that are not bank holidays."""
+    return [d for d in _days(start, end) if d.weekday() < DAYS_IN_A_SCHOOL_WEEK and not is_bank_holiday(d)]
+
+
+def _count_in(school_days: set[datetime.date], start: datetime.date, end: datetime.date) -> int:
+    return sum(1 for day in _days(start, end) if day in school_days)
+
+
+def _limit(available: Decimal, unavailable: list[Unavailability], day: datetime.date) -> Fraction:
+    """What the leader can give a week, on the scale of that day: their availability, or less."""
+    limits = [u.days_per_week_available for u in unavailable if u.starts_on <= day <= u.ends_on]
+    return Fraction(min([available, *limits]))
+
+
+def _weekly(*, available, committed, unavailable, starts_on, ends_on, calendars, extra=(Decimal(0), None)):
+    """(start, end, days a week committed, days a week the leader can give), exact, for each week
+    of the period with a working day in it: days that week ÷ the working days of that week."""
+    extra_days, extra_authority = extra
+    used = {c.local_authority_id for c in committed} | ({extra_authority} if extra_days else set())
+    by_authority = {pk: set(calendars[pk].school_days()) for pk in used}
+    for start, end in _weeks(starts_on, ends_on):
+        worked = _working_days(start, end)
+        if not worked:
+            continue
+        load = Fraction(extra_days) * _count_in(by_authority.get(extra_authority, set()), start, end)
+        for c in committed:
+            if c.starts_on <= end and c.ends_on >= start:
+                school_days = by_authority[c.local_authority_id]
+                load += Fraction(c.days_per_week) * _count_in(
+                    school_days, max(start, c.starts_on), min(end, c.ends_on)
+                )
+        can_give = sum((_limit(available, unavailable, day) for day in worked), Fraction(0))
+        yield start, end, load / len(worked), can_give / len(worked)
+
+
+def _stretches(**kwargs):
+    """The weeks of ``_weekly``, those in a row with the same load and limit joined."""
+    current = None
+    for start, end, load, can_give in _weekly(**kwargs):
+        if current is not None and (current[2], current[3]) == (load, can_give):
+            current = (current[0], end, load, can_give)
+            continue
+        if current is not None:
+            yield current
+        current = (start, end, load, can_give)
+    if current is not None:
+        yield current
+
+
+def _decimal(value: Fraction, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """An exact days-a-week figure to the hundredth, for messages and free days."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(HUNDREDTH, rounding=rounding)
 
 
 def worst_shortfall(
@@ -97,21 +173,26 @@ def worst_shortfall(
     starts_on: datetime.date,
     ends_on: datetime.date,
     extra: Decimal,
+    calendars: Mapping[int | None, SchoolCalendar],
+    local_authority_id: int | None = None,
 ) -> Shortfall | None:
-    """The stretch of the period most overcommitted by adding ``extra`` days a week, or None when
-    the leader has the time throughout."""
-    worst: Shortfall | None = None
+    """The stretch of the period most overcommitted by adding ``extra`` days a week (counted by
+    the school days of ``local_authority_id``), or None when the leader has the time throughout."""
+    worst = None
     for start, end, load, can_give in _stretches(
         available=available,
         committed=committed,
         unavailable=unavailable,
         starts_on=starts_on,
         ends_on=ends_on,
+        calendars=calendars,
+        extra=(extra, local_authority_id),
     ):
-        load += extra
-        if load > can_give and (worst is None or load - can_give > worst.excess):
-            worst = Shortfall(start, end, load, can_give)
-    return worst
+        if load > can_give and (worst is None or load - can_give > worst[2] - worst[3]):
+            worst = (start, end, load, can_give)
+    if worst is None:
+        return None
+    return Shortfall(worst[0], worst[1], _decimal(worst[2]), _decimal(worst[3]))
 
 
 def headroom(
@@ -121,8 +202,10 @@ def headroom(
     unavailable: list[Unavailability],
     starts_on: datetime.date,
     ends_on: datetime.date,
+    calendars: Mapping[int | None, SchoolCalendar],
 ) -> Decimal:
-    """The days a week the leader has free throughout the period (never below 0)."""
+    """The days a week the leader has free throughout the period (never below 0), to the
+    hundredth, rounded down."""
     free = min(
         (
             can_give - load
@@ -132,11 +215,12 @@ def headroom(
                 unavailable=unavailable,
                 starts_on=starts_on,
                 ends_on=ends_on,
+                calendars=calendars,
             )
         ),
-        default=available,
+        default=Fraction(available),
     )
-    return max(free, Decimal(0))
+    return max(_decimal(free, ROUND_FLOOR), Decimal(0))
 
 
 def days_text(value: Decimal) -> str:
@@ -146,20 +230,30 @@ def days_text(value: Decimal) -> str:
 
 
 def check_capacity(
-    leader, *, starts_on: datetime.date, ends_on: datetime.date, days_per_week: Decimal, exclude=None
+    leader,
+    *,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    days_per_week: Decimal,
+    local_authority_id: int | None = None,
+    exclude=None,
 ) -> None:
     """Refuse (CapacityExceeded) a commitment the leader does not have the time for, saying by how much.
+    ``local_authority_id`` is the supported school's: the new commitment counts its school days.
 
     Callers that are about to commit hold a lock on the leader's user row (see agreements.agree),
     so two brokers cannot both take the last of someone's time.
     """
+    committed = commitments(leader, starts_on, ends_on, exclude=exclude)
     shortfall = worst_shortfall(
         available=weekly_availability(leader),
-        committed=commitments(leader, starts_on, ends_on, exclude=exclude),
+        committed=committed,
         unavailable=unavailability(leader, starts_on, ends_on),
         starts_on=starts_on,
         ends_on=ends_on,
         extra=days_per_week,
+        calendars=school_calendars(starts_on, ends_on, committed, local_authority_id),
+        local_authority_id=local_authority_id,
     )
     if shortfall is not None:
         raise CapacityExceeded(

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from schooldays.calendar import calendar_for
+
 from ..choices import DeploymentState, ObjectiveOutcome, Rag
 from ..errors import DeploymentError, InvalidTransition, validated
 from ..models import (
@@ -44,6 +46,19 @@ def days_allowed(deployment: Deployment) -> Decimal:
     return deployment.days_agreed + extra
 
 
+def _require_school_day(deployment: Deployment, worked_on: datetime.date) -> None:
+    """Time is logged on school days of the supported school's authority (where the work happens),
+    the days agreed and claimed are counted in: never a weekend, a bank holiday or its holidays."""
+    authority = deployment.supported_school.local_authority
+    why = calendar_for(worked_on, worked_on, authority).why_not_a_school_day(worked_on)
+    if why is None:
+        return
+    where = f"{authority.name}'s " if authority is not None and why.startswith("in ") else ""
+    if where:
+        why = f"in {where}{why.removeprefix('in ').removeprefix('the ')}"
+    raise DeploymentError(f"{worked_on:%-d %B %Y} is {why}: log time on school days.", field="worked_on")
+
+
 def log_time(
     deployment: Deployment,
     *,
@@ -53,8 +68,8 @@ def log_time(
     note: str = "",
     today: datetime.date | None = None,
 ) -> TimeEntry:
-    """The leader (or named staff) logs time: only while active, never beyond the agreed days
-    without a variation."""
+    """The leader (or named staff) logs time: only while active, only on school days, never beyond
+    the agreed days without a variation."""
     today = today or timezone.localdate()
     if not actor.has_perm("deployments.log_time", deployment):
         raise DeploymentError("Only the leader and the staff named on the agreement can log time.")
@@ -76,6 +91,7 @@ def log_time(
                 f"The deployment started on {locked.starts_on:%-d %B %Y}: log time from then.",
                 field="worked_on",
             )
+        _require_school_day(deployment, worked_on)
         that_day = TimeEntry.objects.filter(person=actor, worked_on=worked_on).aggregate(total=Sum("days"))
         logged = that_day["total"] or Decimal(0)
         if logged + days > MAX_DAYS_PER_DATE:

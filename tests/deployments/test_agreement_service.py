@@ -17,6 +17,7 @@ from deployments.choices import AgreementStatus, DeploymentState, Party, TimeBas
 from deployments.errors import CapacityExceeded, DeploymentError, InvalidTransition
 from deployments.models import Agreement, Deployment
 from designations.models import DesignationType
+from schooldays.calendar import days_for_weekly_commitment, term_weeks
 from tests.concurrency import run_at_once
 from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
 from tests.factories.brokerage import SupportRequestFactory
@@ -135,7 +136,10 @@ def test_all_three_parties_agreeing_starts_the_deployment(setting):
     assert agreement.status == AgreementStatus.AGREED
     assert deployment.state == DeploymentState.ACTIVE
     assert deployment.days_per_week == Decimal("1.0")
-    assert deployment.days_agreed == Decimal("26.0")
+    # A day a week over the 26 weeks' school days (the supported school's calendar), to the half day.
+    authority = deployment.supported_school.local_authority_id
+    ends_on = TODAY + datetime.timedelta(days=181)
+    assert deployment.days_agreed == days_for_weekly_commitment(Decimal("1.0"), TODAY, ends_on, authority)
     assert [t.to_state for t in deployment.transitions.all()] == [
         DeploymentState.AGREED,
         DeploymentState.ACTIVE,
@@ -252,7 +256,9 @@ def test_total_days_are_spread_over_the_weeks(setting):
             ends_on=TODAY + datetime.timedelta(days=90),
         ),
     )
-    assert agreement.committed_days_per_week == Decimal("0.8")
+    authority = deployment.supported_school.local_authority_id
+    weeks = term_weeks(TODAY, TODAY + datetime.timedelta(days=90), authority)
+    assert agreement.committed_days_per_week == (Decimal("10") / weeks).quantize(Decimal("0.1"))
     assert agreement.agreed_days == Decimal("10")
 
 

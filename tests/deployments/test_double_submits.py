@@ -20,7 +20,7 @@ from submissions.models import Submission
 from submissions.services import REPEAT_MESSAGE
 from tests.concurrency import run_at_once
 from tests.factories.brokerage import SupportRequestFactory
-from tests.factories.deployments import agreed_deployment, draft_phonics_agreement
+from tests.factories.deployments import agreed_deployment, draft_phonics_agreement, school_day_for
 
 TODAY = timezone.localdate()
 
@@ -36,8 +36,10 @@ def token_of(page) -> str:
     return found.group(1)
 
 
-def time_entry(token: str) -> dict:
-    return {"worked_on": TODAY.isoformat(), "days": "0.5", "note": "Observations", "submission_token": token}
+def time_entry(token: str, deployment) -> dict:
+    """Half a day on the latest school day, which the deployment has started by."""
+    day = school_day_for(deployment)
+    return {"worked_on": day.isoformat(), "days": "0.5", "note": "Observations", "submission_token": token}
 
 
 def review_data(deployment, token: str) -> dict:
@@ -54,8 +56,8 @@ def test_a_time_entry_posted_twice_is_logged_once(client, leader, home_deploymen
     client.force_login(leader)
     log = url("time-log", home_deployment)
     token = token_of(client.get(log))
-    first = client.post(log, time_entry(token))
-    again = client.post(log, time_entry(token))
+    first = client.post(log, time_entry(token, home_deployment))
+    again = client.post(log, time_entry(token, home_deployment))
     assert first.status_code == again.status_code == 302
     assert again["Location"] == first["Location"]
     assert TimeEntry.objects.filter(deployment=home_deployment).count() == 1
@@ -114,10 +116,10 @@ def test_a_refused_post_can_be_corrected_and_sent_with_the_same_form(client, lea
     client.force_login(leader)
     log = url("time-log", home_deployment)
     token = token_of(client.get(log))
-    refused = client.post(log, time_entry(token) | {"days": "0"})
+    refused = client.post(log, time_entry(token, home_deployment) | {"days": "0"})
     assert refused.status_code == 200
     assert not Submission.objects.exists()
-    assert client.post(log, time_entry(token)).status_code == 302
+    assert client.post(log, time_entry(token, home_deployment)).status_code == 302
     assert TimeEntry.objects.filter(deployment=home_deployment).count() == 1
 
 
@@ -126,8 +128,8 @@ def test_each_rendering_of_a_form_carries_a_new_token(client, leader, home_deplo
     log = url("time-log", home_deployment)
     first, second = token_of(client.get(log)), token_of(client.get(log))
     assert first != second
-    client.post(log, time_entry(first))
-    client.post(log, time_entry(second))  # a second entry, on purpose: a new form
+    client.post(log, time_entry(first, home_deployment))
+    client.post(log, time_entry(second, home_deployment))  # a second entry, on purpose: a new form
     assert TimeEntry.objects.filter(deployment=home_deployment).count() == 2
 
 
@@ -175,7 +177,7 @@ def test_five_posts_of_one_time_entry_at_once_log_it_once(leader, home_deploymen
     client = Client()
     client.force_login(leader)
     log = url("time-log", home_deployment)
-    outcomes = five_posts(leader, log, time_entry(token_of(client.get(log))))
+    outcomes = five_posts(leader, log, time_entry(token_of(client.get(log)), home_deployment))
     assert outcomes == ["done"] * 5
     assert TimeEntry.objects.filter(deployment=home_deployment).count() == 1
 
@@ -231,7 +233,8 @@ def test_a_leader_logging_one_date_on_two_deployments_at_once_stays_within_a_day
     assert connection.vendor == "postgresql"
     second_request = SupportRequestFactory(commissioner=home_la_org, broker=home_la_org)
     second = agreed_deployment(support_request=second_request, designation=lle_leader)
-    worked_on = max(home_deployment.starts_on, second.starts_on, TODAY - datetime.timedelta(days=1))
+    worked_on = school_day_for(home_deployment)
+    assert school_day_for(second) == worked_on  # neither authority has term dates of its own
 
     outcomes = run_at_once(
         *[

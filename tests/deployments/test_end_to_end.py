@@ -15,8 +15,10 @@ from brokerage.matching import match
 from deployments import services
 from deployments.choices import DeploymentState, ObjectiveOutcome, Party, Rag, TimeBasis
 from designations.models import DesignationType
+from schooldays.calendar import school_days
 from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
 from tests.factories.designations import DesignationFactory, SpecialismFactory
+from tests.factories.schooldays import in_term, latest_school_day
 
 TODAY = timezone.localdate()
 State = DeploymentState
@@ -128,9 +130,13 @@ def test_an_sle_request_brokered_by_its_teaching_school(
         Party.LEADER_SCHOOL: school_member(pool_school, "head@pool.example.org"),
         Party.COMMISSIONER: commissioner,
     }
-    draft_and_agree(deployment, teaching_school_lead, parties, starts_on=TODAY, weeks=4)
+    # In term around today, so its four weeks hold school days; it starts on the latest school day
+    # so time can be logged on its first day whatever today is.
+    in_term(None, TODAY - datetime.timedelta(weeks=8), TODAY + datetime.timedelta(weeks=8))
+    first_day = latest_school_day(alliance_school.local_authority, today=TODAY)
+    draft_and_agree(deployment, teaching_school_lead, parties, starts_on=first_day, weeks=4)
     assert deployment.state == State.ACTIVE
-    services.log_time(deployment, actor=in_pool.holder, worked_on=TODAY, days=Decimal("1"), today=TODAY)
+    services.log_time(deployment, actor=in_pool.holder, worked_on=first_day, days=Decimal("1"), today=TODAY)
     outcomes = review_and_evaluate(deployment, teaching_school_lead, TODAY)
     services.transition(deployment, State.AWAITING_FINAL_EVALUATION, actor=teaching_school_lead)
     services.record_final_evaluation(
@@ -185,11 +191,12 @@ def test_an_nle_request_brokered_by_a_local_authority(home_school, home_la_org, 
     }
     draft_and_agree(deployment, la_officer, parties, starts_on=start, weeks=8, days_per_week="2.0")
     assert deployment.state == State.ACTIVE
-    for day in (3, 4):  # a day at most on each date
+    first_school_days = school_days(start, start + datetime.timedelta(weeks=3), home_school.local_authority)
+    for day in first_school_days[2:4]:  # a day at most on each date, on school days only
         services.log_time(
             deployment,
             actor=leader.holder,
-            worked_on=start + datetime.timedelta(days=day),
+            worked_on=day,
             days=Decimal("1"),
             today=TODAY,
         )

@@ -21,6 +21,7 @@ from deployments.models import (
     Unavailability,
 )
 from tests.deployments.test_views_flow import agreement_data, errors_of, text, url
+from tests.factories.deployments import school_day_for
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -124,7 +125,8 @@ def test_a_final_evaluation_dated_2031_is_refused(client, la_officer, home_deplo
 @pytest.mark.parametrize("days", ["9.75", "0.3", "-1", "1.25"])
 def test_a_time_entry_is_a_quarter_day_to_a_day(client, leader, home_deployment, days):
     client.force_login(leader)
-    response = client.post(url("time-log", home_deployment), {"worked_on": TODAY.isoformat(), "days": days})
+    day = school_day_for(home_deployment)
+    response = client.post(url("time-log", home_deployment), {"worked_on": day.isoformat(), "days": days})
 
     assert response.status_code == 200
     assert errors_of(response)["days"] == ["Days must be between 0.25 and 1, in quarter days"]
@@ -134,13 +136,14 @@ def test_a_time_entry_is_a_quarter_day_to_a_day(client, leader, home_deployment,
 def test_the_entries_of_one_date_add_up_to_one_day_at_most(client, leader, home_deployment):
     client.force_login(leader)
     log = url("time-log", home_deployment)
+    day = school_day_for(home_deployment)
     for days in ["0.5", "0.25", "0.25"]:
-        assert client.post(log, {"worked_on": TODAY.isoformat(), "days": days}).status_code == 302
+        assert client.post(log, {"worked_on": day.isoformat(), "days": days}).status_code == 302
 
-    response = client.post(log, {"worked_on": TODAY.isoformat(), "days": "0.25"})
+    response = client.post(log, {"worked_on": day.isoformat(), "days": "0.25"})
 
     assert response.status_code == 200
-    assert errors_of(response)["days"][0].startswith(f"You have already logged 1 day on {TODAY:%-d %B %Y}")
+    assert errors_of(response)["days"][0].startswith(f"You have already logged 1 day on {day:%-d %B %Y}")
     assert TimeEntry.objects.count() == 3
 
 
@@ -187,6 +190,7 @@ def test_finishing_support_asks_for_confirmation(client, la_officer, home_deploy
 
 def test_a_title_like_note_loses_right_to_left_overrides(client, leader, home_deployment):
     client.force_login(leader)
-    client.post(url("time-log", home_deployment), {"worked_on": TODAY.isoformat(), "days": "0.5",
+    day = school_day_for(home_deployment)
+    client.post(url("time-log", home_deployment), {"worked_on": day.isoformat(), "days": "0.5",
                                                     "note": "Visit \u202eevil\u202c"})
     assert TimeEntry.objects.get().note == "Visit evil"

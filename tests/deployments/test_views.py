@@ -298,10 +298,10 @@ def test_the_deployment_page_costs_the_same_queries_for_2_and_20_entries(
     # 20, plus the contacts panel (members, named staff), agreements recorded on a party's behalf
     # and the navigation's one query about the person; the invitations pending at each party and
     # whether the viewer may invite there (is the viewer named staff?); the broker's own schools (may
-    # they broker this one?).
-    # One more than before costs were shown (27): the agreed version is read again with who pays
-    # whom, then its staff and cost lines, for its cost lines and total.
-    with django_assert_max_num_queries(28):
+    # they broker this one?); the supported school's term dates, which count the agreement's days.
+    # One more than before costs were shown: the agreed version is read again with who pays whom,
+    # then its staff and cost lines, for its cost lines and total.
+    with django_assert_max_num_queries(29):
         response = client.get(url("deployment-detail", home_deployment))
     assert len(response.context["time_entries"]) == count
     assert len(response.context["reviews"]) == count

@@ -14,7 +14,8 @@ from deployments import services
 from deployments.choices import AgreementStatus, DeploymentState, ObjectiveOutcome, Party, Rag, StateReason
 from deployments.models import Agreement, DeploymentTransition, ObjectiveProgress, TimeEntry
 from tests.factories.brokerage import SupportRequestFactory
-from tests.factories.deployments import DeploymentFactory, commissioned_by_a_trust
+from tests.factories.deployments import DeploymentFactory, commissioned_by_a_trust, school_day_for
+from tests.factories.schooldays import in_term
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,10 @@ def test_a_deployment_from_draft_to_final_evaluation(
     client, la_officer, school_leader, commissioner, leader, proposed_deployment
 ):
     deployment = proposed_deployment
+    # In term from eight weeks ago to after the agreement ends: only weekends and bank holidays
+    # are not school days, so the days agreed and the latest school day do not depend on the date.
+    in_term(deployment.supported_school.local_authority, TODAY - datetime.timedelta(weeks=8),
+            TODAY + datetime.timedelta(weeks=4))
     client.force_login(la_officer)
 
     # "Add another objective" shows one more row and no errors yet.
@@ -111,14 +116,16 @@ def test_a_deployment_from_draft_to_final_evaluation(
     page = text(client.get(url("agreement-version", deployment, 1)))
     assert "Agreed by" in page and "Agree as" not in page
 
-    # The leader logs time, up to the days agreed.
+    # The leader logs time, up to the days agreed, on the latest school day (the start is moved
+    # back to it: the agreement starts today, which may be a weekend).
     client.force_login(leader)
     log = url("time-log", deployment)
+    day = school_day_for(deployment).isoformat()
     assert (
-        client.post(log, {"worked_on": TODAY.isoformat(), "days": "0.5", "note": "Observations"}).status_code
+        client.post(log, {"worked_on": day, "days": "0.5", "note": "Observations"}).status_code
         == 302
     )
-    response = client.post(log, {"worked_on": TODAY.isoformat(), "days": "0.25"})
+    response = client.post(log, {"worked_on": day, "days": "0.25"})
     assert response.status_code == 200
     assert "Ask the broker to record a variation first" in errors_of(response)["days"][0]
     assert TimeEntry.objects.filter(deployment=deployment).count() == 1
@@ -127,7 +134,7 @@ def test_a_deployment_from_draft_to_final_evaluation(
     response = client.post(url("variation-new", deployment), {"extra_days": "1", "reason": "An extra visit"})
     assert response.status_code == 302
     client.force_login(leader)
-    assert client.post(log, {"worked_on": TODAY.isoformat(), "days": "0.25"}).status_code == 302
+    assert client.post(log, {"worked_on": day, "days": "0.25"}).status_code == 302
     assert "0.75</strong> of 1.5 days used" in text(client.get(url("deployment-detail", deployment)))
 
     # The broker reviews progress against each objective.
@@ -158,7 +165,7 @@ def test_a_deployment_from_draft_to_final_evaluation(
     client.force_login(leader)
     response = client.get(log)
     assert response.status_code == 200
-    response = client.post(log, {"worked_on": TODAY.isoformat(), "days": "0.25"})
+    response = client.post(log, {"worked_on": day, "days": "0.25"})
     assert "Time can only be logged on an active deployment" in errors_of(response)["__all__"][0]
     client.force_login(la_officer)
     assert client.post(url("state-change", deployment, "resume"), {"note": ""}).status_code == 302
@@ -194,6 +201,14 @@ def test_a_deployment_from_draft_to_final_evaluation(
     assert "Head on leave" in page  # the history keeps the reason
 
 
+@pytest.fixture
+def in_term_now(db):
+    """The national default in term from eight weeks ago to twelve ahead: a capacity clash needs
+    school weeks, and the holidays hold none."""
+    in_term(None, TODAY - datetime.timedelta(weeks=8), TODAY + datetime.timedelta(weeks=12))
+
+
+@pytest.mark.usefixtures("in_term_now")
 def test_sending_an_agreement_the_leader_has_no_time_for_is_refused_clearly(
     client, la_officer, proposed_deployment, lle_leader, home_request
 ):
@@ -213,6 +228,7 @@ def test_sending_an_agreement_the_leader_has_no_time_for_is_refused_clearly(
     assert Agreement.objects.get(deployment=proposed_deployment).status == AgreementStatus.DRAFT
 
 
+@pytest.mark.usefixtures("in_term_now")
 def test_the_send_page_shows_a_capacity_refusal(client, la_officer, proposed_deployment, lle_leader):
     client.force_login(la_officer)
     client.post(

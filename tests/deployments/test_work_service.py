@@ -13,46 +13,60 @@ from deployments.models import AgreementStaff, DeploymentTransition
 from tests.factories import UserFactory
 from tests.factories.brokerage import SupportRequestFactory
 from tests.factories.deployments import TimeEntryFactory, agreed_deployment, commissioned_by_a_trust
+from tests.factories.schooldays import latest_school_day
 
 TODAY = timezone.localdate()
 State = DeploymentState
 
 
 @pytest.fixture
-def deployment(home_school, home_la_org, la_officer):
+def school_days(home_school) -> tuple[datetime.date, datetime.date]:
+    """The two latest school days up to today, earlier first: time is only logged on school days."""
+    later = latest_school_day(home_school.local_authority_id, today=TODAY)
+    earlier = latest_school_day(home_school.local_authority_id, today=later - datetime.timedelta(days=1))
+    return earlier, later
+
+
+@pytest.fixture
+def day(school_days) -> datetime.date:
+    return school_days[1]
+
+
+@pytest.fixture
+def deployment(home_school, home_la_org, la_officer, school_days):
     request = SupportRequestFactory(school=home_school, commissioner=home_la_org, broker=home_la_org)
-    return agreed_deployment(support_request=request, days_agreed=Decimal("10.0"))
+    starts_on = min(TODAY - datetime.timedelta(days=30), school_days[0])
+    return agreed_deployment(support_request=request, days_agreed=Decimal("10.0"), starts_on=starts_on)
 
 
 # --- time ----------------------------------------------------------------------------------------
 
 
-def test_the_leader_logs_time_and_the_last_day_is_kept(deployment):
-    yesterday = TODAY - datetime.timedelta(days=1)
-    services.log_time(
-        deployment, actor=deployment.leader, worked_on=yesterday, days=Decimal("1"), today=TODAY
-    )
-    services.log_time(deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("0.5"), today=TODAY)
+def test_the_leader_logs_time_and_the_last_day_is_kept(deployment, school_days):
+    earlier, later = school_days
+    services.log_time(deployment, actor=deployment.leader, worked_on=later, days=Decimal("0.5"), today=TODAY)
+    services.log_time(deployment, actor=deployment.leader, worked_on=earlier, days=Decimal("1"), today=TODAY)
     deployment.refresh_from_db()
     assert services.days_used(deployment) == Decimal("1.5")
-    assert deployment.last_time_logged_on == TODAY
+    assert deployment.last_time_logged_on == later
 
 
-def test_named_staff_log_time_but_others_cannot(deployment, school_leader):
+def test_named_staff_log_time_but_others_cannot(deployment, school_leader, day):
     deputy = UserFactory(email="deputy@leader.example.org")
     AgreementStaff.objects.create(
         agreement=deployment.agreements.get(), name="Dee Deputy", role="Deputy", user=deputy
     )
-    services.log_time(deployment, actor=deputy, worked_on=TODAY, days=Decimal("1"), today=TODAY)
+    services.log_time(deployment, actor=deputy, worked_on=day, days=Decimal("1"), today=TODAY)
     with pytest.raises(DeploymentError, match="Only the leader and the staff"):
-        services.log_time(deployment, actor=school_leader, worked_on=TODAY, days=Decimal("1"), today=TODAY)
+        services.log_time(deployment, actor=school_leader, worked_on=day, days=Decimal("1"), today=TODAY)
 
 
-def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer):
-    TimeEntryFactory(deployment=deployment, days=Decimal("9.5"), worked_on=TODAY - datetime.timedelta(days=7))
+def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer, school_days):
+    earlier, day = school_days  # the 9.5 days are on another date than the one logged
+    TimeEntryFactory(deployment=deployment, days=Decimal("9.5"), worked_on=earlier)
     with pytest.raises(DeploymentError) as refused:
         services.log_time(
-            deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY
+            deployment, actor=deployment.leader, worked_on=day, days=Decimal("1"), today=TODAY
         )
     assert refused.value.message == (
         "This would take the time logged to 10.5 days, 0.5 days more than the 10 days agreed. "
@@ -61,7 +75,7 @@ def test_time_beyond_the_agreed_days_needs_a_variation(deployment, la_officer):
     services.record_variation(
         deployment, actor=la_officer, extra_days=Decimal("2"), reason="Extra governor training."
     )
-    services.log_time(deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY)
+    services.log_time(deployment, actor=deployment.leader, worked_on=day, days=Decimal("1"), today=TODAY)
     assert services.days_used(deployment) == Decimal("10.5")
 
 
@@ -81,12 +95,12 @@ def test_only_the_broker_records_a_variation(deployment, commissioner):
         State.AWAITING_FINAL_EVALUATION,
     ],
 )
-def test_time_cannot_be_logged_unless_active(deployment, state):
+def test_time_cannot_be_logged_unless_active(deployment, state, day):
     deployment.state = state
     deployment.save()
     with pytest.raises(InvalidTransition, match="only be logged on an active deployment"):
         services.log_time(
-            deployment, actor=deployment.leader, worked_on=TODAY, days=Decimal("1"), today=TODAY
+            deployment, actor=deployment.leader, worked_on=day, days=Decimal("1"), today=TODAY
         )
 
 

@@ -21,6 +21,7 @@ from deployments.models import (
 from .accounts import MembershipFactory, OrganisationFactory, UserFactory
 from .brokerage import SupportRequestFactory
 from .designations import DesignationFactory
+from .schooldays import latest_school_day
 
 
 class DeploymentFactory(factory.django.DjangoModelFactory):
@@ -85,13 +86,26 @@ class SignoffFactory(factory.django.DjangoModelFactory):
     agreed_by = factory.SubFactory(UserFactory)
 
 
+def school_day_for(deployment: Deployment) -> datetime.date:
+    """The latest school day up to today for the supported school's authority, the deployment's
+    start moved back to it if it started later: a day the service accepts time on, whatever day
+    the suite runs."""
+    day = latest_school_day(deployment.supported_school.local_authority_id)
+    if deployment.starts_on and deployment.starts_on > day:
+        Deployment.objects.filter(pk=deployment.pk).update(starts_on=day)
+        deployment.starts_on = day
+    return day
+
+
 class TimeEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TimeEntry
 
     deployment = factory.SubFactory(DeploymentFactory)
     person = factory.SelfAttribute("deployment.leader")
-    worked_on = factory.LazyFunction(timezone.localdate)
+    worked_on = factory.LazyAttribute(
+        lambda e: latest_school_day(e.deployment.supported_school.local_authority_id)
+    )
     days = Decimal("1.0")
 
 

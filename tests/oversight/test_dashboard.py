@@ -36,8 +36,9 @@ CSV_URL = reverse("dashboard:deployments-csv")
 # deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav.
 DASHBOARD_QUERIES = 14  # with the navigation's one query about the person
 # Session, user, memberships, the authorities, and the deployments in one query; then their agreed
-# versions and those versions' cost lines (two more, for the money columns).
-CSV_QUERIES = 7
+# versions and those versions' cost lines (two more, for the money columns), and the term dates
+# that count their days (one more per chunk of rows).
+CSV_QUERIES = 8
 
 
 def today() -> datetime.date:

@@ -88,7 +88,7 @@ def test_bank_holidays_and_weekends_inside_an_authoritys_period_still_do_not_cou
 
 
 def test_a_year_without_term_dates_counts_weekdays_that_are_not_bank_holidays():
-    # Nothing is seeded for 2030 to 2031; Monday 26 August 2030 is the summer bank holiday.
+    # No term dates for 2030 to 2031 (conftest); Monday 26 August 2030 is the summer bank holiday.
     assert count_school_days(D(2030, 8, 26), D(2030, 9, 1), None) == 4
     assert count_school_days(D(2030, 10, 28), D(2030, 11, 1), None) == 5  # no half term known
 

@@ -145,7 +145,7 @@ def test_going_back_to_the_national_default_removes_only_that_authoritys_dates(y
 def test_changes_keep_their_history(national_period):
     national_period.ends_on = D(2026, 10, 22)
     services.save_period(national_period)
-    assert national_period.history.count() == 1  # the seed's rows have none; the change has one
+    assert national_period.history.count() == 1  # rows made in bulk have none; the change has one
     pk = national_period.pk
     services.delete_period(national_period)
     assert TermPeriod.history.filter(id=pk, history_type="-").exists()

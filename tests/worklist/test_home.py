@@ -18,9 +18,10 @@ from deployments.choices import AgreementStatus, ObjectiveOutcome, Party, Rag
 from designations.choices import ApplicationState, RefereeRecommendation, ReviewOutcome
 from designations.services import applications as application_services
 from designations.services import lifecycle
-from tests.factories.deployments import AgreementFactory
+from tests.factories.deployments import AgreementFactory, school_day_for
 from tests.factories.deployments import proposed_deployment as proposed
 from tests.factories.designations import DesignationFactory
+from tests.factories.schooldays import in_term
 
 from .conftest import task_kinds
 
@@ -205,7 +206,9 @@ def test_the_final_evaluation_goes_once_recorded(client, la_officer, awaiting_ev
 
 
 def test_the_stalled_deployment_goes_once_time_is_logged(client, leader, stalled, today):
-    deployment_services.log_time(stalled, actor=leader, worked_on=today, days=Decimal("1"))
+    # In term these eight weeks, so the latest school day is a few days back, not in the holidays.
+    in_term(stalled.supported_school.local_authority, today - datetime.timedelta(weeks=8), today)
+    deployment_services.log_time(stalled, actor=leader, worked_on=school_day_for(stalled), days=Decimal("1"))
 
     assert "log-time" not in task_kinds(client, leader)
 
