@@ -166,7 +166,8 @@ def _deploy(
         supported = _school_contact(request.school)
         services.agree(agreement, actor=supported, party=Party.SUPPORTED_SCHOOL, today=today)
         services.agree(agreement, actor=designation.holder, party=Party.LEADER_SCHOOL, today=today)
-        # Over the request's £6,000 budget: the commissioner accepted the overrun in agreeing.
+        # The commissioner accepts any overrun of the request's £6,000 budget in agreeing: the days
+        # a days-a-week agreement comes to depend on the term weeks it spans.
         services.agree(
             agreement, actor=commissioner_user, party=Party.COMMISSIONER, today=today, accept_overrun=True
         )
