@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.choices import OrganisationKind
 from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisations_of
 
 from .choices import DeploymentState, Party
-from .models import Deployment
+from .models import Deployment, TimeEntry, Variation
+
+DAYS = DecimalField(max_digits=8, decimal_places=2)
 
 # An active deployment with no time logged for this long has stalled.
 STALLED_AFTER = datetime.timedelta(weeks=4)
@@ -197,3 +200,25 @@ def named_staff(agreement) -> list:
     if agreement is None:
         return []
     return list(agreement.staff.select_related("user"))
+
+
+def with_days(deployments: QuerySet[Deployment]) -> QuerySet[Deployment]:
+    """Days used and variations, as subqueries (joins would multiply each other's sums)."""
+    used = (
+        TimeEntry.objects.filter(deployment=OuterRef("pk"))
+        .order_by()
+        .values("deployment")
+        .annotate(total=Sum("days"))
+        .values("total")
+    )
+    extra = (
+        Variation.objects.filter(deployment=OuterRef("pk"))
+        .order_by()
+        .values("deployment")
+        .annotate(total=Sum("extra_days"))
+        .values("total")
+    )
+    return deployments.annotate(
+        days_used=Coalesce(Subquery(used, output_field=DAYS), Value(Decimal(0)), output_field=DAYS),
+        days_extra=Coalesce(Subquery(extra, output_field=DAYS), Value(Decimal(0)), output_field=DAYS),
+    )

@@ -12,8 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,16 +36,13 @@ from .models import (
     ObjectiveProgress,
     ProgressReview,
     RecordedSignoff,
-    TimeEntry,
-    Variation,
 )
-from .queries import deployments_visible_to, named_staff, party_people
+from .queries import deployments_visible_to, named_staff, party_people, with_days
 from .rules import parties_of, sees_money
 from .services.work import REVIEWABLE_STATES
 
 State = DeploymentState
 NAV = {"active_nav": "deployments"}
-DAYS = DecimalField(max_digits=8, decimal_places=2)
 
 # The state-change pages, by the action in their URL. ``to`` None: escalation (no state change).
 STATE_ACTIONS: dict[str, dict] = {
@@ -145,28 +141,6 @@ def action_links_for(user, deployment: Deployment) -> list[dict]:
 
 
 # --- the list ------------------------------------------------------------------------------------
-
-
-def with_days(deployments: QuerySet[Deployment]) -> QuerySet[Deployment]:
-    """Days used and variations, as subqueries (joins would multiply each other's sums)."""
-    used = (
-        TimeEntry.objects.filter(deployment=OuterRef("pk"))
-        .order_by()
-        .values("deployment")
-        .annotate(total=Sum("days"))
-        .values("total")
-    )
-    extra = (
-        Variation.objects.filter(deployment=OuterRef("pk"))
-        .order_by()
-        .values("deployment")
-        .annotate(total=Sum("extra_days"))
-        .values("total")
-    )
-    return deployments.annotate(
-        days_used=Coalesce(Subquery(used, output_field=DAYS), Value(Decimal(0)), output_field=DAYS),
-        days_extra=Coalesce(Subquery(extra, output_field=DAYS), Value(Decimal(0)), output_field=DAYS),
-    )
 
 
 class DeploymentListView(LoginRequiredMixin, FilteredListMixin, GovukPaginationMixin, ListView):

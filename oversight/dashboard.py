@@ -7,18 +7,15 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -28,8 +25,8 @@ from brokerage.choices import WAITING_REQUEST_STATUSES
 from brokerage.models import SupportRequest
 from deployments.choices import AgreementStatus, DeploymentState, Rag
 from deployments.costs import CostSummary, summarise
-from deployments.models import Agreement, Deployment, ObjectiveProgress, ProgressReview, TimeEntry
-from deployments.queries import deployments_visible_to, quiet_since, stalled_on
+from deployments.models import Agreement, Deployment, ObjectiveProgress, ProgressReview
+from deployments.queries import deployments_visible_to, quiet_since, stalled_on, with_days
 from deployments.rules import sees_money
 from designations.choices import DesignationStatus
 from designations.models import Designation
@@ -281,19 +278,8 @@ def deployments_for_export(user, authority_ids: list[int]) -> QuerySet[Deploymen
     """The deployments in the authorities this user may see, with days used and the latest
     review's ratings annotated, and their agreed version with its cost lines (``agreed_versions``).
     Three queries (for each chunk of rows iterated)."""
-    used = (
-        TimeEntry.objects.filter(deployment=OuterRef("pk"))
-        .order_by()
-        .values("deployment")
-        .annotate(total=Sum("days"))
-        .values("total")
-    )
-    decimal = DecimalField(max_digits=8, decimal_places=2)
     return (
-        with_rag_counts(deployments_visible_to(user).filter(in_authorities(authority_ids)))
-        .annotate(
-            days_used=Coalesce(Subquery(used, output_field=decimal), Value(Decimal(0)), output_field=decimal)
-        )
+        with_days(with_rag_counts(deployments_visible_to(user).filter(in_authorities(authority_ids))))
         .prefetch_related(
             Prefetch(
                 "agreements",

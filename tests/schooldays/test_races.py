@@ -2,48 +2,23 @@
 make an authority's periods overlap or copy the national default twice (on PostgreSQL)."""
 
 import datetime
-import threading
-from collections.abc import Callable
 
 import pytest
 from django.db import connection
 
 from schooldays import services
-from schooldays.errors import SchoolDaysError
 from schooldays.models import SchoolYear, TermPeriod
+from tests.concurrency import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 D = datetime.date
-
-
-def run_at_once(*calls: Callable[[], object]) -> list[str]:
-    """Each call in its own thread and connection, released together: "done" or "refused"."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcomes.append("done")
-        except SchoolDaysError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_copies_of_the_national_default_at_once_make_one(home_la):
     assert connection.vendor == "postgresql"
     year = SchoolYear.objects.get(starts_in=2026)
     outcomes = run_at_once(*[lambda: services.copy_national_default(year, home_la)] * 2)
-    assert sorted(outcomes) == ["done", "refused"]
+    assert sorted(outcomes) == ["SchoolDaysError", "done"]
     assert TermPeriod.objects.of_calendar(year, home_la).count() == 6
 
 
@@ -58,5 +33,5 @@ def test_two_overlapping_periods_added_at_once_make_one(home_la):
         return lambda: services.save_period(period)
 
     outcomes = run_at_once(add("Autumn 1", D(2026, 10, 16)), add("Autumn", D(2026, 12, 18)))
-    assert sorted(outcomes) == ["done", "refused"]
+    assert sorted(outcomes) == ["SchoolDaysError", "done"]
     assert TermPeriod.objects.of_calendar(year, home_la).count() == 1
