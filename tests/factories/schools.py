@@ -6,12 +6,23 @@ from schools.choices import Framework, Grade, InspectionSource, JudgementArea, P
 from schools.models import Diocese, Inspection, Judgement, LocalAuthority, School, Trust
 
 
+def unused_authority_code(n: int) -> str:
+    """A code from the sequence that no authority has yet, so a test that names its own code (say
+    "801") never shares it with an authority the factory makes for another school."""
+    taken = set(LocalAuthority.objects.values_list("code", flat=True))
+    for step in range(199):
+        code = f"{800 + (n + step) % 199:03d}"
+        if code not in taken:
+            return code
+    return f"{800 + n % 199:03d}"
+
+
 class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LocalAuthority
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"{800 + n % 199:03d}")
+    code = factory.Sequence(lambda n: unused_authority_code(n))
     name = factory.Sequence(lambda n: f"Authority {n}")
     region = "East of England"
 
