@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     HEADTEACHER = "headteacher", "Headteacher"
     SCHOOL_LEADER = "school_leader", "School leader"
+    SCHOOL_BUSINESS_MANAGER = "school_business_manager", "School business manager"
     ASSOCIATE = "associate", "Associate"
 
 
@@ -30,9 +31,12 @@ ROLES_BY_ORGANISATION_KIND = {
     OrganisationKind.LOCAL_AUTHORITY: {Role.LA_OFFICER, Role.COMMISSIONER},
     OrganisationKind.DIOCESE: {Role.COMMISSIONER},
     OrganisationKind.ACADEMY_TRUST: {Role.COMMISSIONER},
-    OrganisationKind.SCHOOL: {Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER},
+    OrganisationKind.SCHOOL: {
+        Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.SCHOOL_BUSINESS_MANAGER, Role.COMMISSIONER,
+    },
     OrganisationKind.TEACHING_SCHOOL: {
-        Role.TEACHING_SCHOOL_LEAD, Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER,
+        Role.TEACHING_SCHOOL_LEAD, Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.SCHOOL_BUSINESS_MANAGER,
+        Role.COMMISSIONER,
     },
     OrganisationKind.NATIONAL_BODY: {Role.NATIONAL_ADMINISTRATOR, Role.COMMISSIONER, Role.ASSOCIATE},
     OrganisationKind.AGENCY: {Role.COMMISSIONER, Role.ASSOCIATE},
@@ -42,15 +46,28 @@ ROLES_BY_ORGANISATION_KIND = {
 # recognises school leaders uses this set.
 SCHOOL_LEADER_ROLES = frozenset({Role.SCHOOL_LEADER, Role.HEADTEACHER})
 
+# Who claims and is paid for a school's support work: its head or its school business manager.
+SCHOOL_FINANCE_ROLES = frozenset({Role.HEADTEACHER, Role.SCHOOL_BUSINESS_MANAGER})
+
 # The roles a manager may grant, by the role that makes them a manager. What they may grant in a
 # given organisation is this set intersected with ROLES_BY_ORGANISATION_KIND for its kind; national
 # administrators may grant any role the organisation's kind allows.
 GRANTABLE_BY_MANAGER_ROLE = {
-    Role.LA_OFFICER: frozenset({Role.LA_OFFICER, Role.COMMISSIONER, Role.HEADTEACHER, Role.SCHOOL_LEADER}),
-    Role.TEACHING_SCHOOL_LEAD: frozenset(
-        {Role.TEACHING_SCHOOL_LEAD, Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER}
+    Role.LA_OFFICER: frozenset(
+        {
+            Role.LA_OFFICER, Role.COMMISSIONER, Role.HEADTEACHER, Role.SCHOOL_LEADER,
+            Role.SCHOOL_BUSINESS_MANAGER,
+        }
     ),
-    Role.HEADTEACHER: frozenset({Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER}),
+    Role.TEACHING_SCHOOL_LEAD: frozenset(
+        {
+            Role.TEACHING_SCHOOL_LEAD, Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER,
+            Role.SCHOOL_BUSINESS_MANAGER,
+        }
+    ),
+    Role.HEADTEACHER: frozenset(
+        {Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER, Role.SCHOOL_BUSINESS_MANAGER}
+    ),
     Role.COMMISSIONER: frozenset({Role.COMMISSIONER}),
 }
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "designations",
     "brokerage",
     "deployments",
+    "funding",
     "oversight",
     "worklist",
     "navigation",
@@ -206,6 +207,8 @@ IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=200 * 1024 
 IMPORT_STALE_MINUTES = env.float("IMPORT_STALE_MINUTES", default=10)
 if IMPORT_STALE_MINUTES <= 0:
     raise ImproperlyConfigured("IMPORT_STALE_MINUTES must be a number of minutes greater than 0.")
+# Claims of more than this many pounds need a second approver (funding.services.claims).
+CLAIM_SECOND_APPROVAL_ABOVE = env.str("CLAIM_SECOND_APPROVAL_ABOVE", default="10000")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 REFEREE_LINK_DAYS = env.int("REFEREE_LINK_DAYS", default=21)
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
