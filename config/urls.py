@@ -20,6 +20,7 @@ urlpatterns = [
     path("support/", include("brokerage.urls")),
     path("support/", include("deployments.urls_proposals")),
     path("deployments/", include("deployments.urls")),
+    path("claims/", include("funding.urls_claims")),
     path("term-dates/", include("schooldays.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("schools.api.urls")),

@@ -19,8 +19,8 @@ from accounts.choices import SCHOOL_FINANCE_ROLES, Role
 from accounts.choices import OrganisationKind as Kind
 from accounts.principals import is_api_client
 from accounts.rules import is_national_administrator
-from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, is_member
-from deployments.rules import is_deployment_broker
+from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisations_of, is_member
+from deployments.rules import is_deployment_broker, is_deployment_commissioner
 
 SCHOOL_KINDS = {Kind.SCHOOL, Kind.TEACHING_SCHOOL}
 # Who sees a school's claims: everyone who acts for it, and its school business manager.
@@ -90,6 +90,34 @@ def is_claim_broker(user, claim) -> bool:
     return claim is not None and is_deployment_broker(user, claim.deployment)
 
 
+@rules.predicate
+def sees_deployment_claims(user, deployment) -> bool:
+    """Who sees a deployment's claims: as for each of its claims (``funding.view_claim``)."""
+    if deployment is None or not getattr(user, "is_authenticated", False):
+        return False
+    if is_national_administrator(user) or is_deployment_commissioner(user, deployment):
+        return True
+    if is_deployment_broker(user, deployment):
+        return True
+    schools = {deployment.leader_school_id, deployment.supported_school_id, claiming_school_id(deployment)}
+    return any(sees_school(user, school_id) for school_id in schools)
+
+
+@rules.predicate
+def sees_claims_somewhere(user) -> bool:
+    """Has a role that sees some school's claims: a commissioner or LA officer, a school's head,
+    leaders or business manager, a broker, a national administrator. Roles only, no query: the
+    navigation asks it on every page."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_national_administrator(user) or broker_organisations_of(user):
+        return True
+    return any(
+        m.role in COMMISSIONER_ROLES or (m.role in SCHOOL_VIEW_ROLES and m.organisation.kind in SCHOOL_KINDS)
+        for m in getattr(user, "active_memberships", [])
+    )
+
+
 def own_claim_refusal(user, claim) -> str:
     """Why this person may not decide the claim, or "" when nothing stands in the way."""
     if claim is None or not getattr(user, "is_authenticated", False):
@@ -136,6 +164,8 @@ def sees_evidence(principal, claim) -> bool:
 can_view_claim = is_national_administrator | is_claim_commissioner | sees_claim_as_school | is_claim_broker
 rules.add_perm("funding.view_claim", can_view_claim)
 rules.add_perm("funding.claim", may_claim_for)
+rules.add_perm("funding.view_deployment_claims", sees_deployment_claims)
+rules.add_perm("funding.view_claims", sees_claims_somewhere)
 rules.add_perm("funding.withdraw_claim", is_of_claiming_school)
 rules.add_perm("funding.answer_claim", is_of_claiming_school)
 # The funder decides and pays; a national administrator may act for it. Never on one's own claim.

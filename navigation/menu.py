@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import rules
 from django.urls import reverse
 
+from accounts.choices import Role
 from accounts.rules import answer_all
 from brokerage.rules import HAS_A_RECENT_HEADSHIP, HAS_PARTNERSHIPS, HOLDS_CURRENT_LLE
 from deployments.rules import WORKS_ON_A_DEPLOYMENT
@@ -27,7 +28,10 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
         {"designations", "pool", "my-designations", "applications", "assess", "cases", "reviews-due"}
     ),
     "support": frozenset(
-        {"requests", "risk", "dashboard", "deployments", "my-deployments", "partners", "term-dates"}
+        {
+            "requests", "risk", "dashboard", "deployments", "my-deployments", "claims", "partners",
+            "term-dates",
+        }
     ),
     "admin": frozenset({"imports", "admin", "api-docs"}),
     "account": frozenset({"you", "people"}),
@@ -132,15 +136,24 @@ def _designation_pages(user) -> list[Page]:
     return pages
 
 
+def _only_business_manager(user) -> bool:
+    """Every membership is as a school business manager: they see their school's claims, not its
+    support requests or deployments (whose lists would show them nothing)."""
+    memberships = user.active_memberships
+    return bool(memberships) and all(m.role == Role.SCHOOL_BUSINESS_MANAGER for m in memberships)
+
+
 def _support_pages(user) -> list[Page]:
     pages = []
-    member_or_national = _is_member_or_national(user)
+    member_or_national = _is_member_or_national(user) and not _only_business_manager(user)
     if member_or_national:
         pages.append(Page("Support requests", reverse("brokerage:request-list")))
     if _may(user, "brokerage.view_broker_queue"):
         pages.append(Page("Waiting for you", reverse("brokerage:broker-queue")))
     if member_or_national:
         pages.append(Page("Deployments", reverse("deployments:deployment-list")))
+    if _may(user, "funding.view_claims"):
+        pages.append(Page("Claims", reverse("claims:claim-list")))
     if _may(user, "deployments.view_own_deployments"):
         unavailability = reverse("deployments:unavailability")
         pages.append(Page("Your deployments", reverse("deployments:mine"), prefixes=(unavailability,)))

@@ -18,6 +18,7 @@ from accounts.worklist import Task
 from brokerage import worklist as brokerage_tasks
 from deployments import worklist as deployment_tasks
 from designations import worklist as designation_tasks
+from funding import worklist as funding_tasks
 
 Provider = Callable[[object, datetime.date], list[Task]]
 
@@ -28,6 +29,9 @@ PROVIDERS: list[Provider] = [
     deployment_tasks.reviews_due,
     deployment_tasks.evaluations_to_record,
     deployment_tasks.stalled_deployments,
+    funding_tasks.claims_to_decide,
+    funding_tasks.claims_to_answer,
+    funding_tasks.claims_to_pay,
     designation_tasks.applications_to_assess,
     designation_tasks.references_awaited,
     designation_tasks.cases_to_decide,

@@ -220,13 +220,17 @@ def _record(claim: Claim, action: str, *, actor, from_state: str = "", note: str
     )
 
 
-def _save_evidence(line: ClaimLine, evidence: UploadedFile) -> None:
+def _save_evidence(line: ClaimLine, evidence: UploadedFile, *, field: str = "") -> None:
+    """Checks and stores a line's evidence; a bad file is refused on ``field`` (by default the
+    claim form's evidence box of the line's cost)."""
     from django.core.exceptions import ValidationError
 
     try:
         content_type = validate_evidence_file(evidence)
     except ValidationError as invalid:
-        raise FundingError(invalid.messages[0], field=f"cost_{line.cost_line_id}_evidence") from invalid
+        raise FundingError(
+            invalid.messages[0], field=field or f"cost_{line.cost_line_id}_evidence"
+        ) from invalid
     line.evidence.save(evidence.name, evidence, save=False)
     line.evidence_name = evidence.name[:255]
     line.evidence_content_type = content_type
@@ -372,7 +376,7 @@ def give_information(
         claim = _locked(claim)
         _refuse_unless(claim, {ClaimState.INFORMATION_REQUESTED}, "resubmitted")
         for line in claim.lines.filter(pk__in=list((evidence or {}).keys())):
-            _save_evidence(line, evidence[line.pk])
+            _save_evidence(line, evidence[line.pk], field=f"line_{line.pk}_evidence")
             line.save()
         _move(claim, ClaimState.SUBMITTED, ClaimAction.INFORMATION_GIVEN, actor=actor, note=note)
     _notify("claim_submitted", claim)

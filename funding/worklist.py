@@ -1,0 +1,106 @@
+"""What waits for a person on claims: claims to decide and approved claims to pay (for the
+commissioner's people, never their own), and claims to answer (for the claiming school's head
+and business manager). See accounts.worklist for the provider contract: one query each."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from accounts.choices import SCHOOL_FINANCE_ROLES
+from accounts.worklist import Task, as_date
+from brokerage.rules import COMMISSIONER_ROLES
+from money import format_pounds
+
+from .choices import ClaimState
+from .models import Claim, ClaimApproval
+from .rules import SCHOOL_KINDS, SCHOOL_VIEW_ROLES
+
+RELATIONS = ("claiming_school", "deployment__supported_school", "deployment__leader")
+
+
+def _memberships(user) -> list:
+    return list(getattr(user, "active_memberships", [])) if getattr(user, "is_authenticated", False) else []
+
+
+def _schools(user, roles) -> set[int]:
+    return {
+        m.organisation.school_id
+        for m in _memberships(user)
+        if m.role in roles and m.organisation.kind in SCHOOL_KINDS and m.organisation.school_id
+    }
+
+
+def _to_decide_for(user) -> QuerySet[Claim] | None:
+    """The commissioner's claims this person may decide: not their own (submitted by them, for
+    their own work, or from their own school). None when they commission for nobody."""
+    commissioners = {m.organisation_id for m in _memberships(user) if m.role in COMMISSIONER_ROLES}
+    if not commissioners:
+        return None
+    own_schools = _schools(user, SCHOOL_VIEW_ROLES)
+    return (
+        Claim.objects.filter(commissioner_id__in=commissioners)
+        .exclude(Q(submitted_by=user) | Q(deployment__leader=user) | Q(claiming_school_id__in=own_schools))
+        .select_related(*RELATIONS)
+    )
+
+
+def _task(claim: Claim, kind: str, what: str, since) -> Task:
+    return Task(
+        kind=kind,
+        what=what,
+        detail=f"{claim.reference}, {format_pounds(claim.total)} from {claim.claiming_school.name}",
+        school=claim.deployment.supported_school.name,
+        since=as_date(since),
+        url=reverse("claims:claim-detail", args=[claim.pk]),
+    )
+
+
+def claims_to_decide(user, today: datetime.date) -> list[Task]:
+    """Submitted claims, and those awaiting a second approval the person has not given."""
+    claims = _to_decide_for(user)
+    if claims is None:
+        return []
+    approved_by_me = ClaimApproval.objects.filter(claim=OuterRef("pk"), approver=user)
+    claims = (
+        claims.filter(state__in=[ClaimState.SUBMITTED, ClaimState.AWAITING_SECOND_APPROVAL])
+        .exclude(Exists(approved_by_me))
+        .order_by("state_changed_at", "pk")
+    )
+    return [
+        _task(
+            claim,
+            "decide-claim",
+            "Give the second approval of a claim"
+            if claim.state == ClaimState.AWAITING_SECOND_APPROVAL
+            else "Decide a claim",
+            claim.state_changed_at,
+        )
+        for claim in claims
+    ]
+
+
+def claims_to_pay(user, today: datetime.date) -> list[Task]:
+    claims = _to_decide_for(user)
+    if claims is None:
+        return []
+    claims = claims.filter(state=ClaimState.APPROVED).order_by("state_changed_at", "pk")
+    return [_task(claim, "pay-claim", "Pay an approved claim", claim.state_changed_at) for claim in claims]
+
+
+def claims_to_answer(user, today: datetime.date) -> list[Task]:
+    """For the claiming school's head and business manager: the commissioner asked for more."""
+    schools = _schools(user, SCHOOL_FINANCE_ROLES)
+    if not schools:
+        return []
+    claims = (
+        Claim.objects.filter(claiming_school_id__in=schools, state=ClaimState.INFORMATION_REQUESTED)
+        .select_related(*RELATIONS)
+        .order_by("state_changed_at", "pk")
+    )
+    return [
+        _task(claim, "answer-claim", "Give the information asked for on a claim", claim.state_changed_at)
+        for claim in claims
+    ]
