@@ -1,6 +1,6 @@
 """What waits for a person on claims: claims to decide and approved claims to pay (for the
-commissioner's people, never their own), and claims to answer (for the claiming school's head
-and business manager). See accounts.worklist for the provider contract: one query each."""
+commissioner's people, never their own: one provider, one query), and claims to answer (for the
+claiming school's head and business manager: one query). See accounts.worklist for the contract."""
 
 from __future__ import annotations
 
@@ -58,36 +58,29 @@ def _task(claim: Claim, kind: str, what: str, since) -> Task:
     )
 
 
-def claims_to_decide(user, today: datetime.date) -> list[Task]:
-    """Submitted claims, and those awaiting a second approval the person has not given."""
+def claims_to_decide_and_pay(user, today: datetime.date) -> list[Task]:
+    """For the commissioner's people: claims to decide (submitted, or awaiting a second approval
+    they have not given) and approved claims to pay. One query for both."""
     claims = _to_decide_for(user)
     if claims is None:
         return []
     approved_by_me = ClaimApproval.objects.filter(claim=OuterRef("pk"), approver=user)
-    claims = (
-        claims.filter(state__in=[ClaimState.SUBMITTED, ClaimState.AWAITING_SECOND_APPROVAL])
-        .exclude(Exists(approved_by_me))
-        .order_by("state_changed_at", "pk")
-    )
-    return [
-        _task(
-            claim,
-            "decide-claim",
-            "Give the second approval of a claim"
-            if claim.state == ClaimState.AWAITING_SECOND_APPROVAL
-            else "Decide a claim",
-            claim.state_changed_at,
-        )
-        for claim in claims
-    ]
+    claims = claims.filter(
+        Q(state=ClaimState.SUBMITTED)
+        | Q(state=ClaimState.AWAITING_SECOND_APPROVAL) & ~Exists(approved_by_me)
+        | Q(state=ClaimState.APPROVED)
+    ).order_by("state_changed_at", "pk")
+    return [_task_for_commissioner(claim) for claim in claims]
 
 
-def claims_to_pay(user, today: datetime.date) -> list[Task]:
-    claims = _to_decide_for(user)
-    if claims is None:
-        return []
-    claims = claims.filter(state=ClaimState.APPROVED).order_by("state_changed_at", "pk")
-    return [_task(claim, "pay-claim", "Pay an approved claim", claim.state_changed_at) for claim in claims]
+def _task_for_commissioner(claim: Claim) -> Task:
+    if claim.state == ClaimState.APPROVED:
+        return _task(claim, "pay-claim", "Approved claims to pay: record the payment", claim.state_changed_at)
+    if claim.state == ClaimState.AWAITING_SECOND_APPROVAL:
+        what = "Claims to decide: give the second approval"
+    else:
+        what = "Claims to decide: approve, ask for information or reject"
+    return _task(claim, "decide-claim", what, claim.state_changed_at)
 
 
 def claims_to_answer(user, today: datetime.date) -> list[Task]:
@@ -101,6 +94,8 @@ def claims_to_answer(user, today: datetime.date) -> list[Task]:
         .order_by("state_changed_at", "pk")
     )
     return [
-        _task(claim, "answer-claim", "Give the information asked for on a claim", claim.state_changed_at)
+        _task(
+            claim, "answer-claim", "Claims to answer: give the information asked for", claim.state_changed_at
+        )
         for claim in claims
     ]

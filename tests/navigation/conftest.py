@@ -65,3 +65,16 @@ def superuser_admin(national_body):
     user = UserFactory(email="super@example.org", is_staff=True, is_superuser=True)
     MembershipFactory(user=user, organisation=national_body, role=Role.NATIONAL_ADMINISTRATOR)
     return user
+
+
+@pytest.fixture
+def school_business_manager(home_school):
+    """A school's business manager: they claim for the school, and see its claims."""
+    from accounts.choices import OrganisationKind
+    from tests.factories import OrganisationFactory
+
+    school_org = OrganisationFactory(kind=OrganisationKind.SCHOOL, name=home_school.name, school=home_school)
+    return MembershipFactory(
+        user=UserFactory(email="sbm@school.example.org"), organisation=school_org,
+        role=Role.SCHOOL_BUSINESS_MANAGER,
+    ).user

@@ -11,7 +11,7 @@ from navigation.menu import MAX_TOP_LEVEL_ITEMS, navigation_for
 pytestmark = pytest.mark.django_db
 
 DESIGNATIONS_FOR_EVERYONE = ["Directory", "Applications"]
-SUPPORT_FOR_MEMBERS = ["Support requests", "Deployments"]
+SUPPORT_FOR_MEMBERS = ["Support requests", "Deployments", "Claims"]
 # persona: {section: [its pages]}
 EXPECTED = {
     "national_admin": {
@@ -21,7 +21,9 @@ EXPECTED = {
             "Directory", "Applications", "Assess", "Cases to decide", "Reviews due", "Application rounds",
             "Designation types",
         ],
-        "Support": ["Support requests", "Deployments", "Dashboard", "Professional partners", "Term dates"],
+        "Support": [
+            "Support requests", "Deployments", "Claims", "Dashboard", "Professional partners", "Term dates",
+        ],
         "Admin": ["Imports", "API docs"],
         "Your account": ["Your account", "Your organisation"],
     },
@@ -32,7 +34,9 @@ EXPECTED = {
             "Directory", "Applications", "Assess", "Cases to decide", "Reviews due", "Application rounds",
             "Designation types",
         ],
-        "Support": ["Support requests", "Deployments", "Dashboard", "Professional partners", "Term dates"],
+        "Support": [
+            "Support requests", "Deployments", "Claims", "Dashboard", "Professional partners", "Term dates",
+        ],
         "Admin": ["Imports", "API docs", "Django admin"],
         "Your account": ["Your account", "Your organisation"],
     },
@@ -41,8 +45,8 @@ EXPECTED = {
         "Schools": ["Schools"],
         "Designations": DESIGNATIONS_FOR_EVERYONE,
         "Support": [
-            "Support requests", "Waiting for you", "Deployments", "Risk assessments", "Dashboard",
-            "Term dates",
+            "Support requests", "Waiting for you", "Deployments", "Claims", "Risk assessments",
+            "Dashboard", "Term dates",
         ],
         "Your account": ["Your account", "Your organisation"],
     },
@@ -53,7 +57,7 @@ EXPECTED = {
             "Directory", "Your pool", "Applications", "Assess", "Cases to decide", "Reviews due",
             "Application rounds",
         ],
-        "Support": ["Support requests", "Waiting for you", "Deployments"],
+        "Support": ["Support requests", "Waiting for you", "Deployments", "Claims"],
         "Your account": ["Your account", "Your organisation"],
     },
     "commissioner": {
@@ -74,7 +78,7 @@ EXPECTED = {
         "Tasks": ["Tasks"],
         "Schools": ["Schools"],
         "Designations": DESIGNATIONS_FOR_EVERYONE,
-        "Support": ["Support requests", "Waiting for you", "Deployments"],
+        "Support": ["Support requests", "Waiting for you", "Deployments", "Claims"],
         "Your account": ["Your account"],
     },
     "leader": {
@@ -87,6 +91,13 @@ EXPECTED = {
         "Tasks": ["Tasks"],
         "Designations": DESIGNATIONS_FOR_EVERYONE,
         "Support": ["Professional partners"],
+        "Your account": ["Your account"],
+    },
+    "school_business_manager": {
+        "Tasks": ["Tasks"],
+        "Schools": ["Schools"],
+        "Designations": DESIGNATIONS_FOR_EVERYONE,
+        "Support": ["Claims"],
         "Your account": ["Your account"],
     },
     "outsider": {

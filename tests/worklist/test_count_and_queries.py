@@ -192,13 +192,31 @@ def make_tasks(n: int, user, home_school, home_la_org, teaching_school_org) -> N
             reason="I lead reading.", state=AccessRequestState.AWAITING_DECISION, confirmed_at=timezone.now(),
         )
         asking.routed_to.add(user)
+        claim_tasks(request)
 
 
-# Session, user, memberships (3); the thirteen providers (15: agreements to agree prefetch their
-# signoffs, agreements to draft read drafts and undrafted deployments); the navigation's model
+def claim_tasks(request) -> None:
+    """A claim to decide and an approved claim to pay, for the commissioner."""
+    from deployments.models import Deployment
+    from funding import services as funding_services
+    from tests.factories.funding import ClaimSetting, make_claim
+
+    far = timezone.localdate() + datetime.timedelta(days=100)
+    for approve in (False, True):
+        setting = ClaimSetting.create(support_request=request())
+        Deployment.objects.filter(pk=setting.deployment.pk).update(next_review_on=far)
+        setting.log_days(1)
+        claim = make_claim(setting)
+        if approve:
+            funding_services.approve(claim, actor=setting.commissioner)
+
+
+# Session, user, memberships (3); the fifteen providers (16: agreements to agree prefetch their
+# signoffs, agreements to draft read drafts and undrafted deployments, claims to answer read
+# nothing for someone who is no school's head or business manager); the navigation's model
 # permissions (2); the navigation's one query about the person's own work (1); the schools the
 # person works at, so that their own cases are left out of what they assess and decide (1).
-HOME_QUERIES = 22
+HOME_QUERIES = 23
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -216,11 +234,12 @@ def test_the_tasks_page_costs_the_same_queries_whatever_the_number_of_tasks(
         "find-leader", "agree-agreement", "agreement-changes", "draft-agreement", "progress-review",
         "final-evaluation", "log-time", "assess-application", "reference-awaited", "decide-case",
         "designation-review", "partnership-request", "answer-invitation", "answer-access-request",
+        "decide-claim", "pay-claim",
     }
     assert set(kinds) == expected
     assert {kind: kinds.count(kind) for kind in expected} == dict.fromkeys(expected, n)
     assert badge(len(kinds)) in response.content.decode()
-    assert len(PROVIDERS) == 13
+    assert len(PROVIDERS) == 15
 
 
 def test_signing_in_counts_the_tasks_for_the_pages_that_follow(client, la_officer, home_request):
