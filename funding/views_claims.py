@@ -78,8 +78,7 @@ class DeploymentClaimsMixin(LoginRequiredMixin):
         self.deployment = self.load_deployment(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    @staticmethod
-    def load_deployment(user, pk: int) -> Deployment:
+    def load_deployment(self, user, pk: int) -> Deployment:
         """The deployments pages' own visibility, widened to the claiming school's business
         manager (who sees its claims, not its deployments), and narrowed to who sees claims."""
         deployment = get_object_or_404(
@@ -88,9 +87,8 @@ class DeploymentClaimsMixin(LoginRequiredMixin):
             ),
             pk=pk,
         )
-        visible = deployments_visible_to(user).filter(pk=pk).exists() or user.has_perm(
-            "funding.claim", deployment
-        )
+        self.sees_deployment = deployments_visible_to(user).filter(pk=pk).exists()
+        visible = self.sees_deployment or user.has_perm("funding.claim", deployment)
         if not (visible and user.has_perm("funding.view_deployment_claims", deployment)):
             raise Http404("No such deployment.")
         return deployment
@@ -123,6 +121,7 @@ class DeploymentClaimsView(DeploymentClaimsMixin, View):
             "deployment": deployment,
             "claims": claims,
             "may_claim": request.user.has_perm("funding.claim", deployment),
+            "sees_deployment": self.sees_deployment,
             "agreement": current_agreement(deployment),
             **deployment_days(deployment),
         }

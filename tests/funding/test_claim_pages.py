@@ -446,3 +446,21 @@ def test_a_change_the_state_no_longer_allows_is_shown_as_an_error(client, settin
     response = client.post(reverse("claims:claim-action", args=[claim.pk, "approve"]))
     assert response.status_code == 200
     assert "This claim is withdrawn, so it cannot be approved." in response.content.decode()
+
+
+def test_the_deployments_claims_show_its_days_and_link_to_the_deployment_only_for_those_who_see_it(
+    client, setting, claim
+):
+    address = reverse("claims:deployment", args=[setting.deployment.pk])
+    deployment_page = reverse("deployments:deployment-detail", args=[setting.deployment.pk])
+    client.force_login(setting.head)
+    page = client.get(address).content.decode()
+    assert deployment_page in page
+    assert "Days claimed" in page
+    assert claim.reference in page
+    client.force_login(setting.business_manager)
+    page = client.get(address).content.decode()
+    assert deployment_page not in page
+    assert "Make a claim" in page
+    client.force_login(setting.commissioner)
+    assert "Make a claim" not in client.get(address).content.decode()
