@@ -38,7 +38,7 @@ from .models import (
     RecordedSignoff,
 )
 from .queries import deployments_visible_to, named_staff, party_people, with_days
-from .rules import parties_of, sees_money
+from .rules import is_of_leader_school, is_of_supported_school, parties_of, sees_money
 from .services.work import REVIEWABLE_STATES
 
 State = DeploymentState
@@ -237,6 +237,10 @@ class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
             history=self.history(),
             action_links=action_links_for(user, deployment),
             sees_money=sees_money(user, deployment),
+            # Who sees its claims (the claims page checks for itself): who sees money, and the schools.
+            links_to_claims=sees_money(user, deployment)
+            or is_of_leader_school(user, deployment)
+            or is_of_supported_school(user, deployment),
             costs=costs,
             parties=sorted(Party(p).label for p in parties_of(user, deployment)),
             today=timezone.localdate(),

@@ -327,12 +327,18 @@ def test_the_list_has_an_empty_state(client, setting):
     assert "There are no claims to show" in client.get(reverse("claims:claim-list")).content.decode()
 
 
+# Session, user, memberships (3); the navigation's model permissions (2) and its one query about
+# the person's own work (1); the claims counted and the page of them, with their school, deployment,
+# leader and type (2).
+LIST_QUERIES = 8
+
+
 @pytest.mark.parametrize("count", [1, 6])
-def test_the_list_costs_a_fixed_number_of_queries(client, setting, count, django_assert_max_num_queries):
-    for worked_on in setting.log_days(count):
-        make_claim(setting, period_start=worked_on.worked_on, period_end=worked_on.worked_on)
+def test_the_list_costs_a_fixed_number_of_queries(client, setting, count, django_assert_num_queries):
+    for entry in setting.log_days(count):
+        make_claim(setting, period_start=entry.worked_on, period_end=entry.worked_on)
     client.force_login(setting.commissioner)
-    with django_assert_max_num_queries(9):
+    with django_assert_num_queries(LIST_QUERIES):
         response = client.get(reverse("claims:claim-list"))
     assert len(response.context["claims"]) == count
 
@@ -464,3 +470,15 @@ def test_the_deployments_claims_show_its_days_and_link_to_the_deployment_only_fo
     assert "Make a claim" in page
     client.force_login(setting.commissioner)
     assert "Make a claim" not in client.get(address).content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona, linked",
+    [("commissioner", True), ("head", True), ("supported_head", True), ("broker", True), ("leader", False)],
+)
+def test_the_deployment_page_links_to_its_claims_for_those_who_see_them(
+    client, setting, personas, persona, linked
+):
+    client.force_login(personas[persona])
+    page = client.get(reverse("deployments:deployment-detail", args=[setting.deployment.pk])).content.decode()
+    assert (reverse("claims:deployment", args=[setting.deployment.pk]) in page) == linked
