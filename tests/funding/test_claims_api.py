@@ -233,7 +233,7 @@ def test_the_lists_queries_do_not_grow_with_its_claims(count, django_assert_max_
     setting = claims_on_separate_days(count)
     client = client_of(setting, "commissioner")
     client.get(LIST_URL)  # the token's last use is recorded once
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         response = client.get(LIST_URL)
     assert response.json()["count"] == count
 
