@@ -190,8 +190,8 @@ class ClaimApproval(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The organisation whose API token approved; empty when a person did. A token acts "
-        "for its organisation, so all its tokens count as one approver.",
+        help_text="The organisation whose API token approved (only claims that need one approval); "
+        "empty when a person did.",
     )
     approved_at = models.DateTimeField(auto_now_add=True)
 

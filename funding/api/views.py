@@ -5,7 +5,8 @@ claim services, which lock the claim (or, when claiming, the deployment).
 
 A token acts for its organisation, so a change it makes is recorded without a person
 (``accounts.principals.acting_person``), with the organisation on the claim's history. A token never
-decides its own school's claim, even when that school is also the commissioner."""
+decides its own school's claim, even when that school is also the commissioner; and, being no
+person, it approves only claims that need one approval (above the amount, two people approve)."""
 
 from __future__ import annotations
 
@@ -150,8 +151,8 @@ class ClaimViewSet(
 
     @_action_schema(
         "Approve",
-        "The commissioner approves. Above the second-approval amount the first approval waits for a "
-        "second, by someone else (a token counts as its organisation: a person gives the other).",
+        "The commissioner approves. Claims above the second-approval amount need two people's "
+        "approvals, so a token is refused them (403): they are approved in the service.",
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def approve(self, request: Request, pk: str | None = None) -> Response:

@@ -339,24 +339,26 @@ def _require_decider(actor, claim: Claim) -> None:
 
 
 def approve(claim: Claim, *, actor) -> Claim:
-    """Approve. Above the second-approval amount the first approval waits for a second person's."""
+    """Approve. Above the second-approval amount the first approval waits for a second person's, and
+    only people approve: a partner system's token is no person, and whoever runs it could approve
+    again in the service, so it approves only claims up to the amount."""
     with transaction.atomic():
         claim = _locked(claim)
         _require_decider(actor, claim)
         _refuse_unless(claim, DECIDABLE, "approved")
+        needs_two = claim.total > second_approval_above()
         organisation = _api_organisation(actor)
+        if organisation and needs_two:
+            raise NotPermitted(
+                f"Claims of more than {money.format_pounds(second_approval_above())} need the approval "
+                "of two people: approve this one in the service."
+            )
         mine = Q(api_organisation=organisation) if organisation else Q(approver=actor)
         if claim.approvals.filter(mine).exists():
-            raise FundingError(
-                "Your organisation's API has already approved this claim: a person must give the "
-                "second approval."
-                if organisation
-                else "You have already approved this claim: a second person must approve it."
-            )
+            raise FundingError("You have already approved this claim: a second person must approve it.")
         ClaimApproval.objects.create(
             claim=claim, approver=acting_person(actor), api_organisation=organisation
         )
-        needs_two = claim.total > second_approval_above()
         if needs_two and claim.state == ClaimState.SUBMITTED:
             _move(claim, ClaimState.AWAITING_SECOND_APPROVAL, ClaimAction.FIRST_APPROVAL, actor=actor)
             _notify("claim_needs_second_approval", claim, actor)

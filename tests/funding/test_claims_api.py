@@ -485,19 +485,32 @@ def test_a_commissioners_token_approves_a_claim_its_school_submitted(setting):
     assert (approval.approver, approval.api_organisation) == (None, setting.deployment.commissioner)
 
 
-def test_above_the_amount_a_token_gives_one_approval_and_a_person_the_second(setting, settings):
+def test_above_the_amount_only_people_approve(setting, settings):
+    """A token is no person, and whoever runs it could approve again in the service: claims that
+    need two people's approvals are approved in the service."""
     settings.CLAIM_SECOND_APPROVAL_ABOVE = "800"
     claim = make_claim(setting)
-    first = client_of(setting, "commissioner").post(action_url(claim, "approve"), {}, format="json")
+    refused = client_of(setting, "commissioner").post(action_url(claim, "approve"), {}, format="json")
+    assert refused.status_code == 403
+    assert "need the approval of two people" in refused.json()["detail"]
+    first = client_for(setting.commissioner).post(action_url(claim, "approve"), {}, format="json")
     assert errors(first, 200)["state"] == "awaiting_second_approval"
-    another_token = client_of(setting, "commissioner")  # a second token of the same organisation
-    refused = errors(another_token.post(action_url(claim, "approve"), {}, format="json"))
-    assert "a person must give the second approval" in refused["non_field_errors"][0]
-    second = client_for(setting.commissioner).post(action_url(claim, "approve"), {}, format="json")
-    assert errors(second, 200)["state"] == "approved"
-    assert errors(second, 200)["approvals"] == 2
+    again = client_of(setting, "commissioner").post(action_url(claim, "approve"), {}, format="json")
+    assert again.status_code == 403
+    second = client_for(setting.second_commissioner).post(action_url(claim, "approve"), {}, format="json")
+    assert (errors(second, 200)["state"], second.json()["approvals"]) == ("approved", 2)
     claim.refresh_from_db()
     assert [e.action for e in claim.events.all()][-2:] == [ClaimAction.FIRST_APPROVAL, ClaimAction.APPROVED]
+    assert not ClaimApproval.objects.filter(api_organisation__isnull=False).exists()
+
+
+def test_at_or_below_the_amount_a_token_approves_once(setting, settings):
+    settings.CLAIM_SECOND_APPROVAL_ABOVE = "900"
+    claim = make_claim(setting)
+    client = client_of(setting, "commissioner")
+    assert errors(client.post(action_url(claim, "approve"), {}, format="json"), 200)["state"] == "approved"
+    assert errors(client.post(action_url(claim, "approve"), {}, format="json"), 409)["state"] == "approved"
+    assert ClaimApproval.objects.filter(claim=claim).count() == 1
 
 
 def test_a_signed_in_submitter_who_is_also_a_commissioner_may_not_approve(setting):
