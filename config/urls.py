@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("designations.api.urls")),
     path("api/v1/", include("brokerage.api.urls")),
     path("api/v1/", include("deployments.api.urls")),
+    path("api/v1/", include("funding.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from a URL instead of inline, for the
     # Content-Security-Policy; its stylesheet draws icons from data: URIs, and the page's one inline

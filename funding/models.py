@@ -92,7 +92,14 @@ class Claim(models.Model):
     days = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     note = NotesField(blank=True, max_length=2000, help_text="Anything the commissioner should know.")
-    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person who claimed; empty when the school's API token did.",
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
     state_changed_at = models.DateTimeField(auto_now_add=True)
     exported_at = models.DateTimeField(null=True, blank=True, help_text="Last exported for payment.")
@@ -176,13 +183,30 @@ class ClaimApproval(models.Model):
     """One person's approval. Above the second-approval amount a claim needs two, by two people."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="approvals")
-    approver = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    api_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The organisation whose API token approved (only claims that need one approval); "
+        "empty when a person did.",
+    )
     approved_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["claim", "approved_at"]
         constraints = [
             models.UniqueConstraint(fields=["claim", "approver"], name="one_approval_per_person"),
+            models.UniqueConstraint(
+                fields=["claim", "api_organisation"], name="one_approval_per_api_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(approver__isnull=False, api_organisation__isnull=True)
+                | Q(approver__isnull=True, api_organisation__isnull=False),
+                name="approval_by_a_person_or_a_token",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +221,14 @@ class ClaimEvent(models.Model):
     from_state = models.CharField(max_length=30, choices=ClaimState.choices, blank=True)
     to_state = models.CharField(max_length=30, choices=ClaimState.choices)
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    api_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The organisation whose API token acted; empty when a person (or the service) did.",
+    )
     note = NotesField(blank=True, max_length=2000)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -283,7 +315,14 @@ class Payment(models.Model):
     amount = BoundedDecimalField(max_digits=12, decimal_places=2, validators=[LINE_AMOUNT])
     paid_on = models.DateField(validators=[PAID_ON])
     method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.RECORDED)
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the commissioner's API token recorded it.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

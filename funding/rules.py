@@ -53,20 +53,40 @@ def claiming_school_id(deployment) -> int | None:
     return agreement.payee_school_id if agreement else None
 
 
+def token_school_id(client) -> int | None:
+    """The school a partner system's token acts for, if its organisation is a school."""
+    organisation = client.organisation
+    return organisation.school_id if organisation.kind in SCHOOL_KINDS else None
+
+
 @rules.predicate
 def may_claim_for(user, deployment) -> bool:
-    """Acts for the school the deployment's agreement pays (head or business manager)."""
-    return deployment is not None and claims_for_school(user, claiming_school_id(deployment))
+    """Acts for the school the deployment's agreement pays (head or business manager, or the
+    school's API token)."""
+    if deployment is None:
+        return False
+    if is_api_client(user):
+        school_id = token_school_id(user)
+        return school_id is not None and school_id == claiming_school_id(deployment)
+    return claims_for_school(user, claiming_school_id(deployment))
 
 
 @rules.predicate
 def is_of_claiming_school(user, claim) -> bool:
-    return claim is not None and claims_for_school(user, claim.claiming_school_id)
+    if claim is None:
+        return False
+    if is_api_client(user):
+        return token_school_id(user) is not None and token_school_id(user) == claim.claiming_school_id
+    return claims_for_school(user, claim.claiming_school_id)
 
 
 @rules.predicate
 def is_claim_commissioner(user, claim) -> bool:
-    return claim is not None and is_member(user, claim.commissioner_id, COMMISSIONER_ROLES)
+    if claim is None:
+        return False
+    if is_api_client(user):
+        return user.organisation.pk == claim.commissioner_id
+    return is_member(user, claim.commissioner_id, COMMISSIONER_ROLES)
 
 
 @rules.predicate
@@ -121,6 +141,14 @@ def sees_claims_somewhere(user) -> bool:
 def own_claim_refusal(user, claim) -> str:
     """Why this person may not decide the claim, or "" when nothing stands in the way."""
     if claim is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if is_api_client(user):
+        # A token acts for its organisation: a school's token never decides its own school's claim,
+        # even when that school is also the commissioner.
+        school_id = token_school_id(user)
+        own = {claim.claiming_school_id, claim.deployment.leader_school_id}
+        if school_id is not None and school_id in own:
+            return "This claim is from your own school, so someone else must decide it."
         return ""
     if claim.submitted_by_id == user.pk:
         return "You submitted this claim, so someone else must decide it."

@@ -18,6 +18,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 import money
+from accounts.principals import acting_person, is_api_client
 from bounds import number_text
 from deployments.choices import RateBasis
 from deployments.models import Agreement, AgreementCostLine, Deployment, TimeEntry
@@ -31,7 +32,7 @@ from ..choices import (
     ClaimState,
     PaymentMethod,
 )
-from ..errors import FundingError, InvalidTransition, validated
+from ..errors import FundingError, InvalidTransition, NotPermitted, validated
 from ..models import Claim, ClaimApproval, ClaimedTime, ClaimEvent, ClaimLine, Payment
 from ..rules import decide_refusal
 
@@ -188,6 +189,7 @@ def draft_claim(
         raise FundingError(
             "The period cannot end in the future: claim for days already delivered.", field="period_end"
         )
+    validated(Claim(period_start=period_start, period_end=period_end), fields=["period_start", "period_end"])
     draft = ClaimDraft(
         agreement,
         period_start,
@@ -214,9 +216,21 @@ def draft_claim(
 # --- making and deciding a claim ------------------------------------------------------------------
 
 
+def _api_organisation(actor):
+    """The organisation a partner system's token acts for; None for a person or the service."""
+    return actor.organisation if is_api_client(actor) else None
+
+
 def _record(claim: Claim, action: str, *, actor, from_state: str = "", note: str = "") -> None:
+    """A history event; a token's change is recorded without a person, with its organisation."""
     ClaimEvent.objects.create(
-        claim=claim, action=action, from_state=from_state, to_state=claim.state, actor=actor, note=note
+        claim=claim,
+        action=action,
+        from_state=from_state,
+        to_state=claim.state,
+        actor=acting_person(actor),
+        api_organisation=_api_organisation(actor),
+        note=note,
     )
 
 
@@ -250,7 +264,7 @@ def submit_claim(
     """The claiming school claims a period. The deployment is locked while the time is counted, so two
     claims at once cannot take the same time or go past the days agreed."""
     if not actor.has_perm("funding.claim", deployment):
-        raise FundingError(
+        raise NotPermitted(
             "Only the head or school business manager of the school the agreement pays can claim."
         )
     with transaction.atomic():
@@ -269,7 +283,7 @@ def submit_claim(
             days=draft.days,
             total=draft.total,
             note=note,
-            submitted_by=actor,
+            submitted_by=acting_person(actor),
         )
         validated(claim, fields=["period_start", "period_end", "note"])
         claim.save()
@@ -325,19 +339,30 @@ def _refuse_unless(claim: Claim, allowed: set[str], doing: str) -> None:
 def _require_decider(actor, claim: Claim) -> None:
     why = decide_refusal(actor, claim)
     if why:
-        raise FundingError(why)
+        raise NotPermitted(why)
 
 
 def approve(claim: Claim, *, actor) -> Claim:
-    """Approve. Above the second-approval amount the first approval waits for a second person's."""
+    """Approve. Above the second-approval amount the first approval waits for a second person's, and
+    only people approve: a partner system's token is no person, and whoever runs it could approve
+    again in the service, so it approves only claims up to the amount."""
     with transaction.atomic():
         claim = _locked(claim)
         _require_decider(actor, claim)
         _refuse_unless(claim, DECIDABLE, "approved")
-        if claim.approvals.filter(approver=actor).exists():
-            raise FundingError("You have already approved this claim: a second person must approve it.")
-        ClaimApproval.objects.create(claim=claim, approver=actor)
         needs_two = claim.total > second_approval_above()
+        organisation = _api_organisation(actor)
+        if organisation and needs_two:
+            raise NotPermitted(
+                f"Claims of more than {money.format_pounds(second_approval_above())} need the approval "
+                "of two people: approve this one in the service."
+            )
+        mine = Q(api_organisation=organisation) if organisation else Q(approver=actor)
+        if claim.approvals.filter(mine).exists():
+            raise FundingError("You have already approved this claim: a second person must approve it.")
+        ClaimApproval.objects.create(
+            claim=claim, approver=acting_person(actor), api_organisation=organisation
+        )
         if needs_two and claim.state == ClaimState.SUBMITTED:
             _move(claim, ClaimState.AWAITING_SECOND_APPROVAL, ClaimAction.FIRST_APPROVAL, actor=actor)
             _notify("claim_needs_second_approval", claim, actor)
@@ -369,7 +394,7 @@ def give_information(
     """The claiming school answers and the claim goes back to the commissioner. ``evidence`` maps a
     line's id to a replacement file."""
     if not actor.has_perm("funding.answer_claim", claim):
-        raise FundingError("Only the claiming school's head or school business manager can answer.")
+        raise NotPermitted("Only the claiming school's head or school business manager can answer.")
     if not note.strip():
         raise FundingError("Give the information the commissioner asked for.", field="note")
     with transaction.atomic():
@@ -399,7 +424,7 @@ def reject(claim: Claim, *, actor, reason: str) -> Claim:
 
 def withdraw(claim: Claim, *, actor, note: str = "") -> Claim:
     if not actor.has_perm("funding.withdraw_claim", claim):
-        raise FundingError("Only the claiming school's head or school business manager can withdraw it.")
+        raise NotPermitted("Only the claiming school's head or school business manager can withdraw it.")
     with transaction.atomic():
         claim = _locked(claim)
         _refuse_unless(claim, WITHDRAWABLE, "withdrawn")
@@ -432,7 +457,7 @@ def pay(
 ) -> Payment:
     """Record the payment of an approved claim, to the claiming school, once."""
     if not actor.has_perm("funding.pay_claim", claim):
-        raise FundingError(decide_refusal(actor, claim) or "Only the commissioner can record this payment.")
+        raise NotPermitted(decide_refusal(actor, claim) or "Only the commissioner can record this payment.")
     with transaction.atomic():
         claim = _locked(claim)
         if claim.state == ClaimState.PAID:
@@ -450,7 +475,7 @@ def pay(
             paid_on=paid_on,
             reference=reference.strip(),
             method=method,
-            recorded_by=actor,
+            recorded_by=acting_person(actor),
         )
         if not payment.reference:
             raise FundingError("Enter the payment reference.", field="reference")
@@ -471,6 +496,12 @@ def claims_visible_to(user):
     claims = Claim.objects.select_related("deployment", "claiming_school", "commissioner")
     if not getattr(user, "is_authenticated", False):
         return claims.none()
+    if is_api_client(user):  # mirrors ``funding.rules.api_sees_claim``
+        organisation = user.organisation
+        scope = Q(commissioner=organisation)
+        if organisation.kind in SCHOOL_KINDS and organisation.school_id:
+            scope |= Q(claiming_school_id=organisation.school_id)
+        return claims.filter(scope)
     if is_national_administrator(user):
         return claims
     memberships = list(getattr(user, "active_memberships", []))

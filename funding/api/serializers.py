@@ -1,0 +1,126 @@
+"""Claims for partner systems: what was claimed, its lines, its history and its payment.
+
+Amounts are decimal strings in pounds and pence ("1350.00"), never numbers. The history names no
+person (as the deployments feed): an event made through an API token carries its organisation.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from brokerage.api.serializers import OrganisationSummarySerializer, SchoolSummarySerializer, one_of
+from money.api import amount_field
+
+from ..choices import ClaimAction, ClaimLineKind, ClaimState
+from ..models import Claim
+from ..validators import PAYMENT_REFERENCE_MAX
+
+
+def days_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=6, decimal_places=2, read_only=True, coerce_to_string=False, **kwargs
+    )
+
+
+class ClaimLineSerializer(serializers.Serializer):
+    kind = serializers.CharField(read_only=True, help_text=one_of(ClaimLineKind))
+    description = serializers.CharField(read_only=True)
+    days = days_field(allow_null=True)
+    day_rate = amount_field(allow_null=True, help_text="In pounds and pence.")
+    amount = amount_field(help_text="Its days times its day rate (or its share of the fixed sum).")
+    has_evidence = serializers.BooleanField(read_only=True, help_text="An invoice or timesheet is attached.")
+
+
+class ClaimEventSerializer(serializers.Serializer):
+    action = serializers.CharField(read_only=True, help_text=one_of(ClaimAction))
+    from_state = serializers.CharField(
+        read_only=True, help_text="Empty for the submission. " + one_of(ClaimState)
+    )
+    to_state = serializers.CharField(read_only=True, help_text=one_of(ClaimState))
+    note = serializers.CharField(
+        read_only=True, help_text="The information asked for or given, or the reason for a rejection."
+    )
+    at = serializers.DateTimeField(read_only=True)
+    api_organisation = OrganisationSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation whose API token made the change; empty when a person did.",
+    )
+
+
+class ClaimPaymentSerializer(serializers.Serializer):
+    paid_on = serializers.DateField(read_only=True)
+    reference = serializers.CharField(read_only=True, help_text="The finance system's reference.")
+    amount = amount_field()
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    # Plain strings keep the schema free of enums that would clash with other "state" fields.
+    state = serializers.CharField(read_only=True, help_text=one_of(ClaimState))
+    deployment = serializers.IntegerField(source="deployment_id", read_only=True)
+    claiming_school = SchoolSummarySerializer(read_only=True, help_text="The school paid: never a person.")
+    commissioner = OrganisationSummarySerializer(read_only=True, help_text="The funder, who decides.")
+    days = days_field(help_text="The leader's days claimed.")
+    total = amount_field(help_text="Every line's amount, in pounds and pence.")
+    approvals = serializers.IntegerField(
+        source="approval_count", read_only=True, help_text="Approvals so far (two above the amount)."
+    )
+    lines = ClaimLineSerializer(many=True, read_only=True)
+    events = ClaimEventSerializer(many=True, read_only=True, help_text="Its history, oldest first.")
+    payment = ClaimPaymentSerializer(read_only=True, allow_null=True, help_text="Empty until it is paid.")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "reference", "deployment", "claiming_school", "commissioner", "period_start",
+            "period_end", "state", "days", "total", "note", "submitted_at", "state_changed_at",
+            "approvals", "lines", "events", "payment",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CostClaimSerializer(serializers.Serializer):
+    cost_line = serializers.IntegerField(
+        min_value=1, help_text="The id of one of the agreement's cost lines."
+    )
+    days = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    deployment = serializers.IntegerField(
+        min_value=1, help_text="A deployment whose agreement pays the caller's school."
+    )
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(help_text="Today or earlier: claim for days already delivered.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    costs = CostClaimSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text="Backfill, supply cover or other costs need their invoice or timesheet, which the "
+        "API does not take: a claim with costs is refused here, so claim them in the service.",
+    )
+
+
+class ClaimNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ClaimNeededNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True, max_length=2000, help_text="Required.")
+
+
+class ClaimRejectionSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000, help_text="Why it is rejected.")
+
+
+class ClaimPaySerializer(serializers.Serializer):
+    paid_on = serializers.DateField(help_text="Today or within the last two years.")
+    reference = serializers.CharField(
+        max_length=PAYMENT_REFERENCE_MAX, allow_blank=True, help_text="The finance system's reference."
+    )
+
+
+class ClaimConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True, help_text="Why the change is not allowed now.")
+    state = serializers.CharField(read_only=True, help_text="The claim's current state.")
