@@ -83,7 +83,13 @@ class CostClaimSerializer(serializers.Serializer):
     cost_line = serializers.IntegerField(
         min_value=1, help_text="The id of one of the agreement's cost lines."
     )
-    days = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
+    days = serializers.DecimalField(
+        max_digits=6, decimal_places=2, coerce_to_string=False, help_text="In half days, at most 500."
+    )
+    evidence = serializers.FileField(
+        required=False,
+        help_text="The invoice or timesheet (PDF, Word, Excel, PNG, JPEG or text): every cost needs one.",
+    )
 
 
 class ClaimCreateSerializer(serializers.Serializer):
@@ -97,8 +103,9 @@ class ClaimCreateSerializer(serializers.Serializer):
         many=True,
         required=False,
         default=list,
-        help_text="Backfill, supply cover or other costs need their invoice or timesheet, which the "
-        "API does not take: a claim with costs is refused here, so claim them in the service.",
+        help_text="Backfill, supply cover or other costs the agreement reimburses, each with its "
+        "evidence: send the claim as multipart/form-data with `costs[0]cost_line`, `costs[0]days` and "
+        "`costs[0]evidence` (then `costs[1]...`).",
     )
 
 

@@ -58,10 +58,6 @@ ACTION_RESPONSES = {
 NOT_THE_CLAIMING_SCHOOL = (
     "Only the claiming school (its head, school business manager or API token) can do this."
 )
-COSTS_NEED_EVIDENCE = (
-    "A cost needs its invoice or timesheet, which the API does not take: claim backfill, supply cover "
-    "and other costs in the service."
-)
 
 
 def _action_schema(summary: str, description: str, request=None):
@@ -101,7 +97,8 @@ def may_claim_somewhere(principal) -> bool:
         description=(
             "For the token of the school the deployment's agreement pays (or its head or school "
             "business manager). The claim is the time logged in the period that no live claim covers, "
-            "at the agreed rates. A refusal by the claiming rules is a 400 on the field at fault."
+            "at the agreed rates, and any costs the agreement reimburses, each with its evidence (send "
+            "those as multipart/form-data). A refusal by the claiming rules is a 400 on the field at fault."
         ),
         request=ClaimCreateSerializer,
         responses={201: ClaimSerializer, 400: BAD_DATA, **error_responses(401, 403, 429)},
@@ -132,8 +129,7 @@ class ClaimViewSet(
         deployment = Deployment.objects.filter(pk=values["deployment"]).first()
         if deployment is None or not may_claim_for(request.user, deployment):
             raise ValidationError({"deployment": ["Choose a deployment whose agreement pays your school."]})
-        if values["costs"]:
-            raise ValidationError({"costs": [COSTS_NEED_EVIDENCE]})
+        costs = [services.CostClaim(c["cost_line"], c["days"], c.get("evidence")) for c in values["costs"]]
         forget_token_for_history(request)
         try:
             claim = services.submit_claim(
@@ -142,8 +138,11 @@ class ClaimViewSet(
                 period_start=values["period_start"],
                 period_end=values["period_end"],
                 note=values["note"],
+                costs=costs,
             )
         except Refusal as refusal:
+            if (refusal.field or "").startswith("cost_"):  # the pages' per-cost fields are `costs` here
+                refusal.field = "costs"
             return refusal_response(refusal)
         return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data, status=201)
 

@@ -146,6 +146,8 @@ def _cost_line_draft(deployment: Deployment, agreement: Agreement, cost: CostCla
     if line is None:
         raise FundingError("Choose a cost the agreement reimburses.", field="costs")
     label = line.description or line.get_kind_display()
+    # The range and step of the days (never negative, which would take money off the claim).
+    validated(ClaimLine(days=cost.days), fields=["days"], rename={"days": f"cost_{line.pk}"})
     left = line.days - _claimed_cost_days(deployment, line)
     if cost.days > left:
         raise FundingError(

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,7 +24,7 @@ from funding.choices import ClaimAction, ClaimState
 from funding.models import ClaimApproval, Payment
 from tests.apiclients import client_for, client_with_token
 from tests.factories import ApiTokenFactory, OrganisationFactory
-from tests.factories.funding import ClaimSetting, make_claim
+from tests.factories.funding import ClaimSetting, evidence_file, make_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -312,7 +313,8 @@ YEARS_AGO = 5 * 366
         ({"deployment": lambda s: None}, "deployment", "null"),
         ({"deployment": lambda s: 10**9}, "deployment", "pays your school"),
         ({"note": lambda s: "x" * 2001}, "note", "2000"),
-        ({"costs": lambda s: [{"cost_line": s.cost_line().pk, "days": "1"}]}, "costs", "in the service"),
+        ({"costs": lambda s: [{"cost_line": s.cost_line().pk, "days": "1"}]}, "costs", "upload the invoice"),
+        ({"costs": lambda s: [{"cost_line": 10**9, "days": "1"}]}, "costs", "Choose a cost"),
         ({"costs": lambda s: [{"cost_line": "one", "days": "1"}]}, "costs", "valid integer"),
     ],
 )
@@ -322,6 +324,54 @@ def test_bad_claims_are_400s_on_the_field_at_fault(setting, overrides, field, me
     refused = errors(response)
     assert field in refused, refused
     assert message in str(refused[field])
+    assert not setting.deployment.claims.exists()
+
+
+def cost_claim(setting: ClaimSetting, days: str = "2", evidence=None, **line) -> dict:
+    """A multipart claim of the leader's days and days of backfill with their evidence."""
+    line = setting.cost_line(kind="backfill", description="Maths cover", days=Decimal("5"), **line)
+    return claim_body(setting) | {
+        "costs[0]cost_line": line.pk,
+        "costs[0]days": days,
+        "costs[0]evidence": evidence or evidence_file(),
+    }
+
+
+def test_a_cost_is_claimed_with_its_evidence_as_multipart(setting):
+    client = client_of(setting, "claiming_school")
+    body = errors(client.post(LIST_URL, cost_claim(setting), format="multipart"), 201)
+    assert body["total"] == "1300.00"
+    assert body["lines"][1] == {
+        "kind": "backfill",
+        "description": "Maths cover",
+        "days": 2.0,
+        "day_rate": "200.00",
+        "amount": "400.00",
+        "has_evidence": True,
+    }
+    line = setting.deployment.claims.get().lines.get(kind="backfill")
+    assert (line.evidence_name, line.evidence_content_type) == ("invoice.pdf", "application/pdf")
+
+
+@pytest.mark.parametrize(
+    ("days", "evidence", "message"),
+    [
+        ("-2", None, "between 0.5 and 500"),
+        ("0.3", None, "in half days"),
+        ("6", None, "reimburses 5 days"),
+        (
+            "2",
+            SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00 a program", content_type="application/pdf"),
+            "pdf",
+        ),
+    ],
+)
+def test_a_bad_cost_is_a_400_on_the_costs(setting, days, evidence, message):
+    response = client_of(setting, "claiming_school").post(
+        LIST_URL, cost_claim(setting, days=days, evidence=evidence), format="multipart"
+    )
+    refused = errors(response)
+    assert message in refused["costs"][0], refused
     assert not setting.deployment.claims.exists()
 
 
