@@ -21,6 +21,7 @@ urlpatterns = [
     path("support/", include("deployments.urls_proposals")),
     path("deployments/", include("deployments.urls")),
     path("term-dates/", include("schooldays.urls")),
+    path("funding/money/", include("funding.urls_finance")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("schools.api.urls")),
     path("api/v1/", include("designations.api.urls")),

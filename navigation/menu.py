@@ -27,7 +27,7 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
         {"designations", "pool", "my-designations", "applications", "assess", "cases", "reviews-due"}
     ),
     "support": frozenset(
-        {"requests", "risk", "dashboard", "deployments", "my-deployments", "partners", "term-dates"}
+        {"requests", "risk", "dashboard", "money", "deployments", "my-deployments", "partners", "term-dates"}
     ),
     "admin": frozenset({"imports", "admin", "api-docs"}),
     "account": frozenset({"you", "people"}),
@@ -148,6 +148,8 @@ def _support_pages(user) -> list[Page]:
         pages.append(Page("Risk assessments", reverse("brokerage:risk-list")))
     if _may(user, "oversight.view_dashboard"):
         pages.append(Page("Dashboard", reverse("dashboard:index")))
+    if _may(user, "funding.view_finance"):
+        pages.append(Page("Money", reverse("finance:money")))
     if _may(user, "brokerage.view_partnerships"):
         partners = reverse("partners:search")  # every partnership page is under it
         pages.append(Page("Professional partners", reverse("partners:mine"), prefixes=(partners,)))

@@ -21,7 +21,9 @@ EXPECTED = {
             "Directory", "Applications", "Assess", "Cases to decide", "Reviews due", "Application rounds",
             "Designation types",
         ],
-        "Support": ["Support requests", "Deployments", "Dashboard", "Professional partners", "Term dates"],
+        "Support": [
+            "Support requests", "Deployments", "Dashboard", "Money", "Professional partners", "Term dates",
+        ],
         "Admin": ["Imports", "API docs"],
         "Your account": ["Your account", "Your organisation"],
     },
@@ -32,7 +34,9 @@ EXPECTED = {
             "Directory", "Applications", "Assess", "Cases to decide", "Reviews due", "Application rounds",
             "Designation types",
         ],
-        "Support": ["Support requests", "Deployments", "Dashboard", "Professional partners", "Term dates"],
+        "Support": [
+            "Support requests", "Deployments", "Dashboard", "Money", "Professional partners", "Term dates",
+        ],
         "Admin": ["Imports", "API docs", "Django admin"],
         "Your account": ["Your account", "Your organisation"],
     },
@@ -41,7 +45,7 @@ EXPECTED = {
         "Schools": ["Schools"],
         "Designations": DESIGNATIONS_FOR_EVERYONE,
         "Support": [
-            "Support requests", "Waiting for you", "Deployments", "Risk assessments", "Dashboard",
+            "Support requests", "Waiting for you", "Deployments", "Risk assessments", "Dashboard", "Money",
             "Term dates",
         ],
         "Your account": ["Your account", "Your organisation"],
@@ -60,7 +64,7 @@ EXPECTED = {
         "Tasks": ["Tasks"],
         "Schools": ["Schools"],
         "Designations": DESIGNATIONS_FOR_EVERYONE,
-        "Support": SUPPORT_FOR_MEMBERS,
+        "Support": [*SUPPORT_FOR_MEMBERS, "Money"],
         "Your account": ["Your account"],
     },
     "school_leader": {

@@ -33,8 +33,10 @@ pytestmark = pytest.mark.django_db
 INDEX = reverse("dashboard:index")
 CSV_URL = reverse("dashboard:deployments-csv")
 # Session and user, memberships, permission, the authorities, then the figures: requests by age,
-# deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav.
-DASHBOARD_QUERIES = 14  # with the navigation's one query about the person
+# deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav;
+# then the money this year: the agreed versions, their cost lines and staff, the term dates that
+# pro-rate them, and the payments (funding.finance.committed_and_paid).
+DASHBOARD_QUERIES = 19  # with the navigation's one query about the person
 # Session, user, memberships, the authorities, and the deployments in one query; then their agreed
 # versions and those versions' cost lines (two more, for the money columns), and the term dates
 # that count their days (one more per chunk of rows).
@@ -362,7 +364,7 @@ def test_csv_is_safe_from_formula_injection(client, la_officer, home_la, home_la
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx"])
 def test_safe_cell_quotes_formula_starts(value):
-    from oversight.views import safe_cell
+    from spreadsheets import safe_cell
 
     assert safe_cell(value) == f"'{value}"
     assert safe_cell("plain") == "plain"
