@@ -105,6 +105,8 @@ def _refusal(claim: Claim | None, values: dict[str, str], organisation) -> str:
         )
     if claim.state != ClaimState.APPROVED:
         return f"Not approved: the claim is {claim.get_state_display().lower()}"
+    if not values["amount"]:
+        return "No amount: give the amount paid"
     amount = parse_amount(values["amount"])
     if amount is None:
         return f"The amount ‘{values['amount']}’ is not an amount of money, like 1350.00"
@@ -113,6 +115,8 @@ def _refusal(claim: Claim | None, values: dict[str, str], organisation) -> str:
             f"The amount differs from the approved amount: {money.format_pounds(amount)} in the file, "
             f"{money.format_pounds(claim.total)} approved"
         )
+    if not values["paid_on"]:
+        return "Bad date: the date paid is missing"
     if parse_paid_on(values["paid_on"]) is None:
         return f"Bad date: ‘{values['paid_on']}’ is not a date like 2027-03-31 or 31/03/2027"
     return ""
@@ -145,7 +149,7 @@ def import_payment_file(rows, *, organisation, actor) -> list[RowResult]:
             except FundingError as refused:
                 why = "Already paid" if "already paid" in refused.message.lower() else refused.message
             else:
-                claim.state = ClaimState.PAID
+                claim.state, claim.payment = ClaimState.PAID, payment  # a second row for it: already paid
                 results.append(
                     RowResult(
                         row.number,
