@@ -20,6 +20,7 @@ from deployments.models import Agreement
 from funding.choices import ClaimAction, ClaimState, PaymentMethod
 from funding.finance import financial_year_of
 from funding.models import Claim, Payment
+from spreadsheets import filename_part
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.factories.brokerage import SupportRequestFactory
 from tests.factories.deployments import DeploymentFactory
@@ -190,7 +191,10 @@ def test_the_claims_csv_lists_the_years_claims_with_their_payment(client, settin
     client.force_login(setting.commissioner)
     response = client.get(f"{CLAIMS_CSV}?year={year}")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert f"claims-{year}-" in response["Content-Disposition"]
+    organisation = filename_part(setting.deployment.commissioner.name)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="claims-{year}-{organisation}-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
     header, *rows = lines_of(response)
     assert header[:3] == ["Claim reference", "School URN", "School"]
     by_reference = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
