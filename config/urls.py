@@ -22,6 +22,7 @@ urlpatterns = [
     path("deployments/", include("deployments.urls")),
     path("claims/", include("funding.urls_claims")),
     path("term-dates/", include("schooldays.urls")),
+    path("funding/money/", include("funding.urls_finance")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("schools.api.urls")),
     path("api/v1/", include("designations.api.urls")),

@@ -19,7 +19,13 @@ from accounts.choices import SCHOOL_FINANCE_ROLES, Role
 from accounts.choices import OrganisationKind as Kind
 from accounts.principals import is_api_client
 from accounts.rules import is_national_administrator
-from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisations_of, is_member
+from brokerage.rules import (
+    COMMISSIONER_ROLES,
+    SCHOOL_ROLES,
+    broker_organisations_of,
+    commissioning_organisations_of,
+    is_member,
+)
 from deployments.rules import is_deployment_broker, is_deployment_commissioner
 
 SCHOOL_KINDS = {Kind.SCHOOL, Kind.TEACHING_SCHOOL}
@@ -206,3 +212,30 @@ rules.add_perm(
 # Bursaries, grants and the assurance of paid claims are the national body's.
 rules.add_perm("funding.manage_bursaries", is_national_administrator)
 rules.add_perm("funding.assure_claims", is_national_administrator)
+
+
+# --- finance: the money pages, exports and remittance advice ---------------------------------------
+
+
+@rules.predicate
+def commissions_somewhere(user) -> bool:
+    """A commissioner or LA officer of an organisation that commissions support: they see its money."""
+    return bool(commissioning_organisations_of(user))
+
+
+@rules.predicate
+def is_payer(user, payment) -> bool:
+    """Of the commissioner whose claim the payment pays (a bursary's payer is the national body)."""
+    return payment is not None and payment.claim_id is not None and is_member(
+        user, payment.claim.commissioner_id, COMMISSIONER_ROLES
+    )
+
+
+@rules.predicate
+def is_payee(user, payment) -> bool:
+    """The head or school business manager of the school paid."""
+    return payment is not None and claims_for_school(user, payment.payee_school_id)
+
+
+rules.add_perm("funding.view_finance", is_national_administrator | commissions_somewhere)
+rules.add_perm("funding.view_payment", is_national_administrator | is_payer | is_payee)

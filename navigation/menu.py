@@ -29,7 +29,7 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
     ),
     "support": frozenset(
         {
-            "requests", "risk", "dashboard", "deployments", "my-deployments", "claims", "partners",
+            "requests", "risk", "dashboard", "money", "deployments", "my-deployments", "claims", "partners",
             "term-dates",
         }
     ),
@@ -161,6 +161,8 @@ def _support_pages(user) -> list[Page]:
         pages.append(Page("Risk assessments", reverse("brokerage:risk-list")))
     if _may(user, "oversight.view_dashboard"):
         pages.append(Page("Dashboard", reverse("dashboard:index")))
+    if _may(user, "funding.view_finance"):
+        pages.append(Page("Money", reverse("finance:money")))
     if _may(user, "brokerage.view_partnerships"):
         partners = reverse("partners:search")  # every partnership page is under it
         pages.append(Page("Professional partners", reverse("partners:mine"), prefixes=(partners,)))

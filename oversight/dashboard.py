@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.choices import OrganisationKind, Role
+from accounts.models import Organisation
 from brokerage.choices import WAITING_REQUEST_STATUSES
 from brokerage.models import SupportRequest
 from deployments.choices import AgreementStatus, DeploymentState, Rag
@@ -30,6 +31,7 @@ from deployments.queries import deployments_visible_to, quiet_since, stalled_on,
 from deployments.rules import sees_money
 from designations.choices import DesignationStatus
 from designations.models import Designation
+from funding import finance
 from schools.choices import Phase
 from schools.models import LocalAuthority
 
@@ -271,7 +273,19 @@ def coverage(authority_ids: list[int]) -> Coverage:
     return Coverage(by_phase=by_phase, by_area=by_area, gaps=gaps, largest=largest)
 
 
-# --- (e) the deployments CSV -------------------------------------------------------------------------
+# --- (e) money committed and paid this financial year ------------------------------------------------
+
+
+def money_this_year(authority_ids: list[int], today: datetime.date) -> finance.Sums:
+    """What the authorities' own organisations committed (agreed totals, pro rata to the year) and
+    paid for their claims in the financial year of ``today`` (``funding.finance``)."""
+    commissioners = Organisation.objects.filter(
+        kind=OrganisationKind.LOCAL_AUTHORITY, local_authority_id__in=authority_ids
+    ).values("pk")
+    return finance.committed_and_paid(commissioners, finance.financial_year_of(today))
+
+
+# --- (f) the deployments CSV -------------------------------------------------------------------------
 
 
 def deployments_for_export(user, authority_ids: list[int]) -> QuerySet[Deployment]:

@@ -4,7 +4,6 @@ The figures are oversight.dashboard's; the schools at risk without support are b
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -12,7 +11,7 @@ from itertools import islice
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
@@ -20,15 +19,16 @@ from django.views import View
 import money
 from brokerage.queries import schools_at_risk_without_support
 from deployments.models import count_term_weeks
+from funding import finance
 from govuk.pagination import pagination_context
 from schools.models import LocalAuthority
+from spreadsheets import csv_response
 
 from . import dashboard
 
 NAV = {"active_nav": "dashboard"}
 AT_RISK_PER_PAGE = 25
 CSV_CHUNK = 2000  # rows read (and their agreed versions prefetched) at a time
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = [
     "Supported school URN",
     "Supported school",
@@ -49,12 +49,6 @@ CSV_HEADER = [
     "Budget (£)",
     "Over budget by (£)",
 ]
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting = + - @ gains a quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 class DashboardMixin(LoginRequiredMixin):
@@ -105,16 +99,11 @@ class DashboardView(DashboardMixin, View):
             "pagination": pagination_context(request, page),
             "schools_at_risk": list(schools_at_risk_without_support(ids)[:50]),
             "coverage": dashboard.coverage(ids),
+            "money": dashboard.money_this_year(ids, today),
+            "financial_year": finance.financial_year_label(finance.financial_year_of(today)),
             "coverage_types": dashboard.COVERAGE_TYPES,
             "phase_columns": dashboard.PHASE_COLUMNS,
         }
-
-
-class Echo:
-    """A file-like object whose write returns the line, for csv.writer to stream through."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _date(value: datetime.date | None) -> str:
@@ -168,12 +157,5 @@ class DeploymentsCsvView(DashboardMixin, View):
         if authority is None:
             raise Http404("Choose a local authority")
         deployments = dashboard.deployments_for_export(request.user, [authority.pk])
-        writer = csv.writer(Echo())
-        lines = (
-            writer.writerow([safe_cell(cell) for cell in row])
-            for row in csv_rows(deployments.iterator(chunk_size=CSV_CHUNK), request.user)
-        )
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         filename = f"deployments-{authority.code}-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return csv_response(csv_rows(deployments.iterator(chunk_size=CSV_CHUNK), request.user), filename)

@@ -22,7 +22,8 @@ EXPECTED = {
             "Designation types",
         ],
         "Support": [
-            "Support requests", "Deployments", "Claims", "Dashboard", "Professional partners", "Term dates",
+            "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
+            "Term dates",
         ],
         "Admin": ["Imports", "API docs"],
         "Your account": ["Your account", "Your organisation"],
@@ -35,7 +36,8 @@ EXPECTED = {
             "Designation types",
         ],
         "Support": [
-            "Support requests", "Deployments", "Claims", "Dashboard", "Professional partners", "Term dates",
+            "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
+            "Term dates",
         ],
         "Admin": ["Imports", "API docs", "Django admin"],
         "Your account": ["Your account", "Your organisation"],
@@ -46,7 +48,7 @@ EXPECTED = {
         "Designations": DESIGNATIONS_FOR_EVERYONE,
         "Support": [
             "Support requests", "Waiting for you", "Deployments", "Claims", "Risk assessments",
-            "Dashboard", "Term dates",
+            "Dashboard", "Money", "Term dates",
         ],
         "Your account": ["Your account", "Your organisation"],
     },
@@ -64,7 +66,7 @@ EXPECTED = {
         "Tasks": ["Tasks"],
         "Schools": ["Schools"],
         "Designations": DESIGNATIONS_FOR_EVERYONE,
-        "Support": SUPPORT_FOR_MEMBERS,
+        "Support": [*SUPPORT_FOR_MEMBERS, "Money"],
         "Your account": ["Your account"],
     },
     "school_leader": {

@@ -33,8 +33,10 @@ pytestmark = pytest.mark.django_db
 INDEX = reverse("dashboard:index")
 CSV_URL = reverse("dashboard:deployments-csv")
 # Session and user, memberships, permission, the authorities, then the figures: requests by age,
-# deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav.
-DASHBOARD_QUERIES = 14  # with the navigation's one query about the person
+# deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav;
+# then the money this year: the agreed versions, their cost lines and staff, the term dates that
+# pro-rate them, and the payments (funding.finance.committed_and_paid).
+DASHBOARD_QUERIES = 19  # with the navigation's one query about the person
 # Session, user, memberships, the authorities, and the deployments in one query; then their agreed
 # versions and those versions' cost lines (two more, for the money columns), and the term dates
 # that count their days (one more per chunk of rows).
@@ -362,7 +364,7 @@ def test_csv_is_safe_from_formula_injection(client, la_officer, home_la, home_la
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx"])
 def test_safe_cell_quotes_formula_starts(value):
-    from oversight.views import safe_cell
+    from spreadsheets import safe_cell
 
     assert safe_cell(value) == f"'{value}"
     assert safe_cell("plain") == "plain"
@@ -413,3 +415,57 @@ def test_csv_has_the_agreed_total_the_budget_and_the_overrun(client, la_officer,
     )
     unagreed = by_school["Zed School"]  # nothing agreed yet: no total
     assert (unagreed["Agreed total (£)"], unagreed["Over budget by (£)"]) == ("", "")
+
+
+# --- (f) money committed and paid this year --------------------------------------------------------------
+
+
+def test_the_dashboard_shows_the_authoritys_money_committed_and_paid_this_year(
+    client, settings, la_officer, home_school, home_la_org
+):
+    from accounts.choices import OrganisationKind
+    from deployments.models import Agreement
+    from funding import finance
+    from funding.choices import ClaimState
+    from funding.models import Payment
+    from tests.factories.finance import claims_in_every_state
+    from tests.factories.funding import ClaimSetting
+
+    settings.CLAIM_SECOND_APPROVAL_ABOVE = "100"
+    ours = ClaimSetting.create(
+        support_request=SupportRequestFactory(school=home_school, commissioner=home_la_org)
+    )
+    trust = OrganisationFactory(kind=OrganisationKind.ACADEMY_TRUST)
+    theirs = ClaimSetting.create(
+        support_request=SupportRequestFactory(school=home_school, commissioner=trust)
+    )
+    for setting in (ours, theirs):
+        claims_in_every_state(setting, states=[ClaimState.PAID, ClaimState.APPROVED])
+    year_start, year_end = finance.financial_year_bounds(finance.financial_year_of(today()))
+    Agreement.objects.update(starts_on=year_start, ends_on=year_end)
+    agreement = Agreement.objects.get(deployment=ours.deployment)
+    client.force_login(la_officer)
+    page = client.get(INDEX)
+    money = page.context["money"]
+    assert money.paid == Payment.objects.get(claim__deployment=ours.deployment).amount == Decimal("450.00")
+    assert money.committed == agreement.cost_summary(budget=False).total > 0
+    html = page.content.decode()
+    assert "Money committed this year" in html and "Money paid this year" in html
+    assert f"£{money.committed:,.2f}" in html and "£450.00" in html
+
+
+def test_another_authoritys_money_is_not_on_the_dashboard(
+    client, settings, other_la_officer, home_school, home_la_org
+):
+    from funding.choices import ClaimState
+    from tests.factories.finance import claims_in_every_state
+    from tests.factories.funding import ClaimSetting
+
+    settings.CLAIM_SECOND_APPROVAL_ABOVE = "100"
+    ours = ClaimSetting.create(
+        support_request=SupportRequestFactory(school=home_school, commissioner=home_la_org)
+    )
+    claims_in_every_state(ours, states=[ClaimState.PAID])
+    client.force_login(other_la_officer)
+    money = client.get(INDEX).context["money"]
+    assert (money.committed, money.paid) == (0, 0)
