@@ -20,6 +20,8 @@ urlpatterns = [
     path("support/", include("brokerage.urls")),
     path("support/", include("deployments.urls_proposals")),
     path("deployments/", include("deployments.urls")),
+    path("funding/bursaries/", include("funding.urls_bursaries")),
+    path("funding/assurance/", include("funding.urls_assurance")),
     path("term-dates/", include("schooldays.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("schools.api.urls")),
