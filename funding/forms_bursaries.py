@@ -64,7 +64,7 @@ class FundingRateForm(GovukFormMixin, forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         kind, designation_type, year = data.get("kind"), data.get("designation_type"), data.get("year")
-        if not (kind and designation_type and year):
+        if not (kind and designation_type):
             return data
         if kind == FundingKind.NSS_BURSARY and not designation_type.makes_national_support_school:
             self.add_error(
@@ -75,6 +75,8 @@ class FundingRateForm(GovukFormMixin, forms.ModelForm):
             self.add_error(
                 "designation_type", f"{designation_type.code} schools get the NSS bursary, not the NLG grant"
             )
+        if not year:
+            return data
         same = FundingRate.objects.filter(designation_type=designation_type, year=year).exclude(
             pk=self.instance.pk
         )
@@ -90,9 +92,7 @@ class FundingRateForm(GovukFormMixin, forms.ModelForm):
 
 
 class BursaryFilterSet(django_filters.FilterSet):
-    year = django_filters.TypedChoiceFilter(
-        choices=year_choices, coerce=int, label="Financial year", empty_label="Any year"
-    )
+    year = django_filters.ChoiceFilter(choices=year_choices, label="Financial year", empty_label="Any year")
     state = django_filters.MultipleChoiceFilter(choices=BursaryState.choices, label="State")
     kind = django_filters.ChoiceFilter(choices=FundingKind.choices, label="Kind", empty_label="Any kind")
 

@@ -21,7 +21,10 @@ EXPECTED = {
             "Directory", "Applications", "Assess", "Cases to decide", "Reviews due", "Application rounds",
             "Designation types",
         ],
-        "Support": ["Support requests", "Deployments", "Dashboard", "Professional partners", "Term dates"],
+        "Support": [
+            "Support requests", "Deployments", "Dashboard", "Professional partners", "Term dates",
+            "Bursaries", "Claims assurance",
+        ],
         "Admin": ["Imports", "API docs"],
         "Your account": ["Your account", "Your organisation"],
     },
@@ -32,7 +35,10 @@ EXPECTED = {
             "Directory", "Applications", "Assess", "Cases to decide", "Reviews due", "Application rounds",
             "Designation types",
         ],
-        "Support": ["Support requests", "Deployments", "Dashboard", "Professional partners", "Term dates"],
+        "Support": [
+            "Support requests", "Deployments", "Dashboard", "Professional partners", "Term dates",
+            "Bursaries", "Claims assurance",
+        ],
         "Admin": ["Imports", "API docs", "Django admin"],
         "Your account": ["Your account", "Your organisation"],
     },
