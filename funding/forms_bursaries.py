@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
 from designations.models import DesignationType
@@ -89,6 +90,12 @@ class FundingRateForm(GovukFormMixin, forms.ModelForm):
 
     def validate_unique(self) -> None:
         """The clean() above says it in words a person reads."""
+
+    def _post_clean(self) -> None:
+        # The model's unique constraint would say it again, in a database's words: clean() has.
+        super()._post_clean()
+        if self.has_error("year") and NON_FIELD_ERRORS in self._errors:
+            del self._errors[NON_FIELD_ERRORS]
 
 
 class BursaryFilterSet(django_filters.FilterSet):

@@ -132,6 +132,7 @@ def test_one_rate_per_designation_type_and_year(client, national_admin, nss_rate
         },
     )
     assert "There is already a rate for NLE" in response.content.decode()
+    assert "already exists" not in response.content.decode()
     response = client.post(
         reverse("bursaries:rate-edit", args=[nss_rate.pk]),
         {
