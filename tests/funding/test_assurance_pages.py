@@ -323,3 +323,29 @@ def test_end_to_end_a_paid_claim_is_sampled_failed_clawed_back_and_repaid(
         second,
         "REPAY-7",
     )
+
+
+def test_a_draw_posted_twice_is_drawn_once(client, people, setting):
+    import re
+
+    from funding.models import SampleDraw
+
+    paid_claims(setting, 2)
+    client.force_login(people["national_admin"])
+    url = reverse("assurance:draw-new")
+    token = re.search(r'name="submission_token" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    today = TODAY()
+    data = {
+        "rate": "50",
+        "seed": "8",
+        "paid_from_day": today.day,
+        "paid_from_month": today.month,
+        "paid_from_year": today.year,
+        "paid_to_day": today.day,
+        "paid_to_month": today.month,
+        "paid_to_year": today.year,
+        "submission_token": token,
+    }
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert SampleDraw.objects.count() == 1 and Sample.objects.count() == 1

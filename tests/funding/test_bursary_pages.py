@@ -267,3 +267,23 @@ def test_end_to_end_an_nss_bursary_is_scheduled_approved_and_paid(
     assert "BACS 9" in page and "£10,000.00" in page and "Paid" in page
     payment = Payment.objects.get()
     assert (payment.payee_school, payment.bursary) == (home_school, bursary)
+
+
+def test_a_payment_form_posted_twice_is_acted_on_once(client, national_admin, bursary):
+    import re
+
+    client.force_login(national_admin)
+    client.post(reverse("bursaries:bursary-approve", args=[bursary.pk]))
+    url = reverse("bursaries:bursary-pay", args=[bursary.pk])
+    token = re.search(r'name="submission_token" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    today = timezone.localdate()
+    data = {
+        "paid_on_day": today.day,
+        "paid_on_month": today.month,
+        "paid_on_year": today.year,
+        "reference": "B1",
+        "submission_token": token,
+    }
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert Payment.objects.count() == 1
