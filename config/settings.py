@@ -289,6 +289,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "deployments.flag_undeployed_sles",
         "schedule": crontab(hour=6, minute=30),
     },
+    "funding-schedule-bursaries": {
+        # Yearly, as the financial year starts; a re-run (or a missed run done by hand) is harmless.
+        "task": "funding.schedule_bursaries",
+        "schedule": crontab(hour=6, minute=0, day_of_month=1, month_of_year=4),
+    },
     "submissions-clear-old-submissions": {
         "task": "submissions.clear_old_submissions",
         "schedule": crontab(hour=3, minute=0),

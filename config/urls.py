@@ -21,6 +21,8 @@ urlpatterns = [
     path("support/", include("deployments.urls_proposals")),
     path("deployments/", include("deployments.urls")),
     path("claims/", include("funding.urls_claims")),
+    path("funding/bursaries/", include("funding.urls_bursaries")),
+    path("funding/assurance/", include("funding.urls_assurance")),
     path("term-dates/", include("schooldays.urls")),
     path("funding/money/", include("funding.urls_finance")),
     path("healthz", healthz, name="healthz"),

@@ -31,6 +31,11 @@ def claiming_school_recipients(claim) -> list[str]:
     )
 
 
+def _email_of(person) -> str:
+    """A person's address; "" when a partner system's token acted (no person)."""
+    return getattr(person, "email", "") or ""
+
+
 def _context(claim, **extra) -> dict:
     return {
         "claim": claim,
@@ -50,7 +55,7 @@ def claim_submitted(claim) -> None:
     Never to whoever submitted it."""
     _send(
         "claim-submitted",
-        _unique(commissioner_recipients(claim.commissioner), without=[claim.submitted_by.email]),
+        _unique(commissioner_recipients(claim.commissioner), without=[_email_of(claim.submitted_by)]),
         _context(claim),
     )
 
@@ -59,7 +64,7 @@ def claim_needs_second_approval(claim, first_approver) -> None:
     """To the commissioner's other people: one has approved, a second person must."""
     to = _unique(
         commissioner_recipients(claim.commissioner),
-        without=[first_approver.email, claim.submitted_by.email],
+        without=[_email_of(first_approver), _email_of(claim.submitted_by)],
     )
     _send("claim-needs-second-approval", to, _context(claim, first_approver=first_approver))
 

@@ -11,7 +11,8 @@ LINE_AMOUNT = NumberRange("The amount", "0.01", 1_000_000, "0.01", unit="£")
 PAID_ON = DateWindow("The date paid", days_before=2 * YEAR, days_after=0)
 PAYMENT_REFERENCE_MAX = 60
 ANNUAL_AMOUNT = NumberRange("The amount a year", 1, 1_000_000, "0.01", unit="£")
-SAMPLE_RATE = NumberRange("The share to sample", 1, 100, 1, unit="%")
+# In percent; not unit="%", which would read "%1" (units are written before the number).
+SAMPLE_RATE = NumberRange("The share to sample, in percent,", 1, 100, 1)
 SAMPLE_SEED = NumberRange("The seed", 0, 2_147_483_647, 1)
 CLAWBACK_AMOUNT = NumberRange("The amount to claw back", "0.01", 1_000_000, "0.01", unit="£")
 FUNDING_YEAR = NumberRange("The year", 2000, 2100, 1)

@@ -30,7 +30,7 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
     "support": frozenset(
         {
             "requests", "risk", "dashboard", "money", "deployments", "my-deployments", "claims", "partners",
-            "term-dates",
+            "term-dates", "bursaries", "assurance",
         }
     ),
     "admin": frozenset({"imports", "admin", "api-docs"}),
@@ -168,6 +168,10 @@ def _support_pages(user) -> list[Page]:
         pages.append(Page("Professional partners", reverse("partners:mine"), prefixes=(partners,)))
     if _may(user, "schooldays.view_term_dates"):
         pages.append(Page("Term dates", reverse("schooldays:year-list")))
+    if _may(user, "funding.manage_bursaries"):
+        pages.append(Page("Bursaries", reverse("bursaries:bursary-list")))
+    if _may(user, "funding.assure_claims"):
+        pages.append(Page("Claims assurance", reverse("assurance:draw-list")))
     return pages
 
 

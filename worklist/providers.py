@@ -19,6 +19,7 @@ from brokerage import worklist as brokerage_tasks
 from deployments import worklist as deployment_tasks
 from designations import worklist as designation_tasks
 from funding import worklist as funding_tasks
+from funding import worklist_assurance as funding_assurance_tasks
 
 Provider = Callable[[object, datetime.date], list[Task]]
 
@@ -38,6 +39,9 @@ PROVIDERS: list[Provider] = [
     brokerage_tasks.partnership_requests,
     account_tasks.invitations_to_answer,
     account_tasks.access_requests_to_decide,
+    funding_assurance_tasks.sample_evidence_to_give,
+    funding_assurance_tasks.clawbacks_to_approve,
+    funding_assurance_tasks.bursaries_to_approve,
 ]
 
 # The navigation's count may lag others' actions by this long; the person's own actions and a

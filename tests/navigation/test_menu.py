@@ -23,7 +23,7 @@ EXPECTED = {
         ],
         "Support": [
             "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
-            "Term dates",
+            "Term dates", "Bursaries", "Claims assurance",
         ],
         "Admin": ["Imports", "API docs"],
         "Your account": ["Your account", "Your organisation"],
@@ -37,7 +37,7 @@ EXPECTED = {
         ],
         "Support": [
             "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
-            "Term dates",
+            "Term dates", "Bursaries", "Claims assurance",
         ],
         "Admin": ["Imports", "API docs", "Django admin"],
         "Your account": ["Your account", "Your organisation"],
