@@ -1,6 +1,6 @@
 """What waits for a person on deployments: agreements to agree, agreements to draft or change,
 progress reviews due, final evaluations to record and their own deployments with no time logged
-for four weeks (see accounts.worklist for the provider contract)."""
+for four school weeks (see accounts.worklist for the provider contract)."""
 
 from __future__ import annotations
 
@@ -202,7 +202,7 @@ def stalled_deployments(user, today: datetime.date) -> list[Task]:
     return [
         Task(
             kind="log-time",
-            what="Log your time: none logged for four weeks",
+            what="Log your time: none logged for four school weeks",
             detail=_about(deployment),
             school=deployment.supported_school.name,
             since=deployment.quiet_since,

@@ -350,22 +350,47 @@ def test_stalled_scan_costs_the_same_for_3_or_30_and_a_fixed_cost_per_flag(make)
     assert Notice.objects.count() == 30
 
 
-def test_a_deployment_quiet_over_the_summer_holidays_stalls_only_after_four_school_weeks(make):
+@pytest.fixture
+def quiet_over_the_summer(make):
+    """Time last logged on 20 July 2026, two school days before the summer holidays (the autumn term
+    starts on 3 September)."""
     school = SchoolFactory(name="Holiday Primary")
     term_period(datetime.date(2026, 4, 20), datetime.date(2026, 7, 22), school.local_authority, "Summer")
     term_period(datetime.date(2026, 9, 3), datetime.date(2026, 10, 23), school.local_authority, "Autumn")
-    deployment = make(
+    return make(
         supported_school=school,
         starts_on=datetime.date(2026, 5, 4),
         last_time_logged_on=datetime.date(2026, 7, 20),
     )
 
+
+def test_a_deployment_quiet_over_the_summer_holidays_stalls_only_after_four_school_weeks(
+    quiet_over_the_summer,
+):
+    deployment = quiet_over_the_summer
     # Fifty days, but six school days: the summer holidays are not a stall.
     assert jobs.flag_stalled_deployments(datetime.date(2026, 9, 8))["flagged"] == 0
     # The 19th school day since, then the 20th: four school weeks.
     assert jobs.flag_stalled_deployments(datetime.date(2026, 9, 25))["flagged"] == 0
     assert jobs.flag_stalled_deployments(datetime.date(2026, 9, 28))["flagged"] == 1
     assert notices(NoticeKind.STALLED) == [(deployment.pk, "2026-07-20")]
+
+
+@pytest.mark.parametrize(
+    ("day", "stalled"),
+    [
+        (datetime.date(2026, 9, 8), False),
+        (datetime.date(2026, 9, 25), False),
+        (datetime.date(2026, 9, 28), True),
+    ],
+)
+def test_the_leaders_log_time_task_follows_the_same_school_week_rule(quiet_over_the_summer, day, stalled):
+    from deployments.worklist import stalled_deployments
+
+    tasks = stalled_deployments(quiet_over_the_summer.leader, day)
+
+    assert bool(tasks) is stalled
+    assert (jobs.flag_stalled_deployments(day)["checked"] == 1) is stalled
 
 
 def test_half_term_in_the_national_default_does_not_count_towards_a_stall(make):
