@@ -294,6 +294,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "funding.schedule_bursaries",
         "schedule": crontab(hour=6, minute=0, day_of_month=1, month_of_year=4),
     },
+    "funding-remind-unclaimed-days": {
+        "task": "funding.remind_unclaimed_days",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "funding-flag-overdue-claims": {
+        "task": "funding.flag_overdue_claims",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "submissions-clear-old-submissions": {
         "task": "submissions.clear_old_submissions",
         "schedule": crontab(hour=3, minute=0),

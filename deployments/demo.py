@@ -27,7 +27,7 @@ from schooldays.calendar import calendar_for
 from schools.models import School
 
 from . import services
-from .choices import DeploymentState, ObjectiveOutcome, Party, Rag, StateReason, TimeBasis
+from .choices import CostKind, DeploymentState, ObjectiveOutcome, Party, Rag, StateReason, TimeBasis
 from .models import Deployment
 
 User = get_user_model()
@@ -36,6 +36,9 @@ SUPPORTED_HEAD = DemoUser(
     "supported.head@norfolk.demo", "Dan Pryce", Role.HEADTEACHER, "flow",
     "head of a supported school with an active deployment: sees its objectives and reviews",
 )
+
+BACKFILL = "Cover for the leader's deputy headship"
+BACKFILL_NOTE = "The deputy head's class is covered while they lead the support."
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,15 @@ class Plan:
     logged: tuple[int, ...]
     rags: tuple[str, ...]
     next_review_in_days: int
+    backfill_days: int = 0
 
 
 # In order: the first is paused and resumed, the third awaits its final evaluation, the fourth is
-# completed (``_finish``).
+# completed (``_finish``). The second reimburses backfill for the leader's own school (a cost line the
+# funding part claims with its invoice).
 PLANS = (
     Plan(brokerage_demo.IMPROVING_READING, 10, 36, (60, 45, 30, 10), (Rag.GREEN, Rag.RED), 30),
-    Plan(brokerage_demo.AFTER_INADEQUATE, 12, 52, (80, 70, 40), (Rag.AMBER, Rag.AMBER), -5),
+    Plan(brokerage_demo.AFTER_INADEQUATE, 12, 52, (80, 70, 40), (Rag.AMBER, Rag.AMBER), -5, backfill_days=24),
     Plan(brokerage_demo.MATHS_LEADERSHIP, 30, 26, (200, 180, 150), (Rag.GREEN, Rag.GREEN), 30),
     Plan(brokerage_demo.GOVERNANCE_REVIEW, 40, 26, (270, 250, 220), (Rag.GREEN, Rag.AMBER), 30),
 )
@@ -124,6 +129,7 @@ def _deploy(
     weeks: int,
     today: datetime.date,
     agree: bool = True,
+    backfill_days: int = 0,
 ) -> Deployment:
     """Propose, draft, send and (unless told not to) have all three parties agree."""
     existing = request.deployments.first()
@@ -144,7 +150,7 @@ def _deploy(
         "total_amount": None,
         "payer": request.commissioner,
         "payee_school": deployment.leader_school,
-        "backfill_note": "",
+        "backfill_note": BACKFILL_NOTE if backfill_days else "",
     }
     objectives = [
         services.ObjectiveData(
@@ -158,8 +164,18 @@ def _deploy(
             starts_on + datetime.timedelta(weeks=weeks),
         ),
     ]
+    cost_lines = (
+        [services.CostLineData(CostKind.BACKFILL, Decimal(backfill_days), Decimal("450"), BACKFILL)]
+        if backfill_days
+        else []
+    )
     agreement = services.save_draft(
-        deployment, actor=broker_user, terms=terms, objectives=objectives, drafted_on=min(starts_on, today)
+        deployment,
+        actor=broker_user,
+        terms=terms,
+        objectives=objectives,
+        cost_lines=cost_lines,
+        drafted_on=min(starts_on, today),
     )
     services.send_for_agreement(agreement, actor=broker_user)
     if agree:
@@ -251,6 +267,7 @@ def seed_deployments_demo(brokerage: brokerage_demo.BrokerageDemoSummary) -> Dep
             starts_on=today - datetime.timedelta(weeks=plan.weeks_ago),
             weeks=plan.weeks,
             today=today,
+            backfill_days=plan.backfill_days,
         )
         if deployment.state == DeploymentState.ACTIVE:
             _log(deployment, [d for d in plan.logged if d <= plan.weeks_ago * 7], today)

@@ -198,7 +198,8 @@ def flag_stalled_deployments(
     today: datetime.date | None = None, *, batch_size: int = BATCH_SIZE
 ) -> dict[str, int]:
     """Tells the broker and the commissioner about each active deployment with no time logged for
-    four weeks (since the last time logged, or since it started): once per stall."""
+    four school weeks (since the last time logged, or since it started; half term and the holidays
+    do not count): once per stall."""
     today = today or timezone.localdate()
     counts = {"checked": 0, "flagged": 0, "no_recipient": 0, "failed": 0}
     for batch in _batches(_stalled_deployments(today), batch_size):

@@ -11,14 +11,19 @@ from django.db.models.functions import Coalesce
 
 from accounts.choices import OrganisationKind
 from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisations_of
+from schooldays.calendar import DAYS_IN_A_SCHOOL_WEEK, SchoolCalendar, calendars_with_own_dates
 
 from .choices import DeploymentState, Party
 from .models import Deployment, TimeEntry, Variation
 
 DAYS = DecimalField(max_digits=8, decimal_places=2)
 
-# An active deployment with no time logged for this long has stalled.
-STALLED_AFTER = datetime.timedelta(weeks=4)
+# An active deployment with no time logged for this many school weeks has stalled: half term and the
+# holidays do not count, so the summer does not stall every deployment.
+STALLED_AFTER_SCHOOL_WEEKS = 4
+# Longer than four school weeks and the longest holiday among them, so the fourth school week back
+# is always found.
+STALL_LOOK_BACK = datetime.timedelta(days=120)
 
 
 def quiet_since() -> Coalesce:
@@ -26,9 +31,59 @@ def quiet_since() -> Coalesce:
     return Coalesce("last_time_logged_on", "starts_on")
 
 
-def stalled_on(today: datetime.date) -> Q:
-    """Active and quiet for STALLED_AFTER or longer; the queryset needs ``quiet_since``."""
-    return Q(state=DeploymentState.ACTIVE, quiet_since__lte=today - STALLED_AFTER)
+def _quiet_before(calendar: SchoolCalendar, today: datetime.date) -> datetime.date:
+    """The school day four school weeks back from ``today`` (today included when a school day): a
+    deployment quiet since before it has gone four school weeks with no time logged."""
+    days = calendar.school_days()
+    needed = STALLED_AFTER_SCHOOL_WEEKS * DAYS_IN_A_SCHOOL_WEEK
+    return days[-needed] if len(days) >= needed else calendar.start
+
+
+@dataclass(frozen=True)
+class StallThresholds:
+    """The day a deployment must have been quiet since before to have stalled by a given day: one
+    for the national default's term dates and one for each authority with dates of its own."""
+
+    national: datetime.date
+    own: dict[int, datetime.date]
+
+    def quiet_before(self, local_authority_id: int | None) -> datetime.date:
+        return self.own.get(local_authority_id, self.national)
+
+
+def stall_thresholds(today: datetime.date) -> StallThresholds:
+    """Four school weeks back from ``today`` in each calendar; reads the term dates in one query."""
+    calendars = calendars_with_own_dates(today - STALL_LOOK_BACK, today)
+    national = calendars.pop(None)
+    return StallThresholds(
+        _quiet_before(national, today), {pk: _quiet_before(c, today) for pk, c in calendars.items()}
+    )
+
+
+def stalled_on(today: datetime.date, thresholds: StallThresholds | None = None) -> Q:
+    """Active and quiet (no time logged since ``quiet_since``) for four school weeks or more, in the
+    supported school's authority's term dates; the queryset needs ``quiet_since``."""
+    thresholds = thresholds or stall_thresholds(today)
+    authority = "supported_school__local_authority_id"
+    follows_national = Q()
+    if thresholds.own:
+        own = sorted(thresholds.own)
+        follows_national = Q(**{f"{authority}__isnull": True}) | ~Q(**{f"{authority}__in": own})
+    quiet = Q(follows_national, quiet_since__lt=thresholds.national)
+    for pk, before in sorted(thresholds.own.items()):
+        quiet |= Q(**{authority: pk}, quiet_since__lt=before)
+    return Q(state=DeploymentState.ACTIVE) & quiet
+
+
+def is_stalled(deployment: Deployment, thresholds: StallThresholds) -> bool:
+    """``stalled_on`` for a deployment already fetched with ``quiet_since``."""
+    quiet = getattr(deployment, "quiet_since", None)
+    authority_id = deployment.supported_school.local_authority_id
+    return (
+        deployment.state == DeploymentState.ACTIVE
+        and quiet is not None
+        and quiet < thresholds.quiet_before(authority_id)
+    )
 
 
 def _deployments() -> QuerySet[Deployment]:

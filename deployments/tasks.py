@@ -20,7 +20,7 @@ def send_deployment_review_reminders(*, today: str | None = None) -> dict[str, i
 
 @shared_task(name="deployments.flag_stalled_deployments", acks_late=True)
 def flag_stalled_deployments(*, today: str | None = None) -> dict[str, int]:
-    """Tells brokers and commissioners about active deployments with no time logged for 4 weeks."""
+    """Tells brokers and commissioners about active deployments with no time logged for 4 school weeks."""
     return jobs.flag_stalled_deployments(_day(today))
 
 

@@ -1,6 +1,6 @@
 """What waits for a person on deployments: agreements to agree, agreements to draft or change,
 progress reviews due, final evaluations to record and their own deployments with no time logged
-for four weeks (see accounts.worklist for the provider contract)."""
+for four school weeks (see accounts.worklist for the provider contract)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisatio
 from .choices import AgreementStatus, DeploymentState, Party
 from .jobs import REMINDER_WINDOW_DAYS
 from .models import Agreement, Deployment, Signoff
-from .queries import quiet_since, stalled_on
+from .queries import is_stalled, quiet_since, stall_thresholds
 from .rules import parties_of
 from .services.work import REVIEWABLE_STATES
 
@@ -187,20 +187,22 @@ def evaluations_to_record(user, today: datetime.date) -> list[Task]:
 
 
 def stalled_deployments(user, today: datetime.date) -> list[Task]:
-    """The leader's own active deployments with no time logged for four weeks. One query."""
+    """The leader's own active deployments with no time logged for four school weeks. One query,
+    and one for the term dates when the leader has an active deployment."""
     if not getattr(user, "is_authenticated", False):
         return []
-    stalled = (
-        Deployment.objects.filter(leader=user)
+    active = list(
+        Deployment.objects.filter(leader=user, state=DeploymentState.ACTIVE)
         .annotate(quiet_since=quiet_since())
-        .filter(stalled_on(today))
         .select_related(*DEPLOYMENT_RELATIONS)
         .order_by("quiet_since", "pk")
     )
+    thresholds = stall_thresholds(today) if active else None
+    stalled = [deployment for deployment in active if is_stalled(deployment, thresholds)]
     return [
         Task(
             kind="log-time",
-            what="Log your time: none logged for four weeks",
+            what="Log your time: none logged for four school weeks",
             detail=_about(deployment),
             school=deployment.supported_school.name,
             since=deployment.quiet_since,

@@ -24,6 +24,10 @@ from deployments.choices import AgreementStatus, DeploymentState, Party
 from deployments.models import Deployment
 from deployments.rules import parties_of
 from designations.models import Designation, LeadershipPost
+from funding import services as funding_services
+from funding.choices import ClaimLineKind, ClaimState
+from funding.demo import SCHOOL_BUSINESS_MANAGER, SECOND_APPROVER
+from funding.models import Claim, Payment
 from schools import demo as schools_demo
 
 SCHOOLS_PER_AREA_IN_TESTS = 24
@@ -171,7 +175,7 @@ def test_the_access_request_awaits_the_demo_head_on_their_tasks(seeded, client):
 
 def _counts() -> dict[str, int]:
     models = (User, Membership, Organisation, Invitation, AccessRequest, Designation, LeadershipPost,
-              SupportRequest, Deployment)
+              SupportRequest, Deployment, Claim, Payment)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -183,3 +187,47 @@ def test_seeding_again_creates_no_people_invitations_or_work(seeded):
 
     assert _counts() == before
     assert _pending().leader.email == "leader@norfolk.demo"
+
+
+@pytest.mark.django_db
+def test_the_demo_has_claims_in_every_state_with_their_history(seeded):
+    states = set(Claim.objects.values_list("state", flat=True))
+
+    assert states == set(ClaimState.values)
+    for claim in Claim.objects.all():
+        assert claim.events.first().action == "submitted", claim
+        assert claim.events.last().to_state == claim.state, claim
+    paid = Claim.objects.get(state=ClaimState.PAID)
+    assert paid.payment.payee_school == paid.claiming_school and paid.payment.amount == paid.total
+
+
+@pytest.mark.django_db
+def test_the_backfill_claim_carries_its_invoice_and_awaits_the_second_approver(seeded, client):
+    claim = Claim.objects.get(state=ClaimState.AWAITING_SECOND_APPROVAL)
+    backfill = claim.lines.get(kind=ClaimLineKind.BACKFILL)
+    assert backfill.has_evidence and backfill.evidence_content_type == "application/pdf"
+    assert claim.total > funding_services.second_approval_above()
+    assert [a.approver.email for a in claim.approvals.all()] == ["commissioner@norfolk.demo"]
+
+    approver = User.objects.get(email=SECOND_APPROVER.email)
+    assert approver.has_perm("funding.decide_claim", claim)
+    funding_services.approve(claim, actor=approver)
+
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.APPROVED
+
+
+@pytest.mark.django_db
+def test_the_school_business_manager_sees_the_claims_of_their_school(seeded):
+    sbm = User.objects.get(email=SCHOOL_BUSINESS_MANAGER.email)
+    school = sbm.memberships.get(role=Role.SCHOOL_BUSINESS_MANAGER).organisation.school
+
+    visible = funding_services.claims_visible_to(sbm)
+
+    assert set(visible) == set(Claim.objects.filter(claiming_school=school))
+    assert {c.state for c in visible} == {
+        ClaimState.WITHDRAWN, ClaimState.SUBMITTED, ClaimState.INFORMATION_REQUESTED
+    }
+    asked = visible.get(state=ClaimState.INFORMATION_REQUESTED)
+    assert sbm.has_perm("funding.answer_claim", asked)
+    assert all(sbm.has_perm("funding.view_claim", claim) for claim in visible)

@@ -25,6 +25,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactor
 from tests.factories.brokerage import SupportRequestFactory
 from tests.factories.deployments import DeploymentFactory
 from tests.factories.designations import DesignationFactory
+from tests.factories.schooldays import in_term, national_dates, term_period
 
 pytestmark = pytest.mark.django_db
 State = DeploymentState
@@ -58,6 +59,9 @@ class Orgs:
 @pytest.fixture
 def orgs(db) -> Orgs:
     supported = SchoolFactory(name="Supported Primary")
+    # Every weekday around TODAY is a school day here: a stall is four school weeks (see the
+    # holiday tests below for half term and the summer).
+    in_term(supported.local_authority, TODAY - days(200), TODAY + days(60))
     supported_org = OrganisationFactory(kind=OrganisationKind.SCHOOL, school=supported, name=supported.name)
     broker_org = OrganisationFactory(kind=OrganisationKind.LOCAL_AUTHORITY, name="Broker council")
     commissioner_org = OrganisationFactory(kind=OrganisationKind.DIOCESE, name="Diocese of Ely")
@@ -344,6 +348,78 @@ def test_stalled_scan_costs_the_same_for_3_or_30_and_a_fixed_cost_per_flag(make)
     assert rescan_30 == rescan_3
     assert (first_30 - rescan_30) / 27 == (first_3 - rescan_3) / 3
     assert Notice.objects.count() == 30
+
+
+@pytest.fixture
+def quiet_over_the_summer(make):
+    """Time last logged on 20 July 2026, two school days before the summer holidays (the autumn term
+    starts on 3 September)."""
+    school = SchoolFactory(name="Holiday Primary")
+    term_period(datetime.date(2026, 4, 20), datetime.date(2026, 7, 22), school.local_authority, "Summer")
+    term_period(datetime.date(2026, 9, 3), datetime.date(2026, 10, 23), school.local_authority, "Autumn")
+    return make(
+        supported_school=school,
+        starts_on=datetime.date(2026, 5, 4),
+        last_time_logged_on=datetime.date(2026, 7, 20),
+    )
+
+
+def test_a_deployment_quiet_over_the_summer_holidays_stalls_only_after_four_school_weeks(
+    quiet_over_the_summer,
+):
+    deployment = quiet_over_the_summer
+    # Fifty days, but six school days: the summer holidays are not a stall.
+    assert jobs.flag_stalled_deployments(datetime.date(2026, 9, 8))["flagged"] == 0
+    # The 19th school day since, then the 20th: four school weeks.
+    assert jobs.flag_stalled_deployments(datetime.date(2026, 9, 25))["flagged"] == 0
+    assert jobs.flag_stalled_deployments(datetime.date(2026, 9, 28))["flagged"] == 1
+    assert notices(NoticeKind.STALLED) == [(deployment.pk, "2026-07-20")]
+
+
+@pytest.mark.parametrize(
+    ("day", "stalled"),
+    [
+        (datetime.date(2026, 9, 8), False),
+        (datetime.date(2026, 9, 25), False),
+        (datetime.date(2026, 9, 28), True),
+    ],
+)
+def test_the_leaders_log_time_task_follows_the_same_school_week_rule(quiet_over_the_summer, day, stalled):
+    from deployments.worklist import stalled_deployments
+
+    tasks = stalled_deployments(quiet_over_the_summer.leader, day)
+
+    assert bool(tasks) is stalled
+    assert (jobs.flag_stalled_deployments(day)["checked"] == 1) is stalled
+
+
+def test_half_term_in_the_national_default_does_not_count_towards_a_stall(make):
+    """An authority without dates of its own counts over the national default's."""
+    national_dates([(datetime.date(2026, 9, 2), datetime.date(2026, 10, 23)),
+                    (datetime.date(2026, 11, 2), datetime.date(2026, 12, 18))])
+    school = SchoolFactory(name="Default Primary")
+    make(supported_school=school, last_time_logged_on=TODAY - days(28))
+
+    # 28 days back from Monday 2 November, with half term in them: three school weeks.
+    assert jobs.flag_stalled_deployments(TODAY)["flagged"] == 0
+    assert jobs.flag_stalled_deployments(TODAY + days(7))["flagged"] == 1
+
+
+def test_the_stall_rule_reads_the_term_dates_of_any_number_of_authorities_in_one_query(make):
+    def quiet_in_an_authority_with_own_dates(n: int):
+        school = SchoolFactory(name=f"Own dates {n}")
+        in_term(school.local_authority, TODAY - days(200), TODAY)
+        make(supported_school=school, last_time_logged_on=TODAY - days(40))
+
+    for n in range(2):
+        quiet_in_an_authority_with_own_dates(n)
+    jobs.flag_stalled_deployments(TODAY)
+    rescan_few = count_queries(lambda: jobs.flag_stalled_deployments(TODAY))
+    for n in range(2, 8):
+        quiet_in_an_authority_with_own_dates(n)
+    assert jobs.flag_stalled_deployments(TODAY)["flagged"] == 6
+
+    assert count_queries(lambda: jobs.flag_stalled_deployments(TODAY)) == rescan_few
 
 
 # --- close_ended_deployments -------------------------------------------------------------------

@@ -27,6 +27,7 @@ from tests.factories.deployments import (
     TimeEntryFactory,
 )
 from tests.factories.designations import DesignationFactory
+from tests.factories.schooldays import in_term
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,10 @@ INDEX = reverse("dashboard:index")
 CSV_URL = reverse("dashboard:deployments-csv")
 # Session and user, memberships, permission, the authorities, then the figures: requests by age,
 # deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav;
+# the term dates the stall rule counts school weeks over (two: for the figures and the at-risk list);
 # then the money this year: the agreed versions, their cost lines and staff, the term dates that
 # pro-rate them, and the payments (funding.finance.committed_and_paid).
-DASHBOARD_QUERIES = 19  # with the navigation's one query about the person
+DASHBOARD_QUERIES = 21  # with the navigation's one query about the person
 # Session, user, memberships, the authorities, and the deployments in one query; then their agreed
 # versions and those versions' cost lines (two more, for the money columns), and the term dates
 # that count their days (one more per chunk of rows).
@@ -162,6 +164,8 @@ def test_open_requests_counted_by_age(home_school, home_la_org, other_school, ho
 @pytest.fixture
 def risky(home_school, home_la_org):
     """One deployment for each reason, one with all three, one healthy, one paused and quiet."""
+    # A stall is four school weeks: every weekday around today is one here, whatever the holidays.
+    in_term(home_school.local_authority, days_ago(200), days_ago(-200))
     red = deployment_at(home_school, home_la_org, next_review_on=days_ago(-10))
     rate(red, days_ago(40), Rag.GREEN)
     rate(red, days_ago(5), Rag.RED, Rag.AMBER, Rag.RED)
@@ -170,7 +174,7 @@ def risky(home_school, home_la_org):
     rate(recovered, days_ago(5), Rag.GREEN)
     overdue = deployment_at(home_school, home_la_org, next_review_on=days_ago(1))
     stalled = deployment_at(home_school, home_la_org, next_review_on=days_ago(-10))
-    stalled.last_time_logged_on = days_ago(28)
+    stalled.last_time_logged_on = days_ago(35)
     stalled.save()
     never_logged = deployment_at(
         home_school,
@@ -205,7 +209,7 @@ def test_at_risk_deployments_and_their_reasons(risky, home_la):
 
     assert reasons[risky["red"].pk] == ["2 red objectives at the latest review"]
     assert reasons[risky["overdue"].pk] == [f"Review overdue: it was due on {days_ago(1):%-d %B %Y}"]
-    assert reasons[risky["stalled"].pk] == [f"No time logged since {days_ago(28):%-d %B %Y}"]
+    assert reasons[risky["stalled"].pk] == [f"No time logged since {days_ago(35):%-d %B %Y}"]
     assert reasons[risky["never_logged"].pk] == [f"No time logged since {days_ago(60):%-d %B %Y}"]
     assert len(reasons[risky["all_three"].pk]) == 3
     assert risky["recovered"].pk not in reasons  # red only at an earlier review

@@ -35,6 +35,7 @@ from tests.factories.designations import (
     RefereeRequestFactory,
     ReviewFactory,
 )
+from tests.factories.schooldays import in_term
 
 KIND = re.compile(r'data-task-kind="([a-z-]+)"')
 
@@ -128,8 +129,14 @@ def awaiting_evaluation(home_request, lle_leader):
 
 @pytest.fixture
 def stalled(home_request, lle_leader, today):
-    """Active, no time logged for five weeks, its next review far off."""
+    """Active, no time logged for five weeks (of school: every weekday around today is a school day
+    here, whatever the holidays), its next review far off."""
     deployment = quiet_deployment(home_request, lle_leader)
+    in_term(
+        deployment.supported_school.local_authority,
+        today - datetime.timedelta(days=200),
+        today + datetime.timedelta(days=200),
+    )
     deployment.last_time_logged_on = today - datetime.timedelta(weeks=5)
     deployment.save(update_fields=["last_time_logged_on"])
     return deployment

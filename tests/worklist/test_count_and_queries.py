@@ -27,6 +27,7 @@ from tests.factories.designations import (
     RefereeRequestFactory,
     ReviewFactory,
 )
+from tests.factories.schooldays import in_term
 from worklist.providers import PROVIDERS, task_count_for, tasks_for
 
 from .conftest import quiet_deployment, task_kinds
@@ -166,6 +167,12 @@ def make_tasks(n: int, user, home_school, home_la_org, teaching_school_org) -> N
             state=DeploymentState.AWAITING_FINAL_EVALUATION,
         )
         stalled = quiet_deployment(request(), own)
+        # Six school weeks: every weekday around today is a school day here, whatever the holidays.
+        in_term(
+            stalled.supported_school.local_authority,
+            today - datetime.timedelta(days=200),
+            today + datetime.timedelta(days=200),
+        )
         stalled.last_time_logged_on = today - datetime.timedelta(weeks=6)
         stalled.save(update_fields=["last_time_logged_on"])
         ApplicationFactory(
@@ -215,8 +222,9 @@ def claim_tasks(request) -> None:
 # signoffs, agreements to draft read drafts and undrafted deployments, claims to answer read
 # nothing for someone who is no school's head or business manager); the navigation's model
 # permissions (2); the navigation's one query about the person's own work (1); the schools the
-# person works at, so that their own cases are left out of what they assess and decide (1).
-HOME_QUERIES = 23
+# person works at, so that their own cases are left out of what they assess and decide (1); the term
+# dates the stalled deployments' rule counts school weeks over (1).
+HOME_QUERIES = 24
 
 
 @pytest.mark.parametrize("n", [1, 10])

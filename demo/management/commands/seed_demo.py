@@ -30,7 +30,11 @@ class Command(BaseCommand):
         "teaching school (with a shortlist). Deployments: deployments active (one with a red objective, "
         "one with a review overdue), awaiting final evaluation and completed, with the head of a "
         "supported school, and an agreement led by leader@norfolk.demo waiting for the demo head, the "
-        "leader's school and the commissioner. Then prints a sign-in for every party of every flow. "
+        "leader's school and the commissioner. Claims: on the deployments' logged time, in every state "
+        "(submitted, information requested, awaiting second approval with a backfill line and its "
+        "invoice, approved, paid, rejected, withdrawn), with the school business manager of a leader's "
+        "school and a second commissioner for second approvals. Then prints a sign-in for every party "
+        "of every flow. "
         "The data is the same on every run and running it again creates nothing new. For development "
         "and demonstrations only: the demo users share a published password, and the demo's emails "
         "are not sent."
@@ -76,6 +80,9 @@ class Command(BaseCommand):
             f"{data.brokerage.risk_assessments} risk assessments."
         )
         self.stdout.write(f"Demo deployments ready: {data.deployments.deployments} deployments.")
+        self.stdout.write(
+            f"Demo claims ready: {data.funding.claims} claims ({', '.join(data.funding.states).lower()})."
+        )
 
     def _sign_in(self, user: DemoUser, width: int) -> str:
         """One sign-in: email, role, where, and what to try; nothing for a flow the data skipped."""
