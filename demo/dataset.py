@@ -11,6 +11,7 @@ from deployments.demo import SUPPORTED_HEAD, DeploymentsDemoSummary, seed_deploy
 from designations.demo import LEADER, LEADER_HEAD, NEW_HEAD, DesignationsDemoSummary, seed_designations_demo
 from funding.demo import SIGN_INS as FUNDING_SIGN_INS
 from funding.demo import FundingDemoSummary, seed_funding_demo
+from funding.demo_bursaries import BursariesDemoSummary, seed_bursaries_demo
 from schooldays.demo import seed_term_dates_demo
 from schools.demo import SchoolsDemoSummary, seed_schools_demo
 
@@ -29,18 +30,7 @@ class DemoDataSet:
     brokerage: BrokerageDemoSummary
     deployments: DeploymentsDemoSummary
     funding: FundingDemoSummary
-    # The bursaries part's summary (``funding.demo_bursaries``), once that part is in place.
-    bursaries: object | None = None
-
-
-def seed_bursaries_demo() -> object | None:
-    """The bursaries part, written separately: seeded here as soon as ``funding.demo_bursaries``
-    exists, and skipped until then. To wire it for good, import it above and call it directly."""
-    try:
-        from funding import demo_bursaries
-    except ImportError:
-        return None
-    return demo_bursaries.seed_bursaries_demo()
+    bursaries: BursariesDemoSummary
 
 
 def seed_demo_data() -> DemoDataSet:

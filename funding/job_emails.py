@@ -11,13 +11,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.urls import NoReverseMatch
-
 from accounts.choices import SCHOOL_FINANCE_ROLES
 from bounds import number_text
 from brokerage.emails import commissioner_recipients, organisation_recipients
 from deployments.emails import SCHOOL_KINDS, unique
-from designations.emails import absolute_url, send_email, site_url
+from designations.emails import absolute_url, send_email
 
 from .choices import ClaimState
 
@@ -34,21 +32,12 @@ def finance_recipients(school) -> list[str]:
     )
 
 
-def _link(url_name: str, pk: int, path: str) -> str:
-    # The claim pages are their own part of the funding app; until their URL names are in place the
-    # path they are served at is the link.
-    try:
-        return absolute_url(url_name, pk)
-    except NoReverseMatch:
-        return f"{site_url()}{path}"
-
-
 def new_claim_link(deployment) -> str:
-    return _link("claims:new", deployment.pk, f"/claims/deployment/{deployment.pk}/new/")
+    return absolute_url("claims:claim-new", deployment.pk)
 
 
 def claim_link(claim) -> str:
-    return _link("claims:claim-detail", claim.pk, f"/claims/{claim.pk}/")
+    return absolute_url("claims:claim-detail", claim.pk)
 
 
 def days_label(days: Decimal) -> str:

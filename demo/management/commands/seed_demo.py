@@ -83,6 +83,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo claims ready: {data.funding.claims} claims ({', '.join(data.funding.states).lower()})."
         )
+        self.stdout.write(
+            f"Demo bursaries and grants ready: {data.bursaries.bursaries} this year "
+            f"({data.bursaries.paid} paid), at {data.bursaries.rates} funding rates."
+        )
 
     def _sign_in(self, user: DemoUser, width: int) -> str:
         """One sign-in: email, role, where, and what to try; nothing for a flow the data skipped."""
