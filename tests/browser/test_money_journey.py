@@ -81,7 +81,7 @@ def go_to(page: Page, name: str) -> None:
 
 def open_task(page: Page, what: str) -> None:
     """From the home page, which lists what waits for the person."""
-    page.goto(page.url.split("/", 3)[:3] and "/".join(page.url.split("/", 3)[:3]) + "/")
+    page.goto("/".join(page.url.split("/")[:3]) + "/")
     page.get_by_role("link", name=what).click()
 
 
