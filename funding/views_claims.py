@@ -13,14 +13,16 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView
 
-from deployments.models import Deployment, TimeEntry
+from accounts.choices import SCHOOL_FINANCE_ROLES
+from deployments.choices import AgreementStatus
+from deployments.models import Agreement, Deployment, TimeEntry
 from deployments.queries import deployments_visible_to
 from deployments.services import current_agreement, days_allowed, days_used
 from govuk.forms import add_service_error
@@ -33,7 +35,7 @@ from .choices import UNDECIDED_CLAIM_STATES, ClaimState
 from .errors import FundingError
 from .forms_claims import ClaimFilterSet, ClaimForm, ClaimPeriodForm, prepare_claim_filter_form
 from .models import Claim, ClaimLine, Payment
-from .rules import decide_refusal, sees_evidence
+from .rules import SCHOOL_KINDS, decide_refusal, sees_evidence
 
 NAV = {"active_nav": "claims"}
 LIST_RELATIONS = (
@@ -61,7 +63,35 @@ class ClaimListView(LoginRequiredMixin, FilteredListMixin, GovukPaginationMixin,
         prepare_claim_filter_form(form)
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(clear_url=reverse("claims:claim-list"), **kwargs)
+        claimable = claimable_deployments(self.request.user)
+        return super().get_context_data(clear_url=reverse("claims:claim-list"), claimable=claimable, **kwargs)
+
+
+CLAIMABLE_SHOWN = 20
+
+
+def claimable_deployments(user) -> list[Deployment]:
+    """The deployments whose current agreed version pays a school this person claims for (its head
+    or business manager): where they make a claim, since a business manager does not see the
+    deployments pages. One query."""
+    schools = {
+        m.organisation.school_id
+        for m in getattr(user, "active_memberships", [])
+        if m.role in SCHOOL_FINANCE_ROLES and m.organisation.kind in SCHOOL_KINDS and m.organisation.school_id
+    }
+    if not schools:
+        return []
+    payee = (
+        Agreement.objects.filter(deployment=OuterRef("pk"), status=AgreementStatus.AGREED)
+        .order_by("-version")
+        .values("payee_school_id")[:1]
+    )
+    return list(
+        Deployment.objects.annotate(payee=Subquery(payee))
+        .filter(payee__in=schools)
+        .select_related("designation__designation_type", "leader", "supported_school")
+        .order_by("-starts_on", "-pk")[:CLAIMABLE_SHOWN]
+    )
 
 
 # --- a deployment's claims -----------------------------------------------------------------------

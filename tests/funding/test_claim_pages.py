@@ -343,6 +343,23 @@ def test_the_list_costs_a_fixed_number_of_queries(client, setting, count, django
     assert len(response.context["claims"]) == count
 
 
+@pytest.mark.parametrize("persona", ["business_manager", "head"])
+def test_the_list_links_the_claiming_school_to_its_deployments(client, setting, persona):
+    """A business manager does not see the deployments pages: the claims list is where they find
+    the deployment to claim for (one more query, for those who claim for a school)."""
+    client.force_login(getattr(setting, persona))
+    response = client.get(reverse("claims:claim-list"))
+    assert list(response.context["claimable"]) == [setting.deployment]
+    address = reverse("claims:deployment", args=[setting.deployment.pk])
+    assert f'href="{address}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["commissioner", "supported_head", "administrator"])
+def test_the_list_offers_no_deployment_to_those_who_do_not_claim_for_it(client, setting, persona):
+    client.force_login(getattr(setting, persona))
+    assert client.get(reverse("claims:claim-list")).context["claimable"] == []
+
+
 # --- the whole flow ------------------------------------------------------------------------------
 
 
