@@ -246,7 +246,9 @@ def test_the_officer_approves_with_a_role_and_the_person_gets_an_invitation(
     url = reverse("accounts:access-request-detail", args=[awaiting.pk])
     page = client.get(url)
     assert page.status_code == 200
-    assert set(page.context["roles"]) == {Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.COMMISSIONER}
+    assert set(page.context["roles"]) == {
+        Role.HEADTEACHER, Role.SCHOOL_LEADER, Role.SCHOOL_BUSINESS_MANAGER, Role.COMMISSIONER,
+    }
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"decision": "approve", "role": Role.HEADTEACHER})

@@ -74,10 +74,12 @@ ALL_BY_KIND = {
     "home_la": {R.LA_OFFICER, R.COMMISSIONER},
     "other_la": {R.LA_OFFICER, R.COMMISSIONER},
     "national": {R.NATIONAL_ADMINISTRATOR, R.COMMISSIONER, R.ASSOCIATE},
-    "maintained": {R.HEADTEACHER, R.SCHOOL_LEADER, R.COMMISSIONER},
-    "academy": {R.HEADTEACHER, R.SCHOOL_LEADER, R.COMMISSIONER},
-    "other_la_school": {R.HEADTEACHER, R.SCHOOL_LEADER, R.COMMISSIONER},
-    "teaching_school": {R.TEACHING_SCHOOL_LEAD, R.HEADTEACHER, R.SCHOOL_LEADER, R.COMMISSIONER},
+    "maintained": {R.HEADTEACHER, R.SCHOOL_LEADER, R.SCHOOL_BUSINESS_MANAGER, R.COMMISSIONER},
+    "academy": {R.HEADTEACHER, R.SCHOOL_LEADER, R.SCHOOL_BUSINESS_MANAGER, R.COMMISSIONER},
+    "other_la_school": {R.HEADTEACHER, R.SCHOOL_LEADER, R.SCHOOL_BUSINESS_MANAGER, R.COMMISSIONER},
+    "teaching_school": {
+        R.TEACHING_SCHOOL_LEAD, R.HEADTEACHER, R.SCHOOL_LEADER, R.SCHOOL_BUSINESS_MANAGER, R.COMMISSIONER,
+    },
     "trust": {R.COMMISSIONER},
     "diocese": {R.COMMISSIONER},
 }
@@ -85,9 +87,13 @@ ALL_BY_KIND = {
 GRANTS = {
     **{("national_admin", key): roles for key, roles in ALL_BY_KIND.items()},
     ("la_officer", "home_la"): {R.LA_OFFICER, R.COMMISSIONER},
-    ("la_officer", "maintained"): {R.HEADTEACHER, R.SCHOOL_LEADER, R.COMMISSIONER},
-    ("ts_lead", "teaching_school"): {R.TEACHING_SCHOOL_LEAD, R.HEADTEACHER, R.SCHOOL_LEADER, R.COMMISSIONER},
-    ("headteacher", "maintained"): {R.HEADTEACHER, R.SCHOOL_LEADER, R.COMMISSIONER},
+    ("la_officer", "maintained"): {R.HEADTEACHER, R.SCHOOL_LEADER, R.SCHOOL_BUSINESS_MANAGER, R.COMMISSIONER},
+    ("ts_lead", "teaching_school"): {
+        R.TEACHING_SCHOOL_LEAD, R.HEADTEACHER, R.SCHOOL_LEADER, R.SCHOOL_BUSINESS_MANAGER, R.COMMISSIONER,
+    },
+    ("headteacher", "maintained"): {
+        R.HEADTEACHER, R.SCHOOL_LEADER, R.SCHOOL_BUSINESS_MANAGER, R.COMMISSIONER,
+    },
     ("trust_commissioner", "trust"): {R.COMMISSIONER},
     ("diocese_commissioner", "diocese"): {R.COMMISSIONER},
 }
