@@ -101,7 +101,12 @@ class DeploymentsWorkload:
         }
 
     def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:
-        """Committed deployments under way today (an open start or end counts as under way)."""
+        """Committed deployments under way today (an open start or end counts as under way).
+
+        Their full days a week, in holidays too, unlike ``headroom``, which frees a leader in the
+        supported school's half term: this is the partner search's "free days now", a measure of
+        the leader's ongoing load for a partnership that runs on into term, so a week of holiday
+        must not make every committed leader look free."""
         committed = (
             Deployment.objects.filter(leader=leader, state__in=sorted(COMMITTED_STATES))
             .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))

@@ -237,5 +237,22 @@ def is_payee(user, payment) -> bool:
     return payment is not None and claims_for_school(user, payment.payee_school_id)
 
 
+def paid_school_ids(user) -> frozenset[int]:
+    """The schools the person is head or business manager of: the schools they are paid for."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        m.organisation.school_id
+        for m in getattr(user, "active_memberships", [])
+        if m.role in SCHOOL_FINANCE_ROLES and m.organisation.kind in SCHOOL_KINDS and m.organisation.school_id
+    )
+
+
+@rules.predicate
+def is_paid_somewhere(user) -> bool:
+    return bool(paid_school_ids(user))
+
+
 rules.add_perm("funding.view_finance", is_national_administrator | commissions_somewhere)
+rules.add_perm("funding.view_school_payments", is_paid_somewhere)
 rules.add_perm("funding.view_payment", is_national_administrator | is_payer | is_payee)

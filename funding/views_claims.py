@@ -63,8 +63,12 @@ class ClaimListView(LoginRequiredMixin, FilteredListMixin, GovukPaginationMixin,
         prepare_claim_filter_form(form)
 
     def get_context_data(self, **kwargs) -> dict:
-        claimable = claimable_deployments(self.request.user)
-        return super().get_context_data(clear_url=reverse("claims:claim-list"), claimable=claimable, **kwargs)
+        return super().get_context_data(
+            clear_url=reverse("claims:claim-list"),
+            claimable=claimable_deployments(self.request.user),
+            sees_school_payments=self.request.user.has_perm("funding.view_school_payments"),
+            **kwargs,
+        )
 
 
 CLAIMABLE_SHOWN = 20
@@ -109,8 +113,9 @@ class DeploymentClaimsMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def load_deployment(self, user, pk: int) -> Deployment:
-        """The deployments pages' own visibility, widened to the claiming school's business
-        manager (who sees its claims, not its deployments), and narrowed to who sees claims."""
+        """Everyone who may see the deployment's claims (``funding.view_deployment_claims``): its
+        schools' heads, leaders and business managers (who see its claims, not always the
+        deployment), the commissioner, the broker and national administrators."""
         deployment = get_object_or_404(
             Deployment.objects.select_related(
                 "designation__designation_type", "leader", "leader_school", "supported_school", "commissioner"
@@ -118,8 +123,7 @@ class DeploymentClaimsMixin(LoginRequiredMixin):
             pk=pk,
         )
         self.sees_deployment = deployments_visible_to(user).filter(pk=pk).exists()
-        visible = self.sees_deployment or user.has_perm("funding.claim", deployment)
-        if not (visible and user.has_perm("funding.view_deployment_claims", deployment)):
+        if not user.has_perm("funding.view_deployment_claims", deployment):
             raise Http404("No such deployment.")
         return deployment
 

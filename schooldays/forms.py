@@ -6,7 +6,7 @@ from django import forms
 
 from govuk.forms import GovukFormMixin, model_date_field
 
-from .models import TermPeriod
+from .models import SchoolYear, TermPeriod
 
 
 class TermPeriodForm(GovukFormMixin, forms.ModelForm):
@@ -32,3 +32,30 @@ class TermPeriodForm(GovukFormMixin, forms.ModelForm):
 
 class ConfirmForm(forms.Form):
     """A confirmation page's form: nothing to fill in, the button is the answer."""
+
+
+class SchoolYearForm(GovukFormMixin, forms.ModelForm):
+    """A new school year, by the calendar year it starts in: it runs from 1 September to 31 August,
+    so two years never overlap as long as no two start in the same year."""
+
+    class Meta:
+        model = SchoolYear
+        fields = ["starts_in"]
+        labels = {"starts_in": "Year it starts in"}
+        help_texts = {
+            "starts_in": "The school year runs from 1 September of this year to 31 August of the next, "
+            "for example 2027"
+        }
+        error_messages = {
+            "starts_in": {
+                "required": "Enter the year the school year starts in",
+                "invalid": "The year must be a whole number, like 2027",
+            }
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_in"].widget = forms.NumberInput(attrs={"inputmode": "numeric"})
+
+    def validate_unique(self) -> None:
+        """The service says so, with the year's name, under the lock (see ``services.add_school_year``)."""

@@ -49,5 +49,7 @@ def may_change_term_period(user, period) -> bool:
 
 
 rules.add_perm("schooldays.view_term_dates", may_view_term_dates)
+# A new school year (its national term periods then added on its page) is the national administrators'.
+rules.add_perm("schooldays.add_school_year", is_national_administrator)
 rules.add_perm("schooldays.change_term_dates", may_change_term_dates)
 rules.add_perm("schooldays.change_term_period", may_change_term_period)

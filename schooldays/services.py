@@ -3,7 +3,7 @@ school year's row, so two people adding or copying periods at once cannot make t
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from refusals import validated
 from schools.models import LocalAuthority
@@ -66,3 +66,20 @@ def back_to_national_default(school_year: SchoolYear, local_authority: LocalAuth
     for period in periods:
         period.delete()  # one by one, so each leaves a history row
     return len(periods)
+
+
+def add_school_year(starts_in: int) -> SchoolYear:
+    """A new school year with no term dates yet (every weekday that is not a bank holiday counts
+    until its national term periods are added). Refused when the year is out of range or already
+    exists: school years never overlap, as each runs from 1 September to 31 August."""
+    school_year = SchoolYear(starts_in=starts_in)
+    validated(school_year, SchoolDaysError, fields=["starts_in"])
+    taken = f"The {school_year.name} school year already exists"
+    if SchoolYear.objects.filter(starts_in=starts_in).exists():
+        raise SchoolDaysError(taken, field="starts_in")
+    try:
+        with transaction.atomic():
+            school_year.save()
+    except IntegrityError as clash:  # added by someone else a moment ago
+        raise SchoolDaysError(taken, field="starts_in") from clash
+    return school_year

@@ -6,6 +6,7 @@ app_name = "schooldays"
 
 urlpatterns = [
     path("", views.SchoolYearListView.as_view(), name="year-list"),
+    path("new/", views.SchoolYearCreateView.as_view(), name="year-create"),
     path("<int:year>/", views.SchoolYearView.as_view(), name="year"),
     path("<int:year>/add/", views.PeriodCreateView.as_view(), name="national-period-create"),
     path("<int:year>/authority/", views.ChooseAuthorityView.as_view(), name="choose-authority"),

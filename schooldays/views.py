@@ -28,7 +28,7 @@ from submissions.views import SubmitOnceMixin
 
 from . import services
 from .errors import SchoolDaysError
-from .forms import TermPeriodForm
+from .forms import SchoolYearForm, TermPeriodForm
 from .models import SchoolYear, TermPeriod
 from .queries import authorities_with_own_dates, authorities_with_own_flag, school_years
 from .rules import officer_authority_ids
@@ -52,6 +52,40 @@ class SchoolYearListView(LoginRequiredMixin, PermissionRequiredMixin, GovukPagin
 
     def get_queryset(self) -> QuerySet[SchoolYear]:
         return school_years()
+
+    def get_context_data(self, **kwargs) -> dict:
+        may_add = rules.has_perm("schooldays.add_school_year", self.request.user)
+        return super().get_context_data(may_add_year=may_add, **kwargs)
+
+
+class SchoolYearCreateView(SubmitOnceMixin, LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """A national administrator adds the next school year; its page then takes its national term
+    periods (and any authority's own)."""
+
+    permission_required = "schooldays.add_school_year"
+    template_name = "schooldays/year_form.html"
+    extra_context = ACTIVE_NAV
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        latest = SchoolYear.objects.order_by("-starts_in").first()
+        initial = {"starts_in": latest.starts_in + 1} if latest else {}
+        return self.render_to_response(self.get_context_data(form=SchoolYearForm(initial=initial)))
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        form = SchoolYearForm(request.POST)
+        if form.is_valid():
+            try:
+                school_year = services.add_school_year(form.cleaned_data["starts_in"])
+            except SchoolDaysError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"The {school_year.name} school year ({school_year.range_text}) has been added. "
+                    "Add its national term periods below.",
+                )
+                return redirect("schooldays:year", school_year.starts_in)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class SchoolYearMixin(LoginRequiredMixin, PermissionRequiredMixin):
