@@ -13,7 +13,9 @@ from .models import SupportRequest
 
 
 class SupportRequestFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices, label="Status")
+    status = django_filters.MultipleChoiceFilter(
+        choices=RequestStatus.choices, label="Status", distinct=False
+    )
     school = django_filters.ModelChoiceFilter(
         queryset=School.objects.all(), to_field_name="urn", label="School (URN)",
     )

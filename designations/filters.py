@@ -60,13 +60,15 @@ class DesignationFilterSet(django_filters.FilterSet):
         method="filter_specialisms", label="Specialism",
     )
     phase = django_filters.MultipleChoiceFilter(
-        choices=Phase.choices, field_name="school__phase", label="School phase"
+        choices=Phase.choices, field_name="school__phase", label="School phase", distinct=False
     )
     local_authority = django_filters.ModelChoiceFilter(
         queryset=LocalAuthority.objects.all(), field_name="school__local_authority",
         to_field_name="code", label="Local authority", empty_label="All local authorities",
     )
-    status = django_filters.MultipleChoiceFilter(choices=DesignationStatus.choices, label="Status")
+    status = django_filters.MultipleChoiceFilter(
+        choices=DesignationStatus.choices, label="Status", distinct=False
+    )
     near = django_filters.CharFilter(
         method="filter_near", label="Near postcode",
         help_text="A full postcode or its first part, for example NR1 3QU or NR1",

@@ -100,7 +100,7 @@ class FundingRateForm(GovukFormMixin, forms.ModelForm):
 
 class BursaryFilterSet(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(choices=year_choices, label="Financial year", empty_label="Any year")
-    state = django_filters.MultipleChoiceFilter(choices=BursaryState.choices, label="State")
+    state = django_filters.MultipleChoiceFilter(choices=BursaryState.choices, label="State", distinct=False)
     kind = django_filters.ChoiceFilter(choices=FundingKind.choices, label="Kind", empty_label="Any kind")
 
     class Meta:

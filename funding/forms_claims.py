@@ -32,7 +32,7 @@ class ClaimFilterSet(django_filters.FilterSet):
     """The claims list's filters: a free-text search and the state."""
 
     q = django_filters.CharFilter(method="search", label="Reference or school")
-    state = django_filters.MultipleChoiceFilter(choices=ClaimState.choices, label="State")
+    state = django_filters.MultipleChoiceFilter(choices=ClaimState.choices, label="State", distinct=False)
 
     class Meta:
         model = Claim

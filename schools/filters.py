@@ -26,11 +26,13 @@ class SchoolFilterForm(forms.Form):
 
 
 class SchoolFilterSet(django_filters.FilterSet):
+    # A choice of a column's values joins nothing, so no row can repeat: ``distinct=False`` spares the
+    # list a SELECT DISTINCT over every column (and its count) at England's 50,000 establishments.
     q = django_filters.CharFilter(
         method="search", label="Name, URN, town or postcode",
     )
-    phase = django_filters.MultipleChoiceFilter(choices=Phase.choices, label="Phase")
-    status = django_filters.MultipleChoiceFilter(choices=SchoolStatus.choices, label="Status")
+    phase = django_filters.MultipleChoiceFilter(choices=Phase.choices, label="Phase", distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=SchoolStatus.choices, label="Status", distinct=False)
     local_authority = django_filters.ModelChoiceFilter(
         queryset=LocalAuthority.objects.all(), field_name="local_authority",
         to_field_name="code", label="Local authority",

@@ -9,7 +9,7 @@ from ..models import Claim
 
 
 class ClaimFilterSet(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=ClaimState.choices, label="State")
+    state = django_filters.MultipleChoiceFilter(choices=ClaimState.choices, label="State", distinct=False)
     deployment = django_filters.NumberFilter(field_name="deployment_id", min_value=1, label="Deployment")
     period_from = django_filters.DateFilter(
         field_name="period_end", lookup_expr="gte", label="Period ends on or after"
