@@ -39,14 +39,18 @@ STEP_WORDS = {
 class NumberRange:
     """Between ``low`` and ``high`` (both allowed), in steps of ``step`` counted from zero."""
 
-    def __init__(self, label: str, low, high, step=None, *, unit: str = "", step_words: str = "") -> None:
-        self.label, self.unit, self.step_words = label, unit, step_words
+    def __init__(
+        self, label: str, low, high, step=None, *, unit: str = "", step_words: str = "", plain: bool = False
+    ) -> None:
+        # ``plain``: the bounds as digits alone, for numbers that are names, such as a year (2026).
+        self.label, self.unit, self.step_words, self.plain = label, unit, step_words, plain
         self.low, self.high = Decimal(str(low)), Decimal(str(high))
         self.step = Decimal(str(step)) if step is not None else None
 
     @property
     def message(self) -> str:
-        low, high = f"{self.unit}{number_text(self.low)}", f"{self.unit}{number_text(self.high)}"
+        show = (lambda n: f"{n.normalize():f}") if self.plain else number_text
+        low, high = f"{self.unit}{show(self.low)}", f"{self.unit}{show(self.high)}"
         text = f"{self.label} must be between {low} and {high}"
         words = self.step_words or STEP_WORDS.get(self.step, "")
         if self.step is not None and words:
@@ -68,8 +72,8 @@ class NumberRange:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, NumberRange) and (
-            self.label, self.low, self.high, self.step, self.unit, self.step_words
-        ) == (other.label, other.low, other.high, other.step, other.unit, other.step_words)
+            self.label, self.low, self.high, self.step, self.unit, self.step_words, self.plain
+        ) == (other.label, other.low, other.high, other.step, other.unit, other.step_words, other.plain)
 
 
 def long_date(day: datetime.date) -> str:

@@ -33,9 +33,12 @@ from .validators import (
     CLAIM_PERIOD_STARTS,
     CLAIMED_COST_DAYS,
     CLAWBACK_AMOUNT,
+    FUNDING_YEAR,
     LINE_AMOUNT,
     PAID_ON,
     PAYMENT_REFERENCE_MAX,
+    SAMPLE_RATE,
+    SAMPLE_SEED,
 )
 
 USER = settings.AUTH_USER_MODEL
@@ -249,7 +252,7 @@ class FundingRate(models.Model):
         "designations.DesignationType", on_delete=models.PROTECT, related_name="funding_rates"
     )
     year = models.PositiveSmallIntegerField(
-        help_text="The financial year, by the year it starts: 2026 is 2026-27."
+        help_text="The financial year, by the year it starts: 2026 is 2026-27.", validators=[FUNDING_YEAR]
     )
     annual_amount = BoundedDecimalField(max_digits=10, decimal_places=2, validators=[ANNUAL_AMOUNT])
 
@@ -386,8 +389,10 @@ class Sample(EvidenceMixin):
 class SampleDraw(models.Model):
     """One drawing of samples: the rate and seed make it reproducible."""
 
-    rate = models.PositiveSmallIntegerField(help_text="Percent of the eligible paid claims drawn.")
-    seed = models.PositiveIntegerField()
+    rate = models.PositiveSmallIntegerField(
+        help_text="Percent of the eligible paid claims drawn.", validators=[SAMPLE_RATE]
+    )
+    seed = models.PositiveIntegerField(validators=[SAMPLE_SEED])
     paid_from = models.DateField()
     paid_to = models.DateField()
     eligible = models.PositiveIntegerField(default=0)

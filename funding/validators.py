@@ -15,4 +15,4 @@ ANNUAL_AMOUNT = NumberRange("The amount a year", 1, 1_000_000, "0.01", unit="£"
 SAMPLE_RATE = NumberRange("The share to sample, in percent,", 1, 100, 1)
 SAMPLE_SEED = NumberRange("The seed", 0, 2_147_483_647, 1)
 CLAWBACK_AMOUNT = NumberRange("The amount to claw back", "0.01", 1_000_000, "0.01", unit="£")
-FUNDING_YEAR = NumberRange("The year", 2000, 2100, 1)
+FUNDING_YEAR = NumberRange("The year", 2000, 2100, 1, plain=True)
