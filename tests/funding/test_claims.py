@@ -216,3 +216,14 @@ def test_a_claim_is_paid_only_to_the_school_the_agreement_pays(setting):
     claim.claiming_school = SchoolFactory()
     with pytest.raises(ValidationError, match="never elsewhere"):
         claim.full_clean()
+
+
+def test_a_claim_seen_for_several_reasons_is_listed_once(setting):
+    setting.log_days(1)
+    claim = make_claim(setting)
+    # The commissioner also brokers the deployment, and is made a head of the supported school.
+    supported = setting.supported_head.memberships.get().organisation
+    setting.commissioner.memberships.create(organisation=supported, role="headteacher")
+    assert list(
+        services.claims_visible_to(type(setting.commissioner).objects.get(pk=setting.commissioner.pk))
+    ) == [claim]
