@@ -1,222 +1,223 @@
-"""England-scale benchmarks: ``make bench``.
+"""Load benchmark at England scale: ``make bench``.
 
-Builds a separate SQLite database (bench-results/bench.sqlite3, or BENCH_DATABASE_URL) with
-about 22,000 schools, then times the school list page and /api/v1/schools/ as a national
-administrator and as a local authority officer (median of several runs, with query counts),
-and a GIAS import of a 20,000-row extract. Prints a table and writes bench-results/.
+Against PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/syslead_bench):
+fills an empty database (migrate, then ``manage.py generate_national --seed --scale``; with
+``--principals demo``, ``seed_demo`` instead), starts the app under gunicorn on the loopback with
+2 sync workers and production settings over plain http, and drives each request in turn with
+locust headless (4 concurrent clients for --duration seconds each). Beside every request: two
+floors measured in the same run (a view touching nothing, and the signed-in empty page), and the
+queries one request runs, counted in-process. Then the GIAS import of an extract of every school
+into an empty scratch database and again (time, peak memory), and each daily job over the data.
+Writes results.json and results.md (bench/, or --output; --smoke writes to a temporary directory).
+Exits non-zero if any request failed or any job or import errored.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import io
-import json
 import os
-import statistics
 import sys
-import time
+import tempfile
 import warnings
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS_DIR = BASE_DIR / "bench-results"
-BENCH_DB = RESULTS_DIR / "bench.sqlite3"
+BENCH_DIR = Path(__file__).resolve().parent
+SMOKE_SCALE = 0.01
+SMOKE_DURATION_SECONDS = 2.0
 
 
-@dataclass
-class Measurement:
-    name: str
-    median_ms: float
-    runs: int
-    queries: int | str
-    detail: str = ""
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")),
+                        help="Scale of the data generated into an empty database (BENCH_SCALE, default 1).")
+    parser.add_argument("--seed", type=int, default=1, help="The generator's seed (default 1).")
+    parser.add_argument("--duration", type=float, default=20.0,
+                        help="Seconds of load per request (default 20).")
+    parser.add_argument("--users", type=int, default=4, help="Concurrent locust clients (default 4).")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="Only requests whose name contains NAME (repeatable); floors always run.")
+    parser.add_argument("--skip-import", action="store_true", help="Leave out the GIAS import.")
+    parser.add_argument("--skip-jobs", action="store_true", help="Leave out the daily jobs.")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"{SMOKE_SCALE:.0%} scale, {SMOKE_DURATION_SECONDS:g} s per request, results "
+                             "in a temporary directory: proves every request answers and every job runs.")
+    parser.add_argument("--output", type=Path,
+                        help="Directory for results.json and results.md (default bench/).")
+    parser.add_argument("--principals", choices=["national", "demo"], default="national",
+                        help="Whose sign-ins to use: the national generator's (default) or seed_demo's, to "
+                             "develop on demo data (an empty database is then filled by seed_demo).")
+    arguments = parser.parse_args(argv)
+    if arguments.smoke:
+        arguments.scale, arguments.duration = SMOKE_SCALE, SMOKE_DURATION_SECONDS
+        arguments.output = arguments.output or Path(tempfile.mkdtemp(prefix="bench-smoke-"))
+    arguments.output = arguments.output or BENCH_DIR
+    return arguments
 
 
-def _configure_django() -> None:
-    """Point Django at the benchmark database, never at the configured development database."""
+def _configure_django(database_url: str) -> None:
+    """This process reads the benchmark database: tasks in-process, e-mails dropped, no DEBUG."""
     sys.path.insert(0, str(BASE_DIR))
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{BENCH_DB}")
+    from bench.database import child_environment
+
+    os.environ.update(child_environment(database_url))
+    for key in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "REDIS_URL"):
+        os.environ.pop(key, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Runs with a broker would hand the import to a worker: time it in-process instead.
-    os.environ.pop("CELERY_BROKER_URL", None)
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # WhiteNoise warns that collectstatic has not run; the benchmarks serve no static files.
     warnings.filterwarnings("ignore", message="No directory at")
     import django
 
     django.setup()
 
 
-def _timed(name: str, action: Callable[[], object], runs: int, detail: str = "") -> Measurement:
+def _ensure_data(database_url: str, arguments: argparse.Namespace) -> str:
+    """Fill the database if it is empty; a sentence saying what data the run used."""
+    from bench import database
+
+    if not database.exists(database_url):
+        database.create(database_url)
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    action()  # warm-up: templates, caches, database pages
-    durations, queries = [], 0
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            action()
-            durations.append((time.perf_counter() - started) * 1000)
-        queries = len(captured.captured_queries)
-    return Measurement(name, round(statistics.median(durations), 1), runs, queries, detail)
+    if "schools_school" in connection.introspection.table_names():
+        from schools.models import School
 
-
-def _get(client, url: str, **headers: str) -> Callable[[], object]:
-    def request() -> object:
-        response = client.get(url, headers=headers)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}: {response.content[:300]!r}")
-        return response
-
-    return request
+        if School.objects.exists():
+            return _describe_data(arguments)
+    database.manage(database_url, "migrate", "--noinput", "-v0")
+    if arguments.principals == "demo":
+        database.manage(database_url, "seed_demo")
+    else:
+        database.manage(database_url, "generate_national", "--seed", str(arguments.seed),
+                        "--scale", str(arguments.scale))
+    return _describe_data(arguments)
 
 
-def _principals():
-    """A national administrator, an LA officer, and a national body's API token."""
-    from django.db.models import Count
+def _describe_data(arguments: argparse.Namespace) -> str:
+    from deployments.models import Deployment
+    from designations.models import Designation
+    from schools.models import School
 
-    from accounts.choices import OrganisationKind, Role
-    from accounts.models import ApiToken, Membership, Organisation, User
-    from schools.models import LocalAuthority
-
-    national = Organisation.objects.create(kind=OrganisationKind.NATIONAL_BODY, name="Bench national body")
-    # The authority with the most schools: the largest list an LA officer can see.
-    authority = LocalAuthority.objects.annotate(size=Count("schools")).order_by("-size", "code").first()
-    council = Organisation.objects.create(
-        kind=OrganisationKind.LOCAL_AUTHORITY, name=f"{authority.name} council", local_authority=authority
-    )
-    admin = User.objects.create_user(email="admin@bench.invalid", full_name="Bench Admin")
-    officer = User.objects.create_user(email="officer@bench.invalid", full_name="Bench Officer")
-    Membership.objects.create(user=admin, organisation=national, role=Role.NATIONAL_ADMINISTRATOR)
-    Membership.objects.create(user=officer, organisation=council, role=Role.LA_OFFICER)
-    _, key = ApiToken.issue(organisation=national, name="Bench")
-    return admin, officer, key, authority
+    source = "seed_demo's demo data" if arguments.principals == "demo" else "the national generator's data"
+    return (f"{source} ({School.objects.count():,} establishments, {Designation.objects.count():,} "
+            f"designations, {Deployment.objects.count():,} deployments)")
 
 
-def _page_measurements(runs: int, schools: int) -> list[Measurement]:
-    from django.test import Client
-    from django.urls import reverse
+def _credentials(users):
+    from bench.principals import ANONYMOUS, api_token_for, national_body_of, sign_in
 
-    admin, officer, key, authority = _principals()
-    as_admin, as_officer, anonymous = (Client(HTTP_HOST="localhost") for _ in range(3))
-    as_admin.force_login(admin)
-    as_officer.force_login(officer)
-    page, api = reverse("schools:school-list"), reverse("schools-api:school-list")
-    token = {"Authorization": f"Token {key}"}
-    middle_page = max(1, schools // 400)  # of 200 per page
-    return [
-        _timed("List page, national admin", _get(as_admin, page), runs, "first page, every school"),
-        _timed("List page, search", _get(as_admin, f"{page}?q=primary&phase=primary"), runs, "q + phase"),
-        _timed("List page, near postcode", _get(as_admin, f"{page}?near=NR2&within_km=10"), runs, "10 km"),
-        _timed("List page, LA officer", _get(as_officer, page), runs, authority.name),
-        _timed("API list, national token", _get(anonymous, api, **token), runs, "page_size 50"),
-        _timed("API list, 200 per page", _get(anonymous, f"{api}?page_size=200&page={middle_page}", **token),
-               runs, f"page {middle_page}"),
-    ]
+    credentials = {part: sign_in(user) for part, user in users.items()}
+    credentials["anonymous"] = ANONYMOUS
+    credentials["api_token"] = api_token_for(national_body_of(users["national_admin"]))
+    return credentials
 
 
-def _brokerage_measurements(runs: int, leaders: int, deployments: int) -> list[Measurement]:
-    """Matching a request against every LLE in England, and the deployment lists of a busy LA."""
-    from django.test import Client
-    from django.urls import reverse
+def _selected(plan, only: list[str]):
+    from bench.plan import SIGNED_IN_FLOOR, TRIVIAL_FLOOR
 
-    from accounts.models import Organisation, User
-    from bench.brokerage import generate_deployments, generate_leaders
-    from brokerage.matching import match
-    from brokerage.models import SupportRequest
-    from designations.models import DesignationType
-
-    officer = User.objects.get(email="officer@bench.invalid")
-    council = Organisation.objects.get(memberships__user=officer)
-    designations = generate_leaders(leaders)
-    made = generate_deployments(designations, deployments, council)
-    request = SupportRequest.objects.filter(commissioner=council).order_by("pk").first()
-    request.designation_types.set([DesignationType.objects.get(code="LLE")])
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(officer)
-    request_page = reverse("brokerage:request-detail", args=[request.pk])
-    return [
-        _timed("Matching, every LLE", lambda: match(request, today=datetime.date.today()), runs,
-               f"{leaders} leaders, {made} deployments"),
-        _timed("Request page with candidates", _get(client, request_page), runs, "ranked list rendered"),
-        _timed("Deployments list, LA officer", _get(client, reverse("deployments:deployment-list")), runs,
-               f"{made} deployments"),
-        _timed("Deployments API, LA officer", _get(client, reverse("deployments-api:deployment-list")), runs,
-               "page_size 50"),
-    ]
+    if not only:
+        return plan
+    floors = {TRIVIAL_FLOOR, SIGNED_IN_FLOOR}
+    return [p for p in plan if p.name in floors or any(word.lower() in p.name.lower() for word in only)]
 
 
-def _import_measurement(rows: int) -> Measurement:
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def _load_results(plan, credentials, database_url: str, arguments, work_dir: Path):
+    from bench.load import drive, gunicorn, warm_up
+    from bench.queries import RequestFailed, count_queries
+    from bench.results import RequestResult
+    from bench.stats import LoadResult
 
+    queries = {}
+    for planned in plan:
+        try:
+            queries[planned.name] = count_queries(planned.path, credentials[planned.principal])
+        except RequestFailed as error:
+            print(f"  {planned.name}: {error}", file=sys.stderr)
+            queries[planned.name] = None
+    results = []
+    with gunicorn(database_url, work_dir) as base_url:
+        for planned in plan:
+            headers = credentials[planned.principal].headers()
+            status = warm_up(base_url + planned.path, headers)
+            if status != 200:
+                print(f"  {planned.name}: GET {planned.path} answered {status}", file=sys.stderr)
+                load = LoadResult(0, 1, 0.0, 0.0, 0.0, 0.0)
+            else:
+                load = drive(base_url, planned.name, planned.path, headers, users=arguments.users,
+                             seconds=arguments.duration, work_dir=work_dir)
+            print(f"  {planned.name}: {load.requests_per_second} req/s, p95 {load.p95_ms} ms, "
+                  f"{queries[planned.name]} queries", flush=True)
+            results.append(RequestResult(planned.name, planned.path, planned.principal, load,
+                                         queries[planned.name], planned.target_p95_ms))
+    return results
+
+
+def _import_results(database_url: str, work_dir: Path):
+    from bench import database
     from bench.generate import write_gias_extract
+    from bench.jobs import measure_import
+    from schools.models import School
 
-    path = RESULTS_DIR / "gias_extract_bench.csv"
-    written = write_gias_extract(path, rows)
-    output = io.StringIO()
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        call_command("import_gias", str(path), stdout=output)
-        elapsed = (time.perf_counter() - started) * 1000
-    # The command's first line is the run's summary: created, updated, unchanged, rejected.
-    summary = output.getvalue().splitlines()[0].split(": ", 1)[-1]
-    queries = len(captured.captured_queries)
-    return Measurement(f"GIAS import, {written} rows", round(elapsed, 1), 1, queries, summary)
-
-
-def _print_and_save(measurements: list[Measurement], setup: dict) -> Path:
-    lines = [f"{'benchmark':<30} {'median ms':>10} {'runs':>5} {'queries':>8}  detail"]
-    lines += [
-        f"{m.name:<30} {m.median_ms:>10.1f} {m.runs:>5} {m.queries!s:>8}  {m.detail}" for m in measurements
-    ]
-    table = "\n".join(lines)
-    print(table)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    output = RESULTS_DIR / f"bench-{stamp}.json"
-    output.write_text(json.dumps({**setup, "results": [asdict(m) for m in measurements]}, indent=2))
-    (RESULTS_DIR / f"bench-{stamp}.txt").write_text(table + "\n")
-    return output
+    extract = work_dir / "gias_extract.csv"
+    rows = write_gias_extract(extract, School.objects.count())
+    scratch = database.fresh_scratch(database_url)
+    environment = database.child_environment(scratch)
+    try:
+        return [measure_import(name, extract, rows, environment)
+                for name in ("first run, empty schools table", "re-run, same file")]
+    finally:
+        database.drop(scratch)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    from bench.database import DEFAULT_URL
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    _configure_django(database_url)
+    from django.db import connection
+
+    from bench.jobs import run_daily_jobs
+    from bench.plan import SIGNED_IN_FLOOR, TRIVIAL_FLOOR, build_plan
+    from bench.principals import principal_users
+    from bench.results import Report, compare_with_floors, describe_machine, write_json, write_markdown
+
+    started = datetime.datetime.now(datetime.UTC)
+    print("Preparing the data...", flush=True)
+    data = _ensure_data(database_url, arguments)
+    print(f"Data: {data}", flush=True)
+    users = principal_users(arguments.principals)
+    plan = _selected(build_plan(users), arguments.only)
+    credentials = _credentials(users)
+    arguments.output.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(prefix="bench-work-"))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres_version = cursor.fetchone()[0]
+    report = Report(
+        machine=describe_machine(postgres_version),
+        run={"date": started.strftime("%Y-%m-%d %H:%M UTC"), "data": data, "scale": arguments.scale,
+             "seed": arguments.seed, "users": arguments.users, "workers": 2, "duration_s": arguments.duration,
+             "smoke": arguments.smoke},
     )
-    parser.add_argument("--schools", type=int, default=22_000, help="Schools to generate (default 22,000).")
-    parser.add_argument("--import-rows", type=int, default=20_000, help="Rows in the GIAS extract.")
-    parser.add_argument("--leaders", type=int, default=2_000, help="Designated LLEs to generate.")
-    parser.add_argument("--deployments", type=int, default=3_000, help="Deployments for one LA.")
-    parser.add_argument("--runs", type=int, default=7, help="Timed runs per page (the median is kept).")
-    arguments = parser.parse_args()
-
-    RESULTS_DIR.mkdir(exist_ok=True)
-    if "BENCH_DATABASE_URL" not in os.environ:
-        BENCH_DB.unlink(missing_ok=True)
-    _configure_django()
-    from django.core.management import call_command
-
-    from bench.generate import generate_schools
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    schools, inspections = generate_schools(arguments.schools)
-    setup = {"schools": schools, "inspections": inspections,
-             "setup_seconds": round(time.perf_counter() - started, 1)}
-    print(f"Generated {schools} schools and {inspections} inspections in {setup['setup_seconds']} s.")
-    measurements = _page_measurements(arguments.runs, schools)
-    measurements += _brokerage_measurements(arguments.runs, arguments.leaders, arguments.deployments)
-    measurements.append(_import_measurement(arguments.import_rows))
-    output = _print_and_save(measurements, setup)
-    print(f"Results written to {output.relative_to(BASE_DIR)}")
+    print(f"Driving {len(plan)} requests, {arguments.duration:g} s each...", flush=True)
+    report.requests = _load_results(plan, credentials, database_url, arguments, work_dir)
+    compare_with_floors(report.requests, TRIVIAL_FLOOR, SIGNED_IN_FLOOR)
+    if not arguments.skip_jobs:
+        print("Daily jobs...", flush=True)
+        report.jobs = run_daily_jobs()
+    if not arguments.skip_import:
+        print("GIAS import...", flush=True)
+        report.imports = _import_results(database_url, work_dir)
+    write_json(report, arguments.output / "results.json")
+    write_markdown(report, arguments.output / "results.md")
+    print(f"Results: {arguments.output / 'results.md'} (locust and gunicorn logs in {work_dir})")
+    for failure in report.failures:
+        print(f"FAILED {failure}", file=sys.stderr)
+    return 1 if report.failures else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,8 +1,10 @@
-"""``/healthz``: can this instance reach its database, cache and task broker?
+"""``/healthz``: can this instance reach its database, cache and task broker? ``/livez``: is the
+process answering at all?
 
 For load balancers and uptime checks: no authentication, JSON, 200 when every dependency
 answers and 503 otherwise. Failures are logged by exception class only and reported as
-"error": exception messages can carry connection strings and passwords.
+"error": exception messages can carry connection strings and passwords. ``/livez`` touches no
+dependency, no session and no database: a liveness probe, and the benchmark's framework floor.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from kombu import Connection
@@ -72,3 +74,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(result in {OK, EAGER} for result in results.values())
     results["status"] = OK if healthy else ERROR
     return JsonResponse(results, status=200 if healthy else 503)
+
+
+@never_cache
+@require_safe
+def livez(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(OK, content_type="text/plain; charset=utf-8")

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.health import healthz
+from config.health import healthz, livez
+from config.views import signed_in
 from worklist import views as worklist_views
 
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("term-dates/", include("schooldays.urls")),
     path("funding/money/", include("funding.urls_finance")),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
+    path("signed-in/", signed_in, name="signed-in"),
     path("api/v1/", include("schools.api.urls")),
     path("api/v1/", include("designations.api.urls")),
     path("api/v1/", include("brokerage.api.urls")),
