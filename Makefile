@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint check-deploy bench browser-deps check-browser
+.PHONY: help install run test lint check-deploy bench bench-smoke browser-deps check-browser
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,8 +48,16 @@ check-deploy: install ## Django's deployment checks against the production setti
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-bench: install ## Time the school list, the API and a GIAS import at England scale
-	$(PY) bench/run.py
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_SMOKE_DB := syslead_bench_smoke
+
+bench: install ## Load benchmark on PostgreSQL at England scale (BENCH_DATABASE_URL); writes bench/results.*
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-smoke: install ## The load benchmark at 1% scale on a fresh database: every request answers, every job runs
+	dropdb -h 127.0.0.1 -U postgres --if-exists --force $(BENCH_SMOKE_DB)
+	createdb -h 127.0.0.1 -U postgres $(BENCH_SMOKE_DB)
+	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_SMOKE_DB) $(PY) bench/run.py --smoke $(BENCH_ARGS)
 
 browser-deps: ## Install Debian's Chromium for the browser tests (needs root or sudo)
 	@scripts/install-chromium.sh

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -33,10 +32,11 @@ def free_port() -> int:
 
 def server_environment(database_url: str) -> dict[str, str]:
     """Production settings over plain http on the loopback: no HTTPS redirect or HSTS, persistent
-    connections, the static files' plain storage (nothing is collected; pages only name the files)."""
+    connections, the static files' plain storage (nothing is collected; pages only name the files).
+    DJANGO_SECRET_KEY comes from this process's environment: the sessions it writes must read back."""
     environment = child_environment(database_url)
     environment.update(
-        DJANGO_ENV="production", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ENV="production",
         DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_HSTS_SECONDS="0",
         DATABASE_CONN_MAX_AGE="60",
     )

@@ -29,7 +29,7 @@ DEMO_PRINCIPALS = {
     "la_officer": "la.officer@norfolk.demo",
     "broker": "la.officer@norfolk.demo",
     "head": "supported.head@norfolk.demo",
-    "leader": "leader@norfolk.demo",
+    "leader": "priya.fletcher@leaders.demo",  # leads an active deployment (seed_demo is deterministic)
     "commissioner": "commissioner@norfolk.demo",
 }
 PRINCIPAL_SETS = {"national": NATIONAL_PRINCIPALS, "demo": DEMO_PRINCIPALS}

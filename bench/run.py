@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import secrets
 import sys
 import tempfile
 import warnings
@@ -24,6 +25,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
+# Run as a script (python bench/run.py): the project's packages, bench included, import from its root.
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
 SMOKE_SCALE = 0.01
 SMOKE_DURATION_SECONDS = 2.0
 
@@ -60,10 +64,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
 def _configure_django(database_url: str) -> None:
     """This process reads the benchmark database: tasks in-process, e-mails dropped, no DEBUG."""
-    sys.path.insert(0, str(BASE_DIR))
     from bench.database import child_environment
 
     os.environ.update(child_environment(database_url))
+    # Shared with gunicorn, which must read the sessions this process writes.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     for key in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "REDIS_URL"):
         os.environ.pop(key, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -143,7 +148,7 @@ def _load_results(plan, credentials, database_url: str, arguments, work_dir: Pat
             status = warm_up(base_url + planned.path, headers)
             if status != 200:
                 print(f"  {planned.name}: GET {planned.path} answered {status}", file=sys.stderr)
-                load = LoadResult(0, 1, 0.0, 0.0, 0.0, 0.0)
+                load = LoadResult(1, 1, 0.0, 0.0, 0.0, 0.0)  # the warm-up request failed
             else:
                 load = drive(base_url, planned.name, planned.path, headers, users=arguments.users,
                              seconds=arguments.duration, work_dir=work_dir)
