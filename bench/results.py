@@ -78,6 +78,8 @@ def describe_machine(postgres_version: str) -> dict[str, str]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "postgresql": postgres_version,
+        # Other work on the machine slows every figure: the 1-minute load average as the run began.
+        "load_average": f"{os.getloadavg()[0]:.1f}",
     }
 
 
@@ -119,9 +121,11 @@ def render_markdown(report: Report) -> str:
         f"clients, {run['duration_s']} s per request.",
         "",
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM, {machine['os']}; "
-        f"PostgreSQL {machine['postgresql']}; Python {machine['python']}. Locust runs on the same cores "
-        "as gunicorn and PostgreSQL.",
+        f"PostgreSQL {machine['postgresql']}; Python {machine['python']}; load average "
+        f"{machine.get('load_average', 'unknown')} as the run began. Locust runs on the same cores as "
+        "gunicorn and PostgreSQL.",
         "",
+        *([f"**{run['note']}**", ""] if run.get("note") else []),
         "## Requests",
         "",
         "Requests/s and the percentiles (ms) are locust's; queries are one request's, counted in-process "

@@ -7,7 +7,7 @@ from bench.results import Report, RequestResult, compare_with_floors, render_mar
 from bench.stats import LoadResult
 
 MACHINE = {"cpu": "Example CPU", "cores": "2", "ram_gb": "8.0", "os": "Linux 6", "python": "3.11.9",
-           "postgresql": "15.20"}
+           "postgresql": "15.20", "load_average": "0.4"}
 RUN = {"date": "2026-12-01 22:00 UTC", "data": "the national generator's data", "scale": 1.0, "seed": 1,
        "users": 4, "workers": 2, "duration_s": 20.0, "smoke": False}
 
@@ -59,6 +59,7 @@ def test_the_markdown_describes_the_machine_and_has_a_row_per_request():
 
     assert "Example CPU, 2 cores, 8.0 GB RAM" in text
     assert "PostgreSQL 15.20" in text
+    assert "load average 0.4" in text
     assert "scale 1.0, seed 1" in text
     row = "| school list | national admin | 100 | 35 | 120 | 160 | 9 | 0.12 | 0.25 | 150 | yes | yes |"
     assert row in text
@@ -66,6 +67,13 @@ def test_the_markdown_describes_the_machine_and_has_a_row_per_request():
     assert "**no**" in text
     assert "| first run | 50000 | 22 | 103 | 50000 created, 0 updated |" in text
     assert "| flag_overdue_claims | 0.50 | 3 | Boom |" in text
+
+
+def test_a_runs_note_says_what_the_figures_are_not():
+    report = _report()
+    report.run["note"] = "Demo data, not England scale."
+
+    assert "**Demo data, not England scale.**" in render_markdown(report)
 
 
 def test_failed_requests_and_erroring_jobs_are_the_runs_failures():
