@@ -78,8 +78,9 @@ def _configure_django(database_url: str) -> None:
     django.setup()
 
 
-def _ensure_data(database_url: str, arguments: argparse.Namespace) -> str:
-    """Fill the database if it is empty; a sentence saying what data the run used."""
+def _ensure_data(database_url: str, arguments: argparse.Namespace) -> tuple[str, bool]:
+    """Fill the database if it is empty: a sentence saying what data the run used, and whether this
+    run generated it."""
     from bench import database
 
     if not database.exists(database_url):
@@ -90,14 +91,14 @@ def _ensure_data(database_url: str, arguments: argparse.Namespace) -> str:
         from schools.models import School
 
         if School.objects.exists():
-            return _describe_data(arguments)
+            return _describe_data(arguments), False
     database.manage(database_url, "migrate", "--noinput", "-v0")
     if arguments.principals == "demo":
         database.manage(database_url, "seed_demo")
     else:
         database.manage(database_url, "generate_national", "--seed", str(arguments.seed),
                         "--scale", str(arguments.scale))
-    return _describe_data(arguments)
+    return _describe_data(arguments), True
 
 
 def _describe_data(arguments: argparse.Namespace) -> str:
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = datetime.datetime.now(datetime.UTC)
     print("Preparing the data...", flush=True)
-    data = _ensure_data(database_url, arguments)
+    data, generated = _ensure_data(database_url, arguments)
     print(f"Data: {data}", flush=True)
     users = principal_users(arguments.principals)
     plan = _selected(build_plan(users), arguments.only)
@@ -211,8 +212,12 @@ def main(argv: list[str] | None = None) -> int:
         postgres_version = cursor.fetchone()[0]
     report = Report(
         machine=describe_machine(postgres_version),
-        run={"date": started.strftime("%Y-%m-%d %H:%M UTC"), "data": data, "scale": arguments.scale,
-             "seed": arguments.seed, "users": arguments.users, "workers": 2, "duration_s": arguments.duration,
+        run={"date": started.strftime("%Y-%m-%d %H:%M UTC"), "data": data,
+             # The demo data has no scale or seed; data found in the database was generated earlier.
+             "scale": arguments.scale if arguments.principals == "national" else None,
+             "seed": arguments.seed if arguments.principals == "national" else None,
+             "generated_by_this_run": generated, "users": arguments.users, "workers": 2,
+             "duration_s": arguments.duration,
              "smoke": arguments.smoke, "note": _note(arguments)},
     )
     print(f"Driving {len(plan)} requests, {arguments.duration:g} s each...", flush=True)
