@@ -93,3 +93,12 @@ def api_token_for(organisation: Organisation) -> Credentials:
     """A new token for the organisation, issued as create_api_token does."""
     _, key = ApiToken.issue(organisation=organisation, name=API_TOKEN_NAME)
     return Credentials(api_key=key)
+
+
+def sign_out(credentials: Credentials) -> None:
+    """End the run's session or revoke its token, so that runs leave no live credentials behind."""
+    if credentials.session_key:
+        SessionStore(session_key=credentials.session_key).delete()
+    if credentials.api_key:
+        for token in ApiToken.objects.filter(prefix=credentials.api_key[:8], revoked_at=None):
+            token.revoke()

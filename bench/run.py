@@ -112,11 +112,12 @@ def _describe_data(arguments: argparse.Namespace) -> str:
 
 
 def _note(arguments: argparse.Namespace) -> str:
+    if arguments.smoke:
+        return "Smoke run: 1% scale, 2 s per request; proves that everything answers, times nothing."
     if arguments.principals == "demo":
         return ("Development run on seed_demo's small demo data, not England scale: these are not the "
                 "issue's figures.")
-    return "Smoke run: 1% scale, 2 s per request; proves that everything answers, times nothing." if (
-        arguments.smoke) else ""
+    return ""
 
 
 def _credentials(users):
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.jobs import run_daily_jobs
     from bench.plan import SIGNED_IN_FLOOR, TRIVIAL_FLOOR, build_plan
-    from bench.principals import principal_users
+    from bench.principals import principal_users, sign_out
     from bench.results import Report, compare_with_floors, describe_machine, write_json, write_markdown
 
     started = datetime.datetime.now(datetime.UTC)
@@ -221,7 +222,11 @@ def main(argv: list[str] | None = None) -> int:
              "smoke": arguments.smoke, "note": _note(arguments)},
     )
     print(f"Driving {len(plan)} requests, {arguments.duration:g} s each...", flush=True)
-    report.requests = _load_results(plan, credentials, database_url, arguments, work_dir)
+    try:
+        report.requests = _load_results(plan, credentials, database_url, arguments, work_dir)
+    finally:
+        for signed_in in credentials.values():
+            sign_out(signed_in)
     compare_with_floors(report.requests, TRIVIAL_FLOOR, SIGNED_IN_FLOOR)
     if not arguments.skip_jobs:
         print("Daily jobs...", flush=True)

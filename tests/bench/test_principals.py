@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from bench.principals import ANONYMOUS, api_token_for, national_body_of, sign_in
+from bench.principals import ANONYMOUS, api_token_for, national_body_of, sign_in, sign_out
 from bench.queries import RequestFailed, client_for, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +45,14 @@ def test_the_token_is_issued_to_the_admins_national_body_and_reads_the_api(natio
 def test_the_query_count_is_refused_for_a_request_that_does_not_answer(outsider):
     with pytest.raises(RequestFailed, match="answered 403"):
         count_queries(reverse("dashboard:index"), sign_in(outsider))
+
+
+def test_signing_out_ends_the_session_and_revokes_the_token(national_admin):
+    session, token = sign_in(national_admin), api_token_for(national_body_of(national_admin))
+
+    sign_out(session)
+    sign_out(token)
+
+    client, headers = client_for(session)
+    assert client.get(reverse("signed-in"), headers=headers).status_code == 302
+    assert ApiToken.objects.get().revoked_at is not None
