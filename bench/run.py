@@ -195,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from bench.jobs import run_daily_jobs
+    from bench.load import WORKERS
     from bench.plan import SIGNED_IN_FLOOR, TRIVIAL_FLOOR, build_plan
     from bench.principals import principal_users, sign_out
     from bench.results import Report, compare_with_floors, describe_machine, write_json, write_markdown
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
              # The demo data has no scale or seed; data found in the database was generated earlier.
              "scale": arguments.scale if arguments.principals == "national" else None,
              "seed": arguments.seed if arguments.principals == "national" else None,
-             "generated_by_this_run": generated, "users": arguments.users, "workers": 2,
+             "generated_by_this_run": generated, "users": arguments.users, "workers": WORKERS,
              "duration_s": arguments.duration,
              "smoke": arguments.smoke, "note": _note(arguments)},
     )
