@@ -106,12 +106,12 @@ def warm_up(url: str, headers: dict[str, str]) -> int:
     return status
 
 
-def locust_command(base_url: str, users: int, seconds: float, csv_prefix: Path) -> list[str]:
+def locust_command(base_url: str, users: int, seconds: float) -> list[str]:
     python = os.environ.get("BENCH_LOCUST_PYTHON", sys.executable)
     return [
         python, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base_url,
         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{max(1, round(seconds))}s",
-        "--stop-timeout", "10", "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING",
+        "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING",
         "--exit-code-on-error", "0",
     ]
 
@@ -120,14 +120,14 @@ def drive(base_url: str, name: str, path: str, headers: dict[str, str], *, users
           work_dir: Path) -> LoadResult:
     """Run locust headless against one request for ``seconds`` with ``users`` concurrent clients."""
     slug = "".join(c if c.isalnum() else "-" for c in name).strip("-")
-    csv_prefix = work_dir / slug
+    stats_csv = work_dir / f"{slug}_stats.csv"
     environment = {
         **os.environ, "BENCH_REQUEST_NAME": name, "BENCH_REQUEST_PATH": path,
-        "BENCH_REQUEST_HEADERS": json.dumps(headers),
+        "BENCH_REQUEST_HEADERS": json.dumps(headers), "BENCH_STATS_CSV": str(stats_csv),
     }
     with (work_dir / f"{slug}.locust.log").open("w") as log:
         subprocess.run(  # noqa: S603 - our own interpreter and arguments
-            locust_command(base_url, users, seconds, csv_prefix), cwd=BASE_DIR, env=environment,
+            locust_command(base_url, users, seconds), cwd=BASE_DIR, env=environment,
             stdout=log, stderr=subprocess.STDOUT, check=True, timeout=seconds + 120,
         )
-    return read_locust_stats(Path(f"{csv_prefix}_stats.csv"), name)
+    return read_locust_stats(stats_csv, name)
