@@ -13,10 +13,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from brokerage.models import SupportRequest
-from brokerage.workload import TrackRecord
+from brokerage.workload import TrackRecord, TrackRecordExpressions
 from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
@@ -99,6 +110,36 @@ class DeploymentsWorkload:
             leader_id: TrackRecord(completed[leader_id], *outcomes.get(leader_id, (0, 0)))
             for leader_id in {*completed, *outcomes}
         }
+
+    def committed_during(self, leader: OuterRef, starts_on: datetime.date, ends_on: datetime.date) -> Q:
+        """The deployments and unavailability ``free_days`` counts against the leader."""
+        committed = Deployment.objects.filter(
+            leader=leader, state__in=sorted(COMMITTED_STATES), starts_on__lte=ends_on, ends_on__gte=starts_on
+        )
+        away = Unavailability.objects.filter(leader=leader, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        return Q(Exists(committed)) | Q(Exists(away))
+
+    def track_record_of(self, leader: OuterRef) -> TrackRecordExpressions:
+        """The counts ``track_records`` makes, one correlated subquery each."""
+        completed = (
+            Deployment.objects.filter(leader=leader, state=DeploymentState.COMPLETED)
+            .order_by()
+            .values("leader")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        outcomes = (
+            ObjectiveOutcomeRecord.objects.filter(evaluation__deployment__leader=leader)
+            .order_by()
+            .values("evaluation__deployment__leader")
+        )
+        met = outcomes.annotate(n=Count("pk", filter=Q(outcome=ObjectiveOutcome.MET))).values("n")
+        evaluated = outcomes.annotate(n=Count("pk")).values("n")
+        return TrackRecordExpressions(
+            completed=Subquery(completed, output_field=IntegerField()),
+            met=Subquery(met, output_field=IntegerField()),
+            evaluated=Subquery(evaluated, output_field=IntegerField()),
+        )
 
     def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:
         """Committed deployments under way today (an open start or end counts as under way).
