@@ -206,6 +206,12 @@ def _any(conditions: dict[str, Q]) -> Q:
     return combined
 
 
+def _flag(condition: Q) -> Case:
+    """True or False, never NULL: a comparison with a school's empty trust is unknown in SQL,
+    which would otherwise drop the row from both the ranked and the excluded lists."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def _availability_of_holder() -> Subquery:
     """The most any of the holder's current designations offers (capacity is the person's)."""
     best = (
@@ -298,8 +304,8 @@ def ranked_queryset(request: SupportRequest, window) -> QuerySet[Designation]:
         evaluated=Coalesce(record.evaluated, 0),
     ).annotate(
         score=_score_expression(request),
-        excluded=ExpressionWrapper(_any(conditions), output_field=BooleanField()),
-        **{f"is_{code}": ExpressionWrapper(q, output_field=BooleanField()) for code, q in conditions.items()},
+        excluded=_flag(_any(conditions)),
+        **{f"is_{code}": _flag(q) for code, q in conditions.items()},
     )
 
 
