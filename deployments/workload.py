@@ -44,6 +44,25 @@ def _by_leader(rows, key) -> dict[int, list]:
     return grouped
 
 
+class _SchoolDaysOnce:
+    """A calendar whose loaded range's school days are worked out once, not once per leader:
+    ``free_days`` shares one calendar per authority among every leader it answers for."""
+
+    def __init__(self, calendar) -> None:
+        self._calendar = calendar
+        self._all: list[datetime.date] | None = None
+
+    def school_days(self, start: datetime.date | None = None, end: datetime.date | None = None):
+        if start is not None or end is not None:
+            return self._calendar.school_days(start, end)
+        if self._all is None:
+            self._all = self._calendar.school_days()
+        return self._all
+
+    def __getattr__(self, name: str):
+        return getattr(self._calendar, name)
+
+
 class DeploymentsWorkload:
     """Implements brokerage.workload.Workload from deployments' models and capacity rules."""
 
@@ -71,7 +90,8 @@ class DeploymentsWorkload:
             ),
             key=lambda u: u.leader_id,
         )
-        calendars = calendars_for(starts_on, ends_on, [d.authority_id for d in committed_rows])
+        loaded = calendars_for(starts_on, ends_on, [d.authority_id for d in committed_rows])
+        calendars = {authority: _SchoolDaysOnce(calendar) for authority, calendar in loaded.items()}
         return {
             leader_id: headroom(
                 available=days,
