@@ -17,10 +17,30 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf, Sqrt
 
 from designations.choices import CURRENT_DESIGNATION_STATUSES, BrokeringRule, DesignationStatus
 from designations.models import Designation
@@ -42,6 +62,7 @@ WEIGHTS = {
     "completed": 2,
     "met": 10,
 }
+DAYS = DecimalField(max_digits=6, decimal_places=2)
 
 
 @dataclass
@@ -58,13 +79,6 @@ class Candidate:
     @property
     def is_excluded(self) -> bool:
         return bool(self.exclusions)
-
-
-@dataclass
-class Matching:
-    ranked: list[Candidate]
-    excluded: list[Candidate]
-    window: tuple[datetime.date, datetime.date]
 
 
 def considered_designations(request: SupportRequest) -> QuerySet[Designation]:
@@ -93,16 +107,6 @@ def _distance_km(a, b) -> float | None:
     if None in (a.easting, a.northing, b.easting, b.northing):
         return None
     return math.hypot(a.easting - b.easting, a.northing - b.northing) / 1000
-
-
-def _availability(holder_ids: list[int]) -> dict[int, Decimal]:
-    best: dict[int, Decimal] = defaultdict(Decimal)
-    rows = Designation.objects.filter(
-        holder_id__in=holder_ids, status__in=sorted(CURRENT_DESIGNATION_STATUSES)
-    ).values_list("holder_id", "availability_days_per_week")
-    for holder_id, days in rows:
-        best[holder_id] = max(best[holder_id], days)
-    return best
 
 
 def _exclusions(designation: Designation, request: SupportRequest, spare: Decimal, window) -> list[str]:
@@ -171,27 +175,227 @@ def _score(
         reasons.append("Track record: no completed deployments yet.")
 
 
-def match(request: SupportRequest, *, today: datetime.date) -> Matching:
-    """Every considered leader, ranked (best first) or excluded (with the reasons)."""
-    window = window_for(request, today)
-    designations = list(considered_designations(request))
-    holder_ids = sorted({d.holder_id for d in designations})
-    availability = _availability(holder_ids)
-    free = workload().free_days({h: availability[h] for h in holder_ids}, *window)
-    records = workload().track_records(holder_ids)
-    needs = {s.pk: s.name for s in request.needs.all()}
-    ranked, excluded = [], []
-    for designation in designations:
-        holder_id = designation.holder_id
-        spare = free[holder_id]
-        candidate = Candidate(
-            designation, distance_km=_distance_km(designation.school, request.school), spare_days=spare
-        )
-        candidate.exclusions = _exclusions(designation, request, spare, window)
-        _score(candidate, request, needs, records.get(holder_id, TrackRecord()))
-        (excluded if candidate.is_excluded else ranked).append(candidate)
-    ranked.sort(
-        key=lambda c: (-c.score, c.distance_km if c.distance_km is not None else math.inf, c.designation.pk)
+class Exclusion(models.TextChoices):
+    """Why a leader cannot be put forward; counted for every considered leader."""
+
+    SUSPENDED = "suspended", "Suspended"
+    NOT_TRAINED = "not_trained", "Not yet trained"
+    SAME_SCHOOL = "same_school", "Works at the supported school"
+    SAME_TRUST = "same_trust", "In the supported school's trust"
+    OVER_CAPACITY = "over_capacity", "Over capacity"
+
+
+def _exclusion_conditions(request: SupportRequest) -> dict[str, Q]:
+    school = request.school
+    same_trust = (
+        Q(school__trust_id=school.trust_id) & ~Q(school_id=school.pk) if school.trust_id else Q(pk__in=[])
     )
-    excluded.sort(key=lambda c: (str(c.designation.holder), c.designation.pk))
-    return Matching(ranked, excluded, window)
+    return {
+        Exclusion.SUSPENDED: Q(status=DesignationStatus.SUSPENDED),
+        Exclusion.NOT_TRAINED: Q(training_completed_on__isnull=True),
+        Exclusion.SAME_SCHOOL: Q(school_id=school.pk),
+        Exclusion.SAME_TRUST: same_trust,
+        Exclusion.OVER_CAPACITY: Q(spare_days__lte=0),
+    }
+
+
+def _any(conditions: dict[str, Q]) -> Q:
+    combined = Q(pk__in=[])
+    for condition in conditions.values():
+        combined |= condition
+    return combined
+
+
+def _flag(condition: Q) -> Case:
+    """True or False, never NULL: a comparison with a school's empty trust is unknown in SQL,
+    which would otherwise drop the row from both the ranked and the excluded lists."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _availability_of_holder() -> Subquery:
+    """The most any of the holder's current designations offers (capacity is the person's)."""
+    best = (
+        Designation.objects.filter(
+            holder_id=OuterRef("holder_id"), status__in=sorted(CURRENT_DESIGNATION_STATUSES)
+        )
+        .order_by()
+        .values("holder_id")
+        .annotate(most=Max("availability_days_per_week"))
+        .values("most")
+    )
+    return Subquery(best, output_field=DAYS)
+
+
+def _distance_expression(school) -> Expression:
+    """Kilometres between grid references, NULL when either school has none."""
+    if school.easting is None or school.northing is None:
+        return Value(None, output_field=FloatField())
+    east = Cast(F("school__easting"), FloatField()) - float(school.easting)
+    north = Cast(F("school__northing"), FloatField()) - float(school.northing)
+    return Sqrt(east * east + north * north) / 1000.0
+
+
+def _score_expression(request: SupportRequest) -> Expression:
+    """``_score``'s sum in SQL, term by term in the same order, so the database ranks by the score
+    the page shows."""
+    matched = Cast(Least(F("matched_count") * WEIGHTS["specialism"], WEIGHTS["specialism_cap"]), FloatField())
+    phase = Case(When(school__phase=request.school.phase, then=Value(float(WEIGHTS["phase"]))), default=0.0)
+    near = Case(
+        When(distance_km__isnull=True, then=Value(0.0)),
+        default=Greatest(Value(0.0), WEIGHTS["near"] * (1.0 - F("distance_km") / float(FAR_KM))),
+        output_field=FloatField(),
+    )
+    capacity = Cast(Least(F("spare_days"), Value(Decimal(2))), FloatField()) * float(WEIGHTS["capacity"])
+    completed = Cast(Least(F("completed"), 5) * WEIGHTS["completed"], FloatField())
+    met = Case(
+        When(evaluated__gt=0, then=Cast(F("met") * WEIGHTS["met"], FloatField()) / F("evaluated")),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return ExpressionWrapper(
+        Value(0.0) + matched + phase + near + capacity + completed + met, output_field=FloatField()
+    )
+
+
+def _spare_expression(request, window, considered: QuerySet[Designation]) -> Expression:
+    """The days a week each leader has free: what they can give, unless they have committed work
+    or time away in the window, when the workload works it out (for those leaders only). Leaders
+    share few distinct values, so the answer goes back as one CASE per value."""
+    busy = (
+        considered.filter(workload().committed_during(OuterRef("holder_id"), *window))
+        .annotate(available=_availability_of_holder())
+        .order_by()
+        .values_list("holder_id", "available")
+        .distinct()
+    )
+    available = dict(busy)
+    free = workload().free_days(available, *window) if available else {}
+    by_value: dict[Decimal, list[int]] = defaultdict(list)
+    for holder_id, days in free.items():
+        by_value[days].append(holder_id)
+    whens = [When(holder_id__in=sorted(ids), then=Value(days)) for days, ids in sorted(by_value.items())]
+    if not whens:
+        return F("available")
+    return Case(*whens, default=F("available"), output_field=DAYS)
+
+
+def ranked_queryset(request: SupportRequest, window) -> QuerySet[Designation]:
+    """The considered designations, each annotated with what ranks or excludes it (spare days,
+    distance, specialisms matched, track record, score, and one flag per exclusion)."""
+    considered = considered_designations(request)
+    record = workload().track_record_of(OuterRef("holder_id"))
+    needs = [s.pk for s in request.needs.all()]
+    matched = (
+        Designation.specialisms.through.objects.filter(designation_id=OuterRef("pk"), specialism_id__in=needs)
+        .order_by()
+        .values("designation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    spare = _spare_expression(request, window, considered)
+    conditions = _exclusion_conditions(request)
+    return considered.annotate(
+        available=_availability_of_holder(),
+        spare_days=spare,
+        distance_km=_distance_expression(request.school),
+        matched_count=Coalesce(Subquery(matched, output_field=IntegerField()), 0),
+        completed=Coalesce(record.completed, 0),
+        met=Coalesce(record.met, 0),
+        evaluated=Coalesce(record.evaluated, 0),
+    ).annotate(
+        score=_score_expression(request),
+        excluded=_flag(_any(conditions)),
+        **{f"is_{code}": _flag(q) for code, q in conditions.items()},
+    )
+
+
+class Candidates(Sequence):
+    """Candidates read lazily: a slice is one query for its rows (and one for their specialisms),
+    and only the rows read are given reasons. The count comes from ``match``'s counting query when
+    known, so a page can say "the best 20 of 3,000" without reading 3,000."""
+
+    def __init__(self, queryset: QuerySet[Designation], build, count: int | None = None) -> None:
+        self._queryset, self._build, self._count = queryset, build, count
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._queryset.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._build(designation) for designation in self._queryset[index]]
+        if index < 0:
+            index += len(self)
+        rows = self[index : index + 1]
+        if not rows:
+            raise IndexError(index)
+        return rows[0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def without_holder(self, holder_id: int) -> Candidates:
+        return Candidates(self._queryset.exclude(holder_id=holder_id), self._build)
+
+
+@dataclass
+class Matching:
+    """Ranked (best first) and excluded candidates, each a lazy ``Candidates``, with the number
+    of considered leaders excluded for each reason (a leader may have several)."""
+
+    ranked: Candidates
+    excluded: Candidates
+    window: tuple[datetime.date, datetime.date]
+    exclusion_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def exclusion_summary(self) -> list[tuple[str, int]]:
+        """(label, count) for each reason that excludes somebody, in the order of ``Exclusion``."""
+        return [(Exclusion(code).label, n) for code, n in self.exclusion_counts.items() if n]
+
+
+RANKING = ("-score", F("distance_km").asc(nulls_last=True), "pk")
+
+
+def _builder(request: SupportRequest, window, needs: dict[int, str]):
+    def build(designation: Designation) -> Candidate:
+        candidate = Candidate(
+            designation,
+            distance_km=_distance_km(designation.school, request.school),
+            spare_days=designation.spare_days,
+        )
+        candidate.exclusions = _exclusions(designation, request, designation.spare_days, window)
+        record = TrackRecord(designation.completed, designation.met, designation.evaluated)
+        _score(candidate, request, needs, record)
+        return candidate
+
+    return build
+
+
+def match(request: SupportRequest, *, today: datetime.date) -> Matching:
+    """Every considered leader, ranked (best first) or excluded (with the reasons), lazily: the
+    database filters, scores, counts and orders them, and reasons are written for the rows read."""
+    window = window_for(request, today)
+    annotated = ranked_queryset(request, window)
+    counts = annotated.aggregate(
+        ranked=Count("pk", filter=Q(excluded=False)),
+        excluded_total=Count("pk", filter=Q(excluded=True)),
+        **{code: Count("pk", filter=Q(**{f"is_{code}": True})) for code in Exclusion.values},
+    )
+    build = _builder(request, window, {s.pk: s.name for s in request.needs.all()})
+    excluded = annotated.filter(excluded=True).order_by(
+        Coalesce(NullIf(F("holder__full_name"), Value("")), F("holder__email")), "pk"
+    )
+    return Matching(
+        ranked=Candidates(annotated.filter(excluded=False).order_by(*RANKING), build, counts["ranked"]),
+        excluded=Candidates(excluded, build, counts["excluded_total"]),
+        window=window,
+        exclusion_counts={code: counts[code] for code in Exclusion.values},
+    )

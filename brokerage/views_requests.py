@@ -260,9 +260,7 @@ class RequestDetailView(RequestMixin, ContextMixin, View):
         return {
             "matching": matching,
             # Nobody puts themselves forward: the broker's own designations are not offered.
-            "ranked": [
-                c for c in matching.ranked if c.designation.holder_id != self.request.user.pk
-            ][:CANDIDATES_SHOWN],
+            "ranked": matching.ranked.without_holder(self.request.user.pk)[:CANDIDATES_SHOWN],
             "excluded": matching.excluded[:EXCLUDED_SHOWN],
             "shortlist": shortlist,
             "shortlisted_ids": listed,

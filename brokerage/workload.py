@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,15 @@ class TrackRecord:
     completed: int = 0
     met: int = 0
     evaluated: int = 0
+
+
+@dataclass(frozen=True)
+class TrackRecordExpressions:
+    """A ``TrackRecord``'s numbers as subqueries on an outer query's leader."""
+
+    completed: Subquery
+    met: Subquery
+    evaluated: Subquery
 
 
 class Workload(Protocol):
@@ -46,6 +55,17 @@ class Workload(Protocol):
 
     def track_records(self, leader_ids: Iterable[int]) -> dict[int, TrackRecord]:
         """Each leader's track record; a leader with none may be missing from the dict."""
+        ...
+
+    def committed_during(self, leader: OuterRef, starts_on: datetime.date, ends_on: datetime.date) -> Q:
+        """A condition: whether the leader ``leader`` points at has committed work or unavailability in the
+        period. A leader without either has all their days free: ``free_days`` gives them the days
+        a week they can give, so only the leaders with it need asking."""
+        ...
+
+    def track_record_of(self, leader: OuterRef) -> TrackRecordExpressions:
+        """The leader's track record as expressions for an outer query (each None when none):
+        what ``track_records`` gives, for ranking in the database."""
         ...
 
     def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:

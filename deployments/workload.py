@@ -13,10 +13,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from brokerage.models import SupportRequest
-from brokerage.workload import TrackRecord
+from brokerage.workload import TrackRecord, TrackRecordExpressions
 from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
@@ -31,6 +42,25 @@ def _by_leader(rows, key) -> dict[int, list]:
     for row in rows:
         grouped[key(row)].append(row)
     return grouped
+
+
+class _SchoolDaysOnce:
+    """A calendar whose loaded range's school days are worked out once, not once per leader:
+    ``free_days`` shares one calendar per authority among every leader it answers for."""
+
+    def __init__(self, calendar) -> None:
+        self._calendar = calendar
+        self._all: list[datetime.date] | None = None
+
+    def school_days(self, start: datetime.date | None = None, end: datetime.date | None = None):
+        if start is not None or end is not None:
+            return self._calendar.school_days(start, end)
+        if self._all is None:
+            self._all = self._calendar.school_days()
+        return self._all
+
+    def __getattr__(self, name: str):
+        return getattr(self._calendar, name)
 
 
 class DeploymentsWorkload:
@@ -60,7 +90,8 @@ class DeploymentsWorkload:
             ),
             key=lambda u: u.leader_id,
         )
-        calendars = calendars_for(starts_on, ends_on, [d.authority_id for d in committed_rows])
+        loaded = calendars_for(starts_on, ends_on, [d.authority_id for d in committed_rows])
+        calendars = {authority: _SchoolDaysOnce(calendar) for authority, calendar in loaded.items()}
         return {
             leader_id: headroom(
                 available=days,
@@ -99,6 +130,36 @@ class DeploymentsWorkload:
             leader_id: TrackRecord(completed[leader_id], *outcomes.get(leader_id, (0, 0)))
             for leader_id in {*completed, *outcomes}
         }
+
+    def committed_during(self, leader: OuterRef, starts_on: datetime.date, ends_on: datetime.date) -> Q:
+        """The deployments and unavailability ``free_days`` counts against the leader."""
+        committed = Deployment.objects.filter(
+            leader=leader, state__in=sorted(COMMITTED_STATES), starts_on__lte=ends_on, ends_on__gte=starts_on
+        )
+        away = Unavailability.objects.filter(leader=leader, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        return Q(Exists(committed)) | Q(Exists(away))
+
+    def track_record_of(self, leader: OuterRef) -> TrackRecordExpressions:
+        """The counts ``track_records`` makes, one correlated subquery each."""
+        completed = (
+            Deployment.objects.filter(leader=leader, state=DeploymentState.COMPLETED)
+            .order_by()
+            .values("leader")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        outcomes = (
+            ObjectiveOutcomeRecord.objects.filter(evaluation__deployment__leader=leader)
+            .order_by()
+            .values("evaluation__deployment__leader")
+        )
+        met = outcomes.annotate(n=Count("pk", filter=Q(outcome=ObjectiveOutcome.MET))).values("n")
+        evaluated = outcomes.annotate(n=Count("pk")).values("n")
+        return TrackRecordExpressions(
+            completed=Subquery(completed, output_field=IntegerField()),
+            met=Subquery(met, output_field=IntegerField()),
+            evaluated=Subquery(evaluated, output_field=IntegerField()),
+        )
 
     def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:
         """Committed deployments under way today (an open start or end counts as under way).

@@ -150,9 +150,20 @@ class MatchingWindowSerializer(serializers.Serializer):
     ends_on = serializers.DateField(read_only=True)
 
 
-class CandidatesSerializer(serializers.Serializer):
+class CandidatePageSerializer(serializers.Serializer):
+    """One page of candidates (ranked or excluded), with the window and the exclusion counts."""
+
+    count = serializers.IntegerField(read_only=True, help_text="Candidates in this list, on every page.")
+    next = serializers.URLField(read_only=True, allow_null=True)
+    previous = serializers.URLField(read_only=True, allow_null=True)
     window = MatchingWindowSerializer(
         read_only=True, help_text="The weeks the leaders' time was checked over."
     )
-    ranked = CandidateSerializer(many=True, read_only=True, help_text="Best first.")
-    excluded = CandidateSerializer(many=True, read_only=True)
+    exclusion_counts = serializers.DictField(
+        child=serializers.IntegerField(), read_only=True,
+        help_text=(
+            "How many considered leaders each reason excludes (suspended, not_trained, same_school, "
+            "same_trust, over_capacity); a leader may have several."
+        ),
+    )
+    results = CandidateSerializer(many=True, read_only=True)

@@ -3,8 +3,6 @@ organisation's token or a signed-in commissioner) and, for the request's broker,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,6 +15,7 @@ from rest_framework.response import Response
 from accounts.api.authentication import forget_token_for_history
 from accounts.choices import OrganisationKind
 from accounts.principals import is_api_client
+from apiformat.pagination import StandardPagination
 from apiformat.responses import error_responses, refusal_response
 from schools.models import School
 from schools.queries import schools_visible_to
@@ -29,7 +28,13 @@ from ..models import SupportRequest
 from ..priority import suggested_priority_reasons
 from ..queries import requests_visible_to
 from ..rules import COMMISSIONING_KINDS, commissioning_organisations_of
-from .serializers import CandidatesSerializer, SupportRequestCreateSerializer, SupportRequestSerializer
+from .serializers import (
+    CandidatePageSerializer,
+    CandidateSerializer,
+    MatchingWindowSerializer,
+    SupportRequestCreateSerializer,
+    SupportRequestSerializer,
+)
 
 # The FilterSet's form validates these more tightly than its field types tell the schema.
 FILTER_PARAMETERS = [
@@ -41,12 +46,13 @@ FILTER_PARAMETERS = [
     ),
 ]
 
-
-@dataclass
-class _Candidates:
-    window: dict
-    ranked: list
-    excluded: list
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="A page number."),
+    OpenApiParameter(
+        "page_size", {"type": "integer", "minimum": 1},
+        description=StandardPagination.page_size_query_description,
+    ),
+]
 
 
 @extend_schema_view(
@@ -136,16 +142,39 @@ class SupportRequestViewSet(
 
     @extend_schema(
         tags=["brokerage"],
-        summary="A request's candidates, ranked, and the leaders excluded",
+        summary="A request's candidates, ranked",
         description=(
-            "For the request's broker only (a person who brokers for it, or its token). Each "
-            "candidate with the reasons for their place; each excluded leader with the reasons why "
-            "(conflict of interest, over capacity, not yet trained, suspended)."
+            "For the request's broker only (a person who brokers for it, or its token). The leaders "
+            "who can be put forward, best first (score, then designation id), a page at a time, each "
+            "with the reasons for their place; with how many leaders each exclusion reason keeps out "
+            "(the leaders themselves are at excluded-candidates)."
         ),
-        responses={200: CandidatesSerializer, **error_responses(401, 403, 404, 429)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: CandidatePageSerializer, **error_responses(400, 401, 403, 404, 429)},
     )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=StandardPagination)
     def candidates(self, request: Request, pk: str | None = None) -> Response:
+        return self._candidate_page(request, lambda matching: matching.ranked)
+
+    @extend_schema(
+        tags=["brokerage"],
+        summary="The leaders a request's candidates exclude",
+        description=(
+            "For the request's broker only. The considered leaders who cannot be put forward, by "
+            "name, a page at a time, each with the reasons why (conflict of interest, over capacity, "
+            "not yet trained, suspended)."
+        ),
+        parameters=PAGE_PARAMETERS,
+        responses={200: CandidatePageSerializer, **error_responses(400, 401, 403, 404, 429)},
+    )
+    @action(
+        detail=True, methods=["get"], filter_backends=[], pagination_class=StandardPagination,
+        url_path="excluded-candidates",
+    )
+    def excluded_candidates(self, request: Request, pk: str | None = None) -> Response:
+        return self._candidate_page(request, lambda matching: matching.excluded)
+
+    def _candidate_page(self, request: Request, listed) -> Response:
         support_request = self.get_object()
         user = request.user
         if is_api_client(user):
@@ -155,10 +184,10 @@ class SupportRequestViewSet(
         if not allowed:
             raise PermissionDenied("Only the request's broker can see its candidates.")
         matching = match(support_request, today=timezone.localdate())
-        body = _Candidates(
-            window={"starts_on": matching.window[0], "ends_on": matching.window[1]},
-            ranked=matching.ranked, excluded=matching.excluded,
-        )
-        return Response(CandidatesSerializer(body).data)
-
-
+        page = self.paginate_queryset(listed(matching))
+        response = self.get_paginated_response(CandidateSerializer(page, many=True).data)
+        response.data["window"] = MatchingWindowSerializer(
+            {"starts_on": matching.window[0], "ends_on": matching.window[1]}
+        ).data
+        response.data["exclusion_counts"] = matching.exclusion_counts
+        return response

@@ -413,7 +413,8 @@ def test_the_broker_token_sees_ranked_and_excluded_candidates_with_reasons(
 
     assert response.status_code == 200
     result = response.json()
-    [top] = result["ranked"]
+    assert result["count"] == 1 and result["next"] is None
+    [top] = result["results"]
     assert top["designation_id"] == near.pk
     assert top["designation_type"] == "LLE"
     assert top["leader_name"] == "Nadia Near"
@@ -422,11 +423,17 @@ def test_the_broker_token_sees_ranked_and_excluded_candidates_with_reasons(
     assert top["spare_days"] == 2.0
     assert "Specialisms match the needs: Maths." in top["reasons"]
     assert top["exclusions"] == []
-    excluded = {row["designation_id"]: row for row in result["excluded"]}
-    assert same_school.pk in excluded
-    assert excluded[same_school.pk]["exclusions"]
+    assert result["exclusion_counts"]["suspended"] == 1
+    assert result["exclusion_counts"]["same_school"] == 1
     assert set(result["window"]) == {"starts_on", "ends_on"}
     assert "nadia@leader.example.org" not in response.content.decode()
+    excluded_url = reverse("brokerage-api:support-request-excluded-candidates", args=[home_request.pk])
+    excluded = {
+        row["designation_id"]: row
+        for row in client_with_token(home_la_org).get(excluded_url).json()["results"]
+    }
+    assert same_school.pk in excluded
+    assert excluded[same_school.pk]["exclusions"]
 
 
 def test_a_broker_person_sees_the_candidates(la_officer, home_request, leaders):
