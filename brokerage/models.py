@@ -119,7 +119,11 @@ class SupportRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # The lists' order, newest first (read backwards).
+            models.Index(fields=["created_at", "id"], name="request_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.school_id})"

@@ -12,7 +12,9 @@ from .models import Deployment, DeploymentTransition
 
 
 class DeploymentFilterSet(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=DeploymentState.choices, label="State")
+    state = django_filters.MultipleChoiceFilter(
+        choices=DeploymentState.choices, label="State", distinct=False
+    )
     designation_type = django_filters.ModelChoiceFilter(
         queryset=DesignationType.objects.all(), to_field_name="code",
         field_name="designation__designation_type", label="Type", empty_label="All types",

@@ -116,6 +116,9 @@ class Deployment(models.Model):
         indexes = [
             models.Index(fields=["state", "ends_on"]),
             models.Index(fields=["state", "next_review_on"]),
+            # The lists' order (newest first, read backwards) and the API's changed_since filter.
+            models.Index(fields=["created_at", "id"], name="deployment_list_order"),
+            models.Index(fields=["state_changed_at"], name="deployment_state_changed_at"),
         ]
         constraints = [
             # One live proposal per leader per request, whichever way two proposals race.

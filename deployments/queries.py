@@ -14,7 +14,7 @@ from brokerage.rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisatio
 from schooldays.calendar import DAYS_IN_A_SCHOOL_WEEK, SchoolCalendar, calendars_with_own_dates
 
 from .choices import DeploymentState, Party
-from .models import Deployment, TimeEntry, Variation
+from .models import AgreementStaff, Deployment, TimeEntry, Variation
 
 DAYS = DecimalField(max_digits=8, decimal_places=2)
 
@@ -108,7 +108,10 @@ def deployment_scope(principal) -> Q | None:
         return Q(commissioner=organisation) | Q(broker=organisation)
     if principal.is_national_administrator:
         return None
-    scope = Q(leader=principal) | Q(agreements__staff__user=principal)
+    # Named staff through an indexed subquery, not a join: every other condition is a column of
+    # the deployment, so the whole rule filters one table and the list needs no IN (SELECT ...).
+    named = AgreementStaff.objects.filter(user=principal).values("agreement__deployment_id")
+    scope = Q(leader=principal) | Q(pk__in=named)
     for membership in principal.active_memberships:
         organisation = membership.organisation
         if membership.role in COMMISSIONER_ROLES:
@@ -128,10 +131,7 @@ def deployments_visible_to(principal) -> QuerySet[Deployment]:
         return Deployment.objects.none()
     scope = deployment_scope(principal)
     deployments = _deployments()
-    if scope is None:
-        return deployments
-    ids = Deployment.objects.filter(scope).values("pk")
-    return deployments.filter(pk__in=ids)
+    return deployments if scope is None else deployments.filter(scope)
 
 
 # --- the people of each party ----------------------------------------------------------------------

@@ -97,8 +97,12 @@ class DesignationFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_specialisms(self, queryset, name, value):
-        # Any of the chosen specialisms; distinct because a designation may have several.
-        return queryset.filter(specialisms__in=value).distinct() if value else queryset
+        # Any of the chosen specialisms, as a subquery: a join would repeat a designation with several
+        # and need a DISTINCT over every column, which PostgreSQL sorts the whole directory for.
+        if not value:
+            return queryset
+        chosen = Designation.specialisms.through.objects.filter(specialism__in=value)
+        return queryset.filter(pk__in=chosen.values("designation_id"))
 
     def filter_within(self, queryset, name, value):
         return queryset  # applied by filter_near and filter_near_school, which need the radius

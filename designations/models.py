@@ -532,6 +532,8 @@ class Designation(models.Model):
 
     class Meta:
         ordering = ["designation_type", "-designated_on"]
+        # What everyone sees is the active designations, by type.
+        indexes = [models.Index(fields=["status", "designation_type"], name="designation_status_type")]
         constraints = [
             models.UniqueConstraint(
                 fields=["holder", "designation_type"],

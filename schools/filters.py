@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from .choices import Framework, Grade, Phase, SchoolStatus
 from .geography import outward_code, place_postcode, within_distance
-from .models import LocalAuthority, School
+from .models import Judgement, LocalAuthority, School
 
 
 def clean_postcode_near(value: str) -> str:
@@ -33,6 +33,10 @@ class SchoolFilterSet(django_filters.FilterSet):
     )
     phase = django_filters.MultipleChoiceFilter(choices=Phase.choices, label="Phase", distinct=False)
     status = django_filters.MultipleChoiceFilter(choices=SchoolStatus.choices, label="Status", distinct=False)
+    include_closed = django_filters.BooleanFilter(
+        method="filter_include_closed", label="Include closed establishments",
+        help_text="Closed establishments are left out unless this is true or a status is chosen",
+    )
     local_authority = django_filters.ModelChoiceFilter(
         queryset=LocalAuthority.objects.all(), field_name="local_authority",
         to_field_name="code", label="Local authority",
@@ -63,10 +67,29 @@ class SchoolFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = School
-        fields = ["q", "phase", "status", "local_authority", "type_name", "trust"]
+        fields = ["q", "phase", "status", "include_closed", "local_authority", "type_name", "trust"]
         form = SchoolFilterForm
 
     DEFAULT_RADIUS_KM = 10
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            schools = super().qs
+            self._qs = schools if self.includes_closed else schools.exclude(status=SchoolStatus.CLOSED)
+        return super().qs
+
+    @property
+    def includes_closed(self) -> bool:
+        """Closed establishments (half of GIAS) are listed only when asked for: by the option, or by
+        choosing statuses, which then say exactly which are listed."""
+        if not self.is_bound:
+            return False
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return bool(cleaned.get("include_closed") or cleaned.get("status"))
+
+    def filter_include_closed(self, queryset, name, value):
+        return queryset  # applied by qs, which also looks at the statuses chosen
 
     def filter_within(self, queryset, name, value):
         return queryset  # applied by filter_near, which needs the radius
@@ -95,9 +118,10 @@ class SchoolFilterSet(django_filters.FilterSet):
     def filter_ofsted_grade(self, queryset, name, value):
         if not value:
             return queryset
+        # The judgement as a subquery, so no school repeats and the list needs no DISTINCT.
+        graded = Judgement.objects.filter(area="overall_effectiveness", grade__in=value)
         return queryset.filter(
             latest_inspection__framework=Framework.GRADED,
-            latest_inspection__judgements__area="overall_effectiveness",
-            latest_inspection__judgements__grade__in=value,
-        ).distinct()
+            latest_inspection__in=graded.values("inspection_id"),
+        )
 

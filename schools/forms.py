@@ -25,6 +25,9 @@ def prepare_school_filter_form(form: forms.Form, *, local_authorities) -> forms.
     for name in CHECKBOX_FILTERS:
         field = form.fields[name]
         field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+    # One checkbox (the GOV.UK single checkbox, its label saying it all) rather than a yes/no select.
+    form.fields["include_closed"].widget = forms.CheckboxInput()
+    form.fields["include_closed"].help_text = ""
     if local_authorities is None:
         del form.fields["local_authority"]
     else:

@@ -155,8 +155,11 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name", "urn"]
+        # The list's order, alone and within an authority, so a page reads 25 rows from an index
+        # instead of sorting England's 50,000 establishments.
         indexes = [
-            models.Index(fields=["local_authority", "name"]),
+            models.Index(fields=["name", "urn"], name="school_list_order"),
+            models.Index(fields=["local_authority", "name", "urn"], name="school_authority_list_order"),
             models.Index(fields=["phase"]),
             models.Index(fields=["status"]),
             models.Index(fields=["postcode"]),

@@ -25,6 +25,13 @@ FILTER_PARAMETERS = [
         description="The latest inspection's framework; empty for any.",
     ),
     OpenApiParameter(
+        "include_closed", bool,
+        description=(
+            "`true` to list closed establishments too. Without it, or a `status`, closed ones are"
+            " left out; a `status` lists exactly the statuses given."
+        ),
+    ),
+    OpenApiParameter(
         "within_km", {"type": "number", "minimum": 1, "maximum": 200},
         description="With `near`: the radius in kilometres, 10 unless given.",
     ),
@@ -36,7 +43,10 @@ FILTER_PARAMETERS = [
         tags=["schools"],
         parameters=FILTER_PARAMETERS,
         summary="List the schools visible to the caller",
-        description="A local authority's token sees its own schools; a national body's every school.",
+        description=(
+            "A local authority's token sees its own schools; a national body's every school. Open"
+            " (and proposed) establishments only, unless `include_closed` or `status` says otherwise."
+        ),
         responses={200: SchoolListSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
     ),
     retrieve=extend_schema(
