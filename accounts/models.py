@@ -96,6 +96,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             )
         )
 
+    # What this object has read about the person's memberships and permissions: kept for its life,
+    # one request, and forgotten when a membership of theirs changes within it.
+    CACHED_ANSWERS = (
+        "active_memberships", "_rule_answers", "_own_school_ids",
+        "_perm_cache", "_user_perm_cache", "_group_perm_cache",
+    )
+
+    def forget_cached_answers(self) -> None:
+        for name in self.CACHED_ANSWERS:
+            self.__dict__.pop(name, None)
+
     def has_role(self, *roles: str) -> bool:
         return any(m.role in roles for m in self.active_memberships)
 

@@ -314,6 +314,8 @@ def accept_invitation(invitation: Invitation, *, user: User) -> Membership:
             user=user, organisation=locked.organisation, role=locked.role
         )
         _mark_accepted(locked, user)
+    # The rest of this request (the page it redirects to is another) acts with the new role.
+    user.forget_cached_answers()
     return membership
 
 

@@ -34,7 +34,7 @@ from .links import stash_token, stashed_token
 from .models import AccessRequest, Invitation, Membership, Organisation, User
 from .rules import grantable_roles
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.backends.ModelPermissionBackend"
 
 
 def _posted(request: HttpRequest):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 
 from accounts.principals import is_api_client
-from accounts.rules import UserFact, is_national_administrator
+from accounts.rules import UserFact, is_national_administrator, remembered
 from brokerage.rules import (
     COMMISSIONER_ROLES,
     broker_organisations_of,
@@ -70,7 +70,9 @@ def is_named_staff(user, deployment) -> bool:
         return False
     from .models import AgreementStaff
 
-    return AgreementStaff.objects.filter(agreement__deployment=deployment, user=user).exists()
+    # Several permissions on one page ask it (seeing contacts, logging time): answered once a request.
+    named = AgreementStaff.objects.filter(agreement__deployment=deployment, user=user)
+    return remembered(user, f"named_staff:{deployment.pk}", named.exists)
 
 
 def parties_of(user, deployment) -> set[str]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,10 +26,11 @@ from govuk.pagination import GovukPaginationMixin
 
 from . import services
 from .api.views import latest_ratings
-from .choices import FINISHED_STATES, DeploymentState, Party, RecordedSignoffStatus
+from .choices import FINISHED_STATES, AgreementStatus, DeploymentState, Party, RecordedSignoffStatus
 from .forms import DeploymentListFilterSet, prepare_list_filter_form
 from .models import (
     Agreement,
+    AgreementStaff,
     Deployment,
     FinalEvaluation,
     ObjectiveOutcomeRecord,
@@ -37,12 +38,13 @@ from .models import (
     ProgressReview,
     RecordedSignoff,
 )
-from .queries import deployments_visible_to, named_staff, party_people, with_days
+from .queries import deployments_visible_to, party_people, with_days
 from .rules import is_of_leader_school, is_of_supported_school, parties_of, sees_money
 from .services.work import REVIEWABLE_STATES
 
 State = DeploymentState
 NAV = {"active_nav": "deployments"}
+OPEN_AGREEMENT_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.AWAITING_AGREEMENT)
 
 # The state-change pages, by the action in their URL. ``to`` None: escalation (no state change).
 STATE_ACTIONS: dict[str, dict] = {
@@ -101,6 +103,12 @@ STATE_ACTIONS: dict[str, dict] = {
         "warning": False,
     },
 }
+
+
+def ratings_oldest_first(reviews: list[ProgressReview]) -> list[ObjectiveProgress]:
+    """The ratings of reviews already read with their progress, oldest review first."""
+    ordered = sorted(reviews, key=lambda review: (review.reviewed_on, review.pk))
+    return [rating for review in ordered for rating in review.progress.all()]
 
 
 def state_action_available(action: dict, deployment: Deployment) -> bool:
@@ -189,10 +197,13 @@ class DeploymentMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.deployment = get_object_or_404(deployments_visible_to(request.user), pk=kwargs["pk"])
+        self.deployment = get_object_or_404(self.deployment_queryset(), pk=kwargs["pk"])
         if not self.has_permission():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def deployment_queryset(self) -> QuerySet[Deployment]:
+        return deployments_visible_to(self.request.user)
 
     def has_permission(self) -> bool:
         return self.request.user.has_perm(self.permission, self.deployment)
@@ -211,56 +222,64 @@ class DeploymentMixin(LoginRequiredMixin):
 class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
     template_name = "deployments/deployment_detail.html"
 
+    def deployment_queryset(self) -> QuerySet[Deployment]:
+        # The final evaluation (or its absence) with the deployment itself.
+        return super().deployment_queryset().select_related("final_evaluation__evaluated_by")
+
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         deployment, user = self.deployment, request.user
-        agreement, costs = services.current_agreement(deployment), None
-        if agreement is not None and sees_money(user, deployment):
-            agreement = self.with_costs(agreement)
+        money = sees_money(user, deployment)
+        agreement, open_agreement = self.agreements_in_play(with_costs=money)
+        costs = None
+        if agreement is not None and money:
             costs = agreement.cost_summary(budget=deployment.support_request.budget)
         objectives = list(agreement.objectives.all()) if agreement else []
-        ratings = latest_ratings(deployment, objectives) if objectives else {}
+        reviews = self.reviews()
+        ratings = latest_ratings(deployment, objectives, ratings_oldest_first(reviews)) if objectives else {}
         variations = list(deployment.variations.select_related("recorded_by"))
         time_entries = list(deployment.time_entries.select_related("person"))
         days_used = sum((e.days for e in time_entries), Decimal(0))
         extra = sum((v.extra_days for v in variations), Decimal(0))
         context = self.get_context_data(
             agreement=agreement,
-            open_agreement=services.open_agreement(deployment),
+            open_agreement=open_agreement,
             objectives=[{"objective": o, "rating": ratings.get(o.pk)} for o in objectives],
             variations=variations,
             time_entries=time_entries,
             days_used=days_used,
             days_extra=extra,
             days_allowed=deployment.days_agreed + extra,
-            reviews=self.reviews(),
+            reviews=reviews,
             evaluation=self.evaluation(),
             history=self.history(),
             action_links=action_links_for(user, deployment),
-            sees_money=sees_money(user, deployment),
+            sees_money=money,
             # Who sees its claims (the claims page checks for itself): who sees money, and the schools.
-            links_to_claims=sees_money(user, deployment)
+            links_to_claims=money
             or is_of_leader_school(user, deployment)
             or is_of_supported_school(user, deployment),
             costs=costs,
             parties=sorted(Party(p).label for p in parties_of(user, deployment)),
             today=timezone.localdate(),
-            **self.contacts(agreement),
+            **self.contacts(agreement or open_agreement),
         )
         return render(request, self.template_name, context)
 
-    @staticmethod
-    def with_costs(agreement: Agreement) -> Agreement:
-        """The agreed version with who pays whom, its staff and its cost lines, for its costs."""
-        with_costs = (
-            Agreement.objects.select_related("payer", "payee_school")
-            .prefetch_related("staff", "cost_lines")
-            .get(pk=agreement.pk)
+    def agreements_in_play(self, *, with_costs: bool) -> tuple[Agreement | None, Agreement | None]:
+        """The latest agreed version and the version being drafted or agreed (the rows
+        ``services.current_agreement`` and ``open_agreement`` find) in one query, with their named
+        staff (for the contacts and the costs) and, for who sees money, who pays whom and the cost
+        lines."""
+        statuses = [AgreementStatus.AGREED, *OPEN_AGREEMENT_STATUSES]
+        rows = self.deployment.agreements.filter(status__in=statuses).prefetch_related(
+            Prefetch("staff", queryset=AgreementStaff.objects.select_related("user"))
         )
-        # The same deployment, and the term weeks already counted: not read again.
-        with_costs.deployment = agreement.deployment
-        if hasattr(agreement, "_term_weeks"):
-            with_costs._term_weeks = agreement._term_weeks
-        return with_costs
+        if with_costs:
+            rows = rows.select_related("payer", "payee_school").prefetch_related("cost_lines")
+        rows = list(rows.order_by("-version"))
+        agreed = next((a for a in rows if a.status == AgreementStatus.AGREED), None)
+        drafted = next((a for a in reversed(rows) if a.status in OPEN_AGREEMENT_STATUSES), None)
+        return agreed, drafted
 
     def history(self) -> list[dict]:
         """State changes and agreements recorded on a party's behalf, oldest first."""
@@ -289,15 +308,15 @@ class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
         ]
         return sorted(rows, key=lambda row: row["at"])
 
-    def contacts(self, agreement: Agreement | None) -> dict:
-        """Who to contact at each party, and the named staff: for those who may see contacts."""
+    def contacts(self, staff_of: Agreement | None) -> dict:
+        """Who to contact at each party, and the named staff (of the agreed version, else of the one
+        being drafted): for those who may see contacts."""
         if not self.request.user.has_perm("deployments.view_contacts", self.deployment):
             return {"show_contacts": False}
-        staff_of = agreement or services.open_agreement(self.deployment)
         return {
             "show_contacts": True,
             "party_rows": party_people(self.deployment),
-            "named_staff": named_staff(staff_of),
+            "named_staff": list(staff_of.staff.all()) if staff_of else [],
         }
 
     def reviews(self) -> list[ProgressReview]:
@@ -309,10 +328,8 @@ class DeploymentDetailView(DeploymentMixin, ContextMixin, View):
         )
 
     def evaluation(self) -> FinalEvaluation | None:
-        outcomes = ObjectiveOutcomeRecord.objects.select_related("objective").order_by("objective__order")
-        return (
-            FinalEvaluation.objects.filter(deployment=self.deployment)
-            .select_related("evaluated_by")
-            .prefetch_related(Prefetch("outcomes", queryset=outcomes))
-            .first()
-        )
+        evaluation = getattr(self.deployment, "final_evaluation", None)
+        if evaluation is not None:
+            outcomes = ObjectiveOutcomeRecord.objects.select_related("objective").order_by("objective__order")
+            prefetch_related_objects([evaluation], Prefetch("outcomes", queryset=outcomes))
+        return evaluation

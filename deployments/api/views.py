@@ -4,6 +4,8 @@ finish), each made through the state machine's one door (services.transition).""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -78,15 +80,27 @@ def _action_schema(summary: str, description: str, request=None):
     )
 
 
-def latest_ratings(deployment: Deployment, objectives: list[Objective]) -> dict[int, ObjectiveProgress]:
-    """Objective id -> its latest rating, following each objective back through earlier versions."""
+def latest_ratings(
+    deployment: Deployment, objectives: list[Objective], progress: Iterable[ObjectiveProgress] | None = None
+) -> dict[int, ObjectiveProgress]:
+    """Objective id -> its latest rating, following each objective back through earlier versions.
+
+    ``progress``: the deployment's ratings, oldest review first, when the caller has read them."""
+    if progress is None:
+        progress = (
+            ObjectiveProgress.objects.filter(review__deployment=deployment)
+            .select_related("review")
+            .order_by("review__reviewed_on", "review__pk")
+        )
+    latest: dict[int, ObjectiveProgress] = {}
+    for rating in progress:
+        latest[rating.objective_id] = rating
+    # Earlier versions' objectives are read only for an objective carried over and not rated since.
+    if all(o.pk in latest or o.carried_from_id is None for o in objectives):
+        return {o.pk: latest[o.pk] for o in objectives if o.pk in latest}
     lineage = dict(
         Objective.objects.filter(agreement__deployment=deployment).values_list("pk", "carried_from_id")
     )
-    latest: dict[int, ObjectiveProgress] = {}
-    progress = ObjectiveProgress.objects.filter(review__deployment=deployment).select_related("review")
-    for rating in progress.order_by("review__reviewed_on", "review__pk"):
-        latest[rating.objective_id] = rating
     found = {}
     for objective in objectives:
         pk, seen = objective.pk, set()

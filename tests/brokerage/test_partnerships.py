@@ -175,8 +175,8 @@ def test_search_query_count_is_constant(client, new_head, home_school, django_as
 
 
 # Session, user, the new head's posts, count and page of partners, their specialisms, the head's
-# live partnership, memberships and two permission look-ups for the navigation, the filter's specialisms.
-SEARCH_QUERIES = 12  # with the navigation's one query about the person
+# live partnership, memberships for the navigation, the filter's specialisms.
+SEARCH_QUERIES = 10  # with the navigation's one query about the person
 
 
 # --- permissions ------------------------------------------------------------------------------------------

@@ -33,12 +33,12 @@ pytestmark = pytest.mark.django_db
 
 INDEX = reverse("dashboard:index")
 CSV_URL = reverse("dashboard:deployments-csv")
-# Session and user, memberships, permission, the authorities, then the figures: requests by age,
+# Session and user, memberships, the authorities, then the figures: requests by age,
 # deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav;
 # the term dates the stall rule counts school weeks over (two: for the figures and the at-risk list);
 # then the money this year: the agreed versions, their cost lines and staff, the term dates that
 # pro-rate them, and the payments (funding.finance.committed_and_paid).
-DASHBOARD_QUERIES = 21  # with the navigation's one query about the person
+DASHBOARD_QUERIES = 19  # with the navigation's one query about the person
 # Session, user, memberships, the authorities, and the deployments in one query; then their agreed
 # versions and those versions' cost lines (two more, for the money columns), and the term dates
 # that count their days (one more per chunk of rows).
