@@ -172,8 +172,8 @@ def test_pool_page_with_nothing_to_measure(client, teaching_school_lead, teachin
 
 
 # Session, user, memberships, the pool and its prefetches (specialisms, training records, training
-# requirements), the pool's deployments, and the page's permission checks.
-POOL_QUERIES = 11  # with the navigation's one query about the person
+# requirements), and the pool's deployments.
+POOL_QUERIES = 9  # with the navigation's one query about the person
 
 
 def test_pool_page_query_count_is_constant(
