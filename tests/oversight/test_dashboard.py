@@ -14,6 +14,7 @@ from brokerage.choices import RequestStatus
 from brokerage.models import SupportRequest
 from deployments.choices import DeploymentState, Rag
 from deployments.models import ObjectiveProgress
+from deployments.services import refresh_latest_review
 from designations.models import DesignationType
 from oversight import dashboard
 from schools.choices import Phase
@@ -33,12 +34,12 @@ pytestmark = pytest.mark.django_db
 
 INDEX = reverse("dashboard:index")
 CSV_URL = reverse("dashboard:deployments-csv")
-# Session and user, memberships, permission, the authorities, then the figures: requests by age,
-# deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav;
-# the term dates the stall rule counts school weeks over (two: for the figures and the at-risk list);
-# then the money this year: the agreed versions, their cost lines and staff, the term dates that
-# pro-rate them, and the payments (funding.finance.committed_and_paid).
-DASHBOARD_QUERIES = 21  # with the navigation's one query about the person
+# Session and user, memberships, permission, the authorities, then the figures: the term dates the
+# stall rule counts school weeks over, deployment figures (whose at-risk count the list's pages
+# use), the at-risk page, requests by age, schools at risk, coverage, and the page's nav; then the
+# money this year: the agreed versions, their cost lines and staff, the term dates that pro-rate
+# them, and the payments (funding.finance.committed_and_paid).
+DASHBOARD_QUERIES = 18  # with the navigation's one query about the person
 # Session, user, memberships, the authorities, and the deployments in one query; then their agreed
 # versions and those versions' cost lines (two more, for the money columns), and the term dates
 # that count their days (one more per chunk of rows).
@@ -70,11 +71,13 @@ def deployment_at(school, commissioner, **kwargs):
 
 
 def rate(deployment, reviewed_on, *rags):
+    """A review with these ratings, its latest copy refreshed as services.record_review does."""
     review = ProgressReviewFactory(deployment=deployment, reviewed_on=reviewed_on)
     agreement = deployment.agreements.first() or AgreementFactory(deployment=deployment)
     for rag in rags:
         objective = ObjectiveFactory(agreement=agreement)
         ObjectiveProgress.objects.create(review=review, objective=objective, rag=rag, evidence="Seen.")
+    refresh_latest_review(deployment)
     return review
 
 
