@@ -476,3 +476,45 @@ def test_another_authoritys_money_is_not_on_the_dashboard(
     client.force_login(other_la_officer)
     money = client.get(INDEX).context["money"]
     assert (money.committed, money.paid) == (0, 0)
+
+
+# --- which deployments are the authority's ---------------------------------------------------------------
+
+
+def test_a_deployment_is_the_authoritys_at_its_school_or_when_it_commissioned_it(
+    home_school, home_la, home_la_org, other_school, other_la_org, national_admin
+):
+    trust = OrganisationFactory(kind="academy_trust", name="Wensum Academy Trust")
+    at_its_school = deployment_at(home_school, trust)  # commissioned by a trust: still Norfolk's school
+    commissioned_elsewhere = deployment_at(other_school, home_la_org)  # Norfolk's council paid for it
+    deployment_at(other_school, other_la_org)  # Suffolk's school, Suffolk's council: not Norfolk's
+    deployment_at(other_school, trust)  # Suffolk's school, a trust: not Norfolk's
+
+    live = {d.pk for d in dashboard.live_deployments([home_la.pk], today())}
+
+    assert live == {at_its_school.pk, commissioned_elsewhere.pk}
+    exported = {d.pk for d in dashboard.deployments_for_export(national_admin, [home_la.pk])}
+    assert exported == live
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_dashboard_and_csv_cost_the_same_queries_at_two_sizes(
+    client, la_officer, home_la, home_la_org, size, django_assert_max_num_queries
+):
+    """Deployments at ``size`` schools of the authority, reviewed twice, by the council and by a
+    trust (which the officer cannot see in the CSV), and as many by the council elsewhere."""
+    trust = OrganisationFactory(kind="academy_trust", name="Wensum Academy Trust")
+    for _ in range(size):
+        school = SchoolFactory(local_authority=home_la)
+        for commissioner in (home_la_org, trust):
+            d = deployment_at(school, commissioner, next_review_on=days_ago(1))
+            rate(d, days_ago(20), Rag.GREEN)
+            rate(d, days_ago(3), Rag.RED, Rag.AMBER)
+        deployment_at(SchoolFactory(), home_la_org)
+    client.force_login(la_officer)
+
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = client.get(INDEX)
+    assert response.context["deployment_figures"].live == 3 * size
+    with django_assert_max_num_queries(CSV_QUERIES):
+        assert len(csv_lines(client.get(CSV_URL))) == 1 + 2 * size
