@@ -5,6 +5,7 @@ and why, and check the leader's capacity.
 """
 
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     Unavailability,
     Variation,
 )
+from .services import refresh_latest_review, refresh_latest_reviews
 
 
 class TransitionInline(admin.TabularInline):
@@ -108,8 +110,28 @@ class RecordedSignoffAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProgressReview)
 class ProgressReviewAdmin(admin.ModelAdmin):
+    """A correction here (a date, a deletion) refreshes the deployment's copy of its latest review
+    in the same transaction, as recording one does."""
+
     list_display = ["deployment", "reviewed_on", "next_review_on"]
     raw_id_fields = ["deployment", "reviewed_by"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        moved_from = form.initial.get("deployment") if change else None
+        super().save_model(request, obj, form, change)
+        refresh_latest_review(obj.deployment)
+        if moved_from and moved_from != obj.deployment_id:
+            refresh_latest_review(Deployment.objects.get(pk=moved_from))
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        refresh_latest_review(obj.deployment)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():  # the admin's delete action is not atomic by itself
+            deployment_ids = set(queryset.values_list("deployment_id", flat=True))
+            super().delete_queryset(request, queryset)
+            refresh_latest_reviews(Deployment.objects.filter(pk__in=deployment_ids))
 
 
 @admin.register(FinalEvaluation)

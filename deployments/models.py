@@ -103,13 +103,23 @@ class Deployment(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     last_time_logged_on = models.DateField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The latest progress review (by date, then the later recorded) and how many objectives it
+    # rated red, amber and green: kept by services.refresh_latest_review whenever a review is saved
+    # or deleted, so the dashboard and the CSV read them without a subquery per deployment.
+    latest_review_on = models.DateField(null=True, blank=True)
+    latest_red = models.PositiveSmallIntegerField(default=0)
+    latest_amber = models.PositiveSmallIntegerField(default=0)
+    latest_green = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     state_changed_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    # The latest review's copy is not a change anyone made: the reviews have their own records.
+    history = HistoricalRecords(
+        excluded_fields=["latest_review_on", "latest_red", "latest_amber", "latest_green"]
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -504,6 +514,15 @@ class ProgressReview(models.Model):
 
     class Meta:
         ordering = ["deployment", "-reviewed_on", "-pk"]
+        indexes = [
+            # A deployment's latest review: the one refresh_latest_review reads.
+            models.Index(
+                "deployment",
+                models.F("reviewed_on").desc(),
+                models.F("id").desc(),
+                name="review_latest_first",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Review on {self.reviewed_on}"

@@ -8,32 +8,28 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Organisation
 from brokerage.choices import WAITING_REQUEST_STATUSES
 from brokerage.models import SupportRequest
-from deployments.choices import AgreementStatus, DeploymentState, Rag
+from deployments.choices import AgreementStatus, DeploymentState
 from deployments.costs import CostSummary, summarise
-from deployments.models import Agreement, Deployment, ObjectiveProgress, ProgressReview
-from deployments.queries import deployments_visible_to, quiet_since, stalled_on, with_days
+from deployments.models import Agreement, Deployment
+from deployments.queries import (
+    StallThresholds,
+    deployments_visible_to,
+    quiet_since,
+    stalled_on,
+    with_days,
+)
 from deployments.rules import sees_money
 from designations.choices import DesignationStatus
 from designations.models import Designation
 from funding import finance
 from schools.choices import Phase
-from schools.models import LocalAuthority
+from schools.models import LocalAuthority, School
 
 AGE_BUCKETS = [  # (label, younger than this many days; None: no upper limit)
     ("Under 2 weeks", 14),
@@ -76,10 +72,25 @@ def authorities_for(user) -> QuerySet[LocalAuthority]:
     return LocalAuthority.objects.filter(pk__in=ids).order_by("name")
 
 
-def commissioned_by_authority(authority_ids: list[int]) -> Q:
-    return Q(
-        commissioner__kind=OrganisationKind.LOCAL_AUTHORITY,
-        commissioner__local_authority_id__in=authority_ids,
+def authority_organisations(authority_ids: list[int]) -> QuerySet[Organisation]:
+    """The authorities' own organisations (the councils), as a subquery of their keys."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.LOCAL_AUTHORITY, local_authority_id__in=authority_ids
+    ).values("pk")
+
+
+def authority_schools(authority_ids: list[int]) -> QuerySet[School]:
+    return School.objects.filter(local_authority_id__in=authority_ids).values("pk")
+
+
+def in_authorities(authority_ids: list[int], school: str = "school") -> Q:
+    """Rows (requests, deployments) for the authorities' schools or commissioned by the authority
+    itself. Each side is a lookup of the row's own indexed key in a small set (the authority's
+    schools, its councils), so the database can use an index for both; the same test written
+    across the joins (``school__local_authority`` or ``commissioner__local_authority``) makes it
+    join every row to both tables first."""
+    return Q(**{f"{school}__in": authority_schools(authority_ids)}) | Q(
+        commissioner__in=authority_organisations(authority_ids)
     )
 
 
@@ -105,7 +116,7 @@ def open_requests_by_age(authority_ids: list[int], today: datetime.date) -> list
         aggregates[f"bucket_{index}"] = Count("pk", filter=condition)
         lower = upper
     counts = SupportRequest.objects.filter(
-        Q(school__local_authority_id__in=authority_ids) | commissioned_by_authority(authority_ids),
+        in_authorities(authority_ids),
         status__in=sorted(WAITING_REQUEST_STATUSES),
     ).aggregate(**aggregates)
     return [{"label": label, "count": counts[f"bucket_{i}"]} for i, (label, _) in enumerate(AGE_BUCKETS)]
@@ -114,67 +125,41 @@ def open_requests_by_age(authority_ids: list[int], today: datetime.date) -> list
 # --- (b) deployments active and at risk --------------------------------------------------------------
 
 
-def in_authorities(authority_ids: list[int]) -> Q:
+def deployments_in_authorities(authority_ids: list[int]) -> Q:
     """Deployments at the authorities' schools or commissioned by the authority itself."""
-    return Q(supported_school__local_authority_id__in=authority_ids) | commissioned_by_authority(
-        authority_ids
-    )
+    return in_authorities(authority_ids, school="supported_school")
 
 
-def _latest_review_id():
-    return Subquery(
-        ProgressReview.objects.filter(deployment=OuterRef(OuterRef("pk")))
-        .order_by("-reviewed_on", "-pk")
-        .values("pk")[:1]
-    )
-
-
-def _rag_count(rag: str) -> Subquery:
-    ratings = (
-        ObjectiveProgress.objects.filter(review_id=_latest_review_id(), rag=rag)
-        .order_by()
-        .values("review_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(ratings, output_field=IntegerField()), Value(0))
-
-
-def with_rag_counts(deployments: QuerySet[Deployment]) -> QuerySet[Deployment]:
-    """Each deployment gains ``red``, ``amber`` and ``green``: its latest review's ratings."""
-    return deployments.annotate(
-        red=_rag_count(Rag.RED), amber=_rag_count(Rag.AMBER), green=_rag_count(Rag.GREEN)
-    )
-
-
-def live_deployments(authority_ids: list[int], today: datetime.date) -> QuerySet[Deployment]:
+def live_deployments(
+    authority_ids: list[int], today: datetime.date, thresholds: StallThresholds | None = None
+) -> QuerySet[Deployment]:
     """Active and paused deployments in the authorities, annotated with why each is at risk:
-    ``red`` (red objectives at the latest review), ``review_overdue`` and ``stalled`` (active, and no
-    time logged for 28 days, counting from the start when none has been logged)."""
+    ``review_overdue`` and ``stalled`` (active, and no time logged for four school weeks, counting
+    from the start when none has been logged); red objectives at the latest review are
+    ``latest_red``, kept on the deployment when a review is saved."""
     return (
-        with_rag_counts(
-            Deployment.objects.filter(
-                in_authorities(authority_ids), state__in=[DeploymentState.ACTIVE, DeploymentState.PAUSED]
-            )
+        Deployment.objects.filter(
+            deployments_in_authorities(authority_ids),
+            state__in=[DeploymentState.ACTIVE, DeploymentState.PAUSED],
         )
         .select_related("supported_school", "leader", "designation__designation_type", "broker")
         .annotate(
             review_overdue=Q(next_review_on__lt=today),
             quiet_since=quiet_since(),
         )
-        .annotate(stalled=stalled_on(today))
+        .annotate(stalled=stalled_on(today, thresholds))
         .order_by("supported_school__name", "pk")
     )
 
 
 def at_risk_condition() -> Q:
-    return Q(red__gt=0) | Q(review_overdue=True) | Q(stalled=True)
+    return Q(latest_red__gt=0) | Q(review_overdue=True) | Q(stalled=True)
 
 
 def risk_reasons(deployment: Deployment) -> list[str]:
     reasons = []
-    if deployment.red:
-        count = deployment.red
+    if deployment.latest_red:
+        count = deployment.latest_red
         reasons.append(f"{count} red objective{'s' if count != 1 else ''} at the latest review")
     if deployment.review_overdue:
         reasons.append(f"Review overdue: it was due on {deployment.next_review_on:%-d %B %Y}")
@@ -192,9 +177,11 @@ class DeploymentFigures:
     at_risk: int
 
 
-def deployment_figures(authority_ids: list[int], today: datetime.date) -> DeploymentFigures:
+def deployment_figures(
+    authority_ids: list[int], today: datetime.date, thresholds: StallThresholds | None = None
+) -> DeploymentFigures:
     counts = (
-        live_deployments(authority_ids, today)
+        live_deployments(authority_ids, today, thresholds)
         .order_by()
         .aggregate(
             live=Count("pk"),
@@ -206,8 +193,10 @@ def deployment_figures(authority_ids: list[int], today: datetime.date) -> Deploy
     return DeploymentFigures(**counts)
 
 
-def at_risk_deployments(authority_ids: list[int], today: datetime.date) -> QuerySet[Deployment]:
-    return live_deployments(authority_ids, today).filter(at_risk_condition())
+def at_risk_deployments(
+    authority_ids: list[int], today: datetime.date, thresholds: StallThresholds | None = None
+) -> QuerySet[Deployment]:
+    return live_deployments(authority_ids, today, thresholds).filter(at_risk_condition())
 
 
 # --- (c) schools at risk without support: brokerage.queries.schools_at_risk_without_support --------
@@ -250,18 +239,19 @@ class Coverage:
 
 
 def coverage(authority_ids: list[int]) -> Coverage:
-    """Two grouped queries."""
+    """One grouped query (by type, phase and town), summed here both ways."""
     designations = Designation.objects.filter(
         school__local_authority_id__in=authority_ids,
         status=DesignationStatus.ACTIVE,
         designation_type__code__in=COVERAGE_TYPES,
     ).order_by()
     by_phase = {code: dict.fromkeys(PHASE_COLUMNS, 0) for code in COVERAGE_TYPES}
-    for row in designations.values("designation_type__code", "school__phase").annotate(n=Count("pk")):
-        by_phase[row["designation_type__code"]][PHASE_GROUPS.get(row["school__phase"], OTHER)] += row["n"]
     areas: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COVERAGE_TYPES, 0))
-    for row in designations.values("designation_type__code", "school__town").annotate(n=Count("pk")):
-        areas[(row["school__town"] or "").strip() or UNKNOWN_AREA][row["designation_type__code"]] += row["n"]
+    groups = designations.values("designation_type__code", "school__phase", "school__town")
+    for row in groups.annotate(n=Count("pk")):
+        code, count = row["designation_type__code"], row["n"]
+        by_phase[code][PHASE_GROUPS.get(row["school__phase"], OTHER)] += count
+        areas[(row["school__town"] or "").strip() or UNKNOWN_AREA][code] += count
     by_area = sorted(areas.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     gaps = [
         f"No {column.lower()} {code}s"
@@ -289,11 +279,11 @@ def money_this_year(authority_ids: list[int], today: datetime.date) -> finance.S
 
 
 def deployments_for_export(user, authority_ids: list[int]) -> QuerySet[Deployment]:
-    """The deployments in the authorities this user may see, with days used and the latest
-    review's ratings annotated, and their agreed version with its cost lines (``agreed_versions``).
-    Three queries (for each chunk of rows iterated)."""
+    """The deployments in the authorities this user may see, with days used annotated (the latest
+    review's ratings are on the deployment), and their agreed version with its cost lines
+    (``agreed_versions``). Three queries (for each chunk of rows iterated)."""
     return (
-        with_days(with_rag_counts(deployments_visible_to(user).filter(in_authorities(authority_ids))))
+        with_days(deployments_visible_to(user).filter(deployments_in_authorities(authority_ids)))
         .prefetch_related(
             Prefetch(
                 "agreements",

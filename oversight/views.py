@@ -19,6 +19,7 @@ from django.views import View
 import money
 from brokerage.queries import schools_at_risk_without_support
 from deployments.models import count_term_weeks
+from deployments.queries import stall_thresholds
 from funding import finance
 from govuk.pagination import pagination_context
 from schools.models import LocalAuthority
@@ -49,6 +50,18 @@ CSV_HEADER = [
     "Budget (£)",
     "Over budget by (£)",
 ]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, for a list whose count the page has already read."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
 
 
 class DashboardMixin(LoginRequiredMixin):
@@ -84,16 +97,19 @@ class DashboardView(DashboardMixin, View):
     def figures(self, request: HttpRequest, authority: LocalAuthority) -> dict:
         today = timezone.localdate()
         ids = [authority.pk]
-        page = Paginator(dashboard.at_risk_deployments(ids, today), AT_RISK_PER_PAGE).get_page(
-            request.GET.get("page")
+        thresholds = stall_thresholds(today)
+        figures = dashboard.deployment_figures(ids, today, thresholds)
+        paginator = CountedPaginator(
+            dashboard.at_risk_deployments(ids, today, thresholds), AT_RISK_PER_PAGE, count=figures.at_risk
         )
+        page = paginator.get_page(request.GET.get("page"))
         at_risk = [{"deployment": d, "reasons": dashboard.risk_reasons(d)} for d in page.object_list]
         request_ages = dashboard.open_requests_by_age(ids, today)
         return {
             "today": today,
             "request_ages": request_ages,
             "open_requests": sum(bucket["count"] for bucket in request_ages),
-            "deployment_figures": dashboard.deployment_figures(ids, today),
+            "deployment_figures": figures,
             "at_risk": at_risk,
             "at_risk_page": page,
             "pagination": pagination_context(request, page),
@@ -140,9 +156,9 @@ def csv_rows(deployments: Iterable, user) -> Iterator[list]:
             d.days_agreed,
             d.days_used,
             _date(d.next_review_on),
-            d.red,
-            d.amber,
-            d.green,
+            d.latest_red,
+            d.latest_amber,
+            d.latest_green,
             d.broker.name,
             d.commissioner.name,
             _amount(costs.total) if costs else "",

@@ -29,4 +29,6 @@ from .work import (
     record_final_evaluation,
     record_review,
     record_variation,
+    refresh_latest_review,
+    refresh_latest_reviews,
 )

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from schooldays.calendar import calendar_for
@@ -190,13 +191,65 @@ def record_review(
     for row in progress:
         validated(row, fields=["evidence"], rename={"evidence": "ratings"})
     with transaction.atomic():
+        # Locked, so two reviews saved at once each see the other when choosing the latest.
+        Deployment.objects.select_for_update().filter(pk=deployment.pk).exists()
         review.save()
         for row in progress:
             row.review = review
         ObjectiveProgress.objects.bulk_create(progress)
         deployment.next_review_on = next_review_on
         deployment.save(update_fields=["next_review_on"])
+        refresh_latest_review(deployment)
     return review
+
+
+LATEST_REVIEW_FIELDS = ["latest_review_on", "latest_red", "latest_amber", "latest_green"]
+RAG_FIELDS = {Rag.RED: "latest_red", Rag.AMBER: "latest_amber", Rag.GREEN: "latest_green"}
+
+
+def _latest_review_of(deployment_id) -> QuerySet[ProgressReview]:
+    return ProgressReview.objects.filter(deployment_id=deployment_id).order_by("-reviewed_on", "-pk")
+
+
+def refresh_latest_review(deployment: Deployment) -> None:
+    """Copies the deployment's latest review (by date, then the later recorded) and its red, amber
+    and green counts onto it: call it in the transaction that saves, edits or deletes a review.
+    One query to read, one to write; writes with an update, so no history row records a copy."""
+    counts = {field: Count("progress", filter=Q(progress__rag=rag)) for rag, field in RAG_FIELDS.items()}
+    latest = (
+        _latest_review_of(deployment.pk)
+        .annotate(**counts)
+        .values("reviewed_on", *RAG_FIELDS.values())
+        .first()
+    )
+    values = dict.fromkeys(LATEST_REVIEW_FIELDS, 0) | {"latest_review_on": None}
+    if latest is not None:
+        values |= {field: latest[field] for field in RAG_FIELDS.values()}
+        values["latest_review_on"] = latest["reviewed_on"]
+    Deployment.objects.filter(pk=deployment.pk).update(**values)
+    for field, value in values.items():
+        setattr(deployment, field, value)
+
+
+def refresh_latest_reviews(deployments: QuerySet[Deployment]) -> int:
+    """``refresh_latest_review`` for many deployments in one update, for data written in bulk (the
+    benchmark generators); returns how many were updated."""
+    latest_id = Subquery(_latest_review_of(OuterRef(OuterRef("pk"))).values("pk")[:1])
+
+    def rated(rag: str) -> Coalesce:
+        counts = (
+            ObjectiveProgress.objects.filter(review_id=latest_id, rag=rag)
+            .order_by()
+            .values("review_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+    return deployments.order_by().update(
+        latest_review_on=Subquery(_latest_review_of(OuterRef("pk")).values("reviewed_on")[:1]),
+        **{field: rated(rag) for rag, field in RAG_FIELDS.items()},
+    )
 
 
 def record_final_evaluation(

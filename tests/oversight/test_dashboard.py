@@ -14,6 +14,7 @@ from brokerage.choices import RequestStatus
 from brokerage.models import SupportRequest
 from deployments.choices import DeploymentState, Rag
 from deployments.models import ObjectiveProgress
+from deployments.services import refresh_latest_review
 from designations.models import DesignationType
 from oversight import dashboard
 from schools.choices import Phase
@@ -33,12 +34,12 @@ pytestmark = pytest.mark.django_db
 
 INDEX = reverse("dashboard:index")
 CSV_URL = reverse("dashboard:deployments-csv")
-# Session and user, memberships, the authorities, then the figures: requests by age,
-# deployment figures, at-risk count and page, schools at risk, coverage (two), and the page's nav;
-# the term dates the stall rule counts school weeks over (two: for the figures and the at-risk list);
-# then the money this year: the agreed versions, their cost lines and staff, the term dates that
-# pro-rate them, and the payments (funding.finance.committed_and_paid).
-DASHBOARD_QUERIES = 19  # with the navigation's one query about the person
+# Session and user, memberships, the authorities, then the figures: the term dates the
+# stall rule counts school weeks over, deployment figures (whose at-risk count the list's pages
+# use), the at-risk page, requests by age, schools at risk, coverage, and the page's nav; then the
+# money this year: the agreed versions, their cost lines and staff, the term dates that pro-rate
+# them, and the payments (funding.finance.committed_and_paid).
+DASHBOARD_QUERIES = 16  # with the navigation's one query about the person
 # Session, user, memberships, the authorities, and the deployments in one query; then their agreed
 # versions and those versions' cost lines (two more, for the money columns), and the term dates
 # that count their days (one more per chunk of rows).
@@ -70,11 +71,13 @@ def deployment_at(school, commissioner, **kwargs):
 
 
 def rate(deployment, reviewed_on, *rags):
+    """A review with these ratings, its latest copy refreshed as services.record_review does."""
     review = ProgressReviewFactory(deployment=deployment, reviewed_on=reviewed_on)
     agreement = deployment.agreements.first() or AgreementFactory(deployment=deployment)
     for rag in rags:
         objective = ObjectiveFactory(agreement=agreement)
         ObjectiveProgress.objects.create(review=review, objective=objective, rag=rag, evidence="Seen.")
+    refresh_latest_review(deployment)
     return review
 
 
@@ -473,3 +476,45 @@ def test_another_authoritys_money_is_not_on_the_dashboard(
     client.force_login(other_la_officer)
     money = client.get(INDEX).context["money"]
     assert (money.committed, money.paid) == (0, 0)
+
+
+# --- which deployments are the authority's ---------------------------------------------------------------
+
+
+def test_a_deployment_is_the_authoritys_at_its_school_or_when_it_commissioned_it(
+    home_school, home_la, home_la_org, other_school, other_la_org, national_admin
+):
+    trust = OrganisationFactory(kind="academy_trust", name="Wensum Academy Trust")
+    at_its_school = deployment_at(home_school, trust)  # commissioned by a trust: still Norfolk's school
+    commissioned_elsewhere = deployment_at(other_school, home_la_org)  # Norfolk's council paid for it
+    deployment_at(other_school, other_la_org)  # Suffolk's school, Suffolk's council: not Norfolk's
+    deployment_at(other_school, trust)  # Suffolk's school, a trust: not Norfolk's
+
+    live = {d.pk for d in dashboard.live_deployments([home_la.pk], today())}
+
+    assert live == {at_its_school.pk, commissioned_elsewhere.pk}
+    exported = {d.pk for d in dashboard.deployments_for_export(national_admin, [home_la.pk])}
+    assert exported == live
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_dashboard_and_csv_cost_the_same_queries_at_two_sizes(
+    client, la_officer, home_la, home_la_org, size, django_assert_max_num_queries
+):
+    """Deployments at ``size`` schools of the authority, reviewed twice, by the council and by a
+    trust (which the officer cannot see in the CSV), and as many by the council elsewhere."""
+    trust = OrganisationFactory(kind="academy_trust", name="Wensum Academy Trust")
+    for _ in range(size):
+        school = SchoolFactory(local_authority=home_la)
+        for commissioner in (home_la_org, trust):
+            d = deployment_at(school, commissioner, next_review_on=days_ago(1))
+            rate(d, days_ago(20), Rag.GREEN)
+            rate(d, days_ago(3), Rag.RED, Rag.AMBER)
+        deployment_at(SchoolFactory(), home_la_org)
+    client.force_login(la_officer)
+
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = client.get(INDEX)
+    assert response.context["deployment_figures"].live == 3 * size
+    with django_assert_max_num_queries(CSV_QUERIES):
+        assert len(csv_lines(client.get(CSV_URL))) == 1 + 2 * size
