@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0005_alter_accessrequest_granted_role_and_more'),
         ('brokerage', '0005_lists_list_order_indexes'),
-        ('deployments', '0005_agreement_cost_lines_and_overrun'),
+        ('deployments', '0006_latest_review_on_deployment'),
         ('designations', '0008_designation_status_type_index'),
         ('schools', '0005_list_order_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
