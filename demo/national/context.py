@@ -48,7 +48,9 @@ def given_timestamps(*models_: type[models.Model]) -> Iterator[None]:
     """Keep the created/changed times the generator sets instead of now: ten years of history
     written today would otherwise all be dated today."""
     fields = [
-        field for model in models_ for field in model._meta.concrete_fields
+        field
+        for model in models_
+        for field in model._meta.concrete_fields
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     ]
     saved = [(field, field.auto_now, field.auto_now_add) for field in fields]

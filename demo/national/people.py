@@ -60,7 +60,11 @@ class People:
         return user
 
     def organisation(self, kind: str, name: str, **links) -> Organisation:
-        unique = name if (kind, name) not in self._names else f"{name} ({links.get('school', links.get('local_authority')).pk})"
+        unique = (
+            name
+            if (kind, name) not in self._names
+            else f"{name} ({links.get('school', links.get('local_authority')).pk})"
+        )
         self._names.add((kind, unique))
         organisation = Organisation(kind=kind, name=unique[:200], **links)
         self.organisations.append(organisation)
@@ -72,7 +76,10 @@ class People:
     def school_organisation(self, school: School) -> Organisation:
         if school.pk not in self.school_organisations:
             self.school_organisations[school.pk] = self.organisation(
-                OrganisationKind.SCHOOL, school.name, school=school, local_authority_id=school.local_authority_id
+                OrganisationKind.SCHOOL,
+                school.name,
+                school=school,
+                local_authority_id=school.local_authority_id,
             )
         return self.school_organisations[school.pk]
 
@@ -104,12 +111,18 @@ def generate_people(ctx: Context, authorities: list[LocalAuthority], busiest: Lo
     a commissioner, and the principals of the bench contract that need no deployment."""
     people = People(ctx)
     people.national = people.organisation(OrganisationKind.NATIONAL_BODY, NATIONAL_BODY)
-    people.member(people.person(PRINCIPALS["national_admin"], "National Administrator"), people.national, Role.NATIONAL_ADMINISTRATOR)
-    for n in range(2):
+    people.member(
+        people.person(PRINCIPALS["national_admin"], "National Administrator"),
+        people.national,
+        Role.NATIONAL_ADMINISTRATOR,
+    )
+    for _n in range(2):
         people.member(people.person(), people.national, Role.NATIONAL_ADMINISTRATOR)
         people.member(people.person(), people.national, Role.ASSOCIATE)
     for authority in authorities:
-        organisation = people.organisation(OrganisationKind.LOCAL_AUTHORITY, authority.name, local_authority=authority)
+        organisation = people.organisation(
+            OrganisationKind.LOCAL_AUTHORITY, authority.name, local_authority=authority
+        )
         people.authority_organisations[authority.pk] = organisation
         if authority.pk == busiest.pk:
             officer = people.person(PRINCIPALS["la_officer"], "LA Officer")

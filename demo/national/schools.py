@@ -40,18 +40,33 @@ TRUST_WORDS = ("Learning", "Academy", "Education", "Schools", "Multi-Academy", "
 # belongs to one of its region's.
 DIOCESES = {
     "CofE": {
-        "North East": ("Durham", "Newcastle"), "North West": ("Blackburn", "Carlisle", "Chester", "Liverpool", "Manchester"),
-        "Yorkshire and the Humber": ("Leeds", "Sheffield", "York"), "East Midlands": ("Derby", "Leicester", "Lincoln", "Peterborough", "Southwell and Nottingham"),
+        "North East": ("Durham", "Newcastle"),
+        "North West": ("Blackburn", "Carlisle", "Chester", "Liverpool", "Manchester"),
+        "Yorkshire and the Humber": ("Leeds", "Sheffield", "York"),
+        "East Midlands": ("Derby", "Leicester", "Lincoln", "Peterborough", "Southwell and Nottingham"),
         "West Midlands": ("Birmingham", "Coventry", "Hereford", "Lichfield", "Worcester"),
         "East of England": ("Chelmsford", "Ely", "Norwich", "St Albans", "St Edmundsbury and Ipswich"),
-        "London": ("London", "Southwark"), "South East": ("Canterbury", "Chichester", "Guildford", "Oxford", "Portsmouth", "Rochester", "Winchester"),
+        "London": ("London", "Southwark"),
+        "South East": (
+            "Canterbury",
+            "Chichester",
+            "Guildford",
+            "Oxford",
+            "Portsmouth",
+            "Rochester",
+            "Winchester",
+        ),
         "South West": ("Bath and Wells", "Bristol", "Exeter", "Gloucester", "Salisbury", "Truro"),
     },
     "Catholic": {
-        "North East": ("Hexham and Newcastle",), "North West": ("Lancaster", "Liverpool", "Salford", "Shrewsbury"),
-        "Yorkshire and the Humber": ("Hallam", "Leeds", "Middlesbrough"), "East Midlands": ("Nottingham", "Northampton"),
-        "West Midlands": ("Birmingham", "Shrewsbury"), "East of England": ("Brentwood", "East Anglia"),
-        "London": ("Westminster", "Southwark"), "South East": ("Arundel and Brighton", "Portsmouth", "Southwark"),
+        "North East": ("Hexham and Newcastle",),
+        "North West": ("Lancaster", "Liverpool", "Salford", "Shrewsbury"),
+        "Yorkshire and the Humber": ("Hallam", "Leeds", "Middlesbrough"),
+        "East Midlands": ("Nottingham", "Northampton"),
+        "West Midlands": ("Birmingham", "Shrewsbury"),
+        "East of England": ("Brentwood", "East Anglia"),
+        "London": ("Westminster", "Southwark"),
+        "South East": ("Arundel and Brighton", "Portsmouth", "Southwark"),
         "South West": ("Clifton", "Plymouth"),
     },
 }
@@ -71,7 +86,10 @@ class SchoolsMade:
 
 
 def _authorities() -> list[LocalAuthority]:
-    return bulk(LocalAuthority, [LocalAuthority(code=code, name=name, region=region) for code, name, region in AUTHORITIES])
+    return bulk(
+        LocalAuthority,
+        [LocalAuthority(code=code, name=name, region=region) for code, name, region in AUTHORITIES],
+    )
 
 
 def _trusts(ctx: Context, regions: list[str]) -> dict[str, list[Trust]]:
@@ -79,8 +97,13 @@ def _trusts(ctx: Context, regions: list[str]) -> dict[str, list[Trust]]:
     count = ctx.count(TRUSTS_AT_FULL_SCALE, minimum=len(regions))
     rows = []
     for n in range(count):
-        region = regions[n % len(regions)]
-        rows.append(Trust(code=f"TR{n + 1:05d}", name=f"{rng.choice(_place_words())} {rng.choice(TRUST_WORDS)} Trust {n + 1}"))
+        regions[n % len(regions)]
+        rows.append(
+            Trust(
+                code=f"TR{n + 1:05d}",
+                name=f"{rng.choice(_place_words())} {rng.choice(TRUST_WORDS)} Trust {n + 1}",
+            )
+        )
     made = bulk(Trust, rows)
     by_region: dict[str, list[Trust]] = defaultdict(list)
     for n, trust in enumerate(made):
@@ -89,7 +112,20 @@ def _trusts(ctx: Context, regions: list[str]) -> dict[str, list[Trust]]:
 
 
 def _place_words() -> tuple[str, ...]:
-    return ("Northern", "Riverside", "Vale", "Forest", "Coastal", "Pennine", "Weald", "Fenland", "Moorland", "Downs", "Chiltern", "Marches")
+    return (
+        "Northern",
+        "Riverside",
+        "Vale",
+        "Forest",
+        "Coastal",
+        "Pennine",
+        "Weald",
+        "Fenland",
+        "Moorland",
+        "Downs",
+        "Chiltern",
+        "Marches",
+    )
 
 
 def _dioceses() -> dict[tuple[str, str], list[Diocese]]:
@@ -100,9 +136,13 @@ def _dioceses() -> dict[tuple[str, str], list[Diocese]]:
             for name in names:
                 code = f"{prefix}-{name}"[:20]
                 keys.append((church, region, code))
-                rows.append((code, f"{'Diocese' if church == 'CofE' else 'Roman Catholic Diocese'} of {name}"))
-    unique = {code: name for code, name in rows}
-    made = {d.code: d for d in bulk(Diocese, [Diocese(code=code, name=name) for code, name in unique.items()])}
+                rows.append(
+                    (code, f"{'Diocese' if church == 'CofE' else 'Roman Catholic Diocese'} of {name}")
+                )
+    unique = dict(rows)
+    made = {
+        d.code: d for d in bulk(Diocese, [Diocese(code=code, name=name) for code, name in unique.items()])
+    }
     result: dict[tuple[str, str], list[Diocese]] = defaultdict(list)
     for church, region, code in keys:
         result[(church, region)].append(made[code])
@@ -123,10 +163,14 @@ def _free_schools(ctx: Context, sources: list[SourceSchool]) -> list[SourceSchoo
     for n in range(max(0, missing)):
         template = rng.choice(sources)
         kind = rng.choice(("Primary Free School", "Free School", "Secondary Free School", "Studio School"))
-        made.append(dataclasses.replace(
-            template, urn=FREE_SCHOOL_URNS_FROM + n, name=f"{template.town} {kind}",
-            open_date=datetime.date(2011 + rng.randrange(14), 9, 1),
-        ))
+        made.append(
+            dataclasses.replace(
+                template,
+                urn=FREE_SCHOOL_URNS_FROM + n,
+                name=f"{template.town} {kind}",
+                open_date=datetime.date(2011 + rng.randrange(14), 9, 1),
+            )
+        )
     return made
 
 
@@ -138,14 +182,19 @@ def _build(ctx: Context, source: SourceSchool, authority: LocalAuthority, outcod
 
 def _closed_predecessor(ctx: Context, rng, successor: School, n: int) -> School:
     """The school a successor replaced: same name and place, maintained, closed when it converted."""
-    closed = School(**{
-        f.attname: getattr(successor, f.attname) for f in School._meta.concrete_fields if f.name != "latest_inspection"
-    })
+    closed = School(
+        **{
+            f.attname: getattr(successor, f.attname)
+            for f in School._meta.concrete_fields
+            if f.name != "latest_inspection"
+        }
+    )
     closed.urn = CLOSED_URNS_FROM + n
     closed.status = SchoolStatus.CLOSED
     character = religious_character(successor.name)
     code, name, group = (
-        (VOLUNTARY_AIDED if rng.random() < 0.5 else VOLUNTARY_CONTROLLED) if character
+        (VOLUNTARY_AIDED if rng.random() < 0.5 else VOLUNTARY_CONTROLLED)
+        if character
         else (FOUNDATION if rng.random() < 0.15 else COMMUNITY)
     )
     closed.type_code, closed.type_name, closed.type_group = code, name, group
@@ -177,23 +226,33 @@ def _inspections(ctx: Context, schools: list[School]) -> tuple[int, int, dict[in
             if synthesised.start_date > today:
                 continue
             published = synthesised.publication_date
-            inspections.append(Inspection(
-                school=school, framework=synthesised.framework, start_date=synthesised.start_date,
-                end_date=synthesised.start_date + datetime.timedelta(days=1),
-                publication_date=published if published <= today else None,
-                inspection_type="Inspection", inspection_number=f"N{school.urn}{synthesised.start_date:%y%m}",
-                source=InspectionSource.DEMO,
-            ))
+            inspections.append(
+                Inspection(
+                    school=school,
+                    framework=synthesised.framework,
+                    start_date=synthesised.start_date,
+                    end_date=synthesised.start_date + datetime.timedelta(days=1),
+                    publication_date=published if published <= today else None,
+                    inspection_type="Inspection",
+                    inspection_number=f"N{school.urn}{synthesised.start_date:%y%m}",
+                    source=InspectionSource.DEMO,
+                )
+            )
             grades.append(synthesised.grades)
-            overall[school.urn] = synthesised.grades.get(JudgementArea.OVERALL_EFFECTIVENESS, overall.get(school.urn, ""))
+            overall[school.urn] = synthesised.grades.get(
+                JudgementArea.OVERALL_EFFECTIVENESS, overall.get(school.urn, "")
+            )
     bulk(Inspection, inspections)
     judgements = [
         Judgement(inspection=inspection, area=area, grade=grade)
-        for inspection, by_area in zip(inspections, grades, strict=True) for area, grade in by_area.items()
+        for inspection, by_area in zip(inspections, grades, strict=True)
+        for area, grade in by_area.items()
     ]
     bulk(Judgement, judgements, batch_size=5000)
     # The latest published inspection of each school, in one statement.
-    latest = Inspection.objects.filter(school=OuterRef("pk"), publication_date__isnull=False).order_by("-start_date")
+    latest = Inspection.objects.filter(school=OuterRef("pk"), publication_date__isnull=False).order_by(
+        "-start_date"
+    )
     School.objects.update(latest_inspection=Subquery(latest.values("pk")[:1]))
     return len(inspections), len(judgements), overall
 
@@ -224,6 +283,12 @@ def generate_schools(ctx: Context) -> SchoolsMade:
     bulk(School, open_schools + closed)
     inspections, judgements, overall = _inspections(ctx, open_schools + closed)
     return SchoolsMade(
-        authorities, open_schools, closed, sum(len(t) for t in trusts.values()),
-        len({d.pk for ds in dioceses.values() for d in ds}), inspections, judgements, overall,
+        authorities,
+        open_schools,
+        closed,
+        sum(len(t) for t in trusts.values()),
+        len({d.pk for ds in dioceses.values() for d in ds}),
+        inspections,
+        judgements,
+        overall,
     )

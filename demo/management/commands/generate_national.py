@@ -28,7 +28,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, required=True, help="Seed of the random choices.")
         parser.add_argument(
-            "--scale", type=float, default=1.0,
+            "--scale",
+            type=float,
+            default=1.0,
             help="Share of England's size to make (default 1; 0.01 makes about 500 establishments).",
         )
 
@@ -46,16 +48,19 @@ class Command(BaseCommand):
         self._summary(stages, time.perf_counter() - started)
 
     def _progress(self, stage: Stage) -> None:
-        self.stdout.write(f"{stage.name}: done in {stage.seconds:.1f} s")
+        self.stdout.write(f"{stage.name}: done in {stage.seconds:.1f} s ({stage.cpu_seconds:.1f} s CPU)")
 
     def _summary(self, stages: list[Stage], seconds: float) -> None:
         rows = [(stage.name, name, count) for stage in stages for name, count in stage.counts.items()]
-        rows += [("people", "users", User.objects.count()), ("people", "memberships", Membership.objects.count())]
+        rows += [
+            ("people", "users", User.objects.count()),
+            ("people", "memberships", Membership.objects.count()),
+        ]
         width = max(len(name) for _, name, _ in rows)
         self.stdout.write("\nstage                     what" + " " * (width - 4) + "      count")
         for stage, name, count in rows:
             self.stdout.write(f"{stage:<25} {name:<{width}} {count:>10,}")
         self.stdout.write("")
         for stage in stages:
-            self.stdout.write(f"{stage.name:<25} {stage.seconds:>8.1f} s")
+            self.stdout.write(f"{stage.name:<25} {stage.seconds:>8.1f} s {stage.cpu_seconds:>8.1f} s CPU")
         self.stdout.write(self.style.SUCCESS(f"{'total':<25} {seconds:>8.1f} s"))
