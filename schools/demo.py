@@ -151,9 +151,9 @@ def phase_from_name(name: str) -> Phase:
     return Phase.PRIMARY
 
 
-def school_rng(urn: int) -> random.Random:
+def school_rng(urn: int, seed: str = SEED) -> random.Random:
     """A generator of its own per school, so a school's data does not depend on the selection."""
-    return random.Random(f"{SEED}:{urn}")
+    return random.Random(f"{seed}:{urn}")
 
 
 def _school_type(name: str, phase: Phase, rng: random.Random) -> tuple[str, str, str]:
@@ -186,10 +186,12 @@ def religious_character(name: str) -> str:
 
 
 def synthesise_school(
-    source: SourceSchool, *, local_authority: LocalAuthority, outcode: OutwardCode, region: str
+    source: SourceSchool, *, local_authority: LocalAuthority, outcode: OutwardCode, region: str,
+    seed: str = SEED,
 ) -> School:
-    """An unsaved School built from a public row, with the fields the list lacks made up repeatably."""
-    rng = school_rng(source.urn)
+    """An unsaved School built from a public row, with the fields the list lacks made up repeatably
+    (another ``seed`` makes them up differently: the national generator's ``--seed``)."""
+    rng = school_rng(source.urn, seed)
     phase = phase_from_name(source.name)
     type_code, type_name, type_group = _school_type(source.name, phase, rng)
     low_age, high_age = AGES[phase]
@@ -262,9 +264,9 @@ class SynthesisedInspection:
         return self.start_date + datetime.timedelta(days=28)
 
 
-def synthesise_inspections(urn: int, phase: str) -> list[SynthesisedInspection]:
+def synthesise_inspections(urn: int, phase: str, seed: str = SEED) -> list[SynthesisedInspection]:
     """One or two inspections, oldest first: a graded one, and for about a third a report card."""
-    rng = random.Random(f"{SEED}:inspections:{urn}")
+    rng = random.Random(f"{seed}:inspections:{urn}")
     inspections = [
         SynthesisedInspection(
             Framework.GRADED, _random_date(rng, GRADED_FROM, GRADED_UNTIL), _graded_judgements(phase, rng)

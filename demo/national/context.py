@@ -1,0 +1,63 @@
+"""What every stage of the national generator shares: the seed, the scale, a fixed today, and
+the way rows are written (in bulk, with the dates the history gives them)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Context:
+    seed: int
+    scale: float
+    today: datetime.date
+
+    def count(self, at_full_scale: int, minimum: int = 1) -> int:
+        """How many of a thing at this scale (never fewer than ``minimum``)."""
+        return max(minimum, round(at_full_scale * self.scale))
+
+    def rng(self, stage: str) -> random.Random:
+        """A generator of the stage's own, so one stage's draws do not shift another's."""
+        return random.Random(f"syslead-national:{self.seed}:{stage}")  # noqa: S311 - made-up data
+
+    def days_ago(self, days: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=days)
+
+
+def moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    """A time on ``day`` in the service's time zone, for the timestamps of made-up history."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def bulk(model: type[models.Model], rows: list, batch_size: int = BATCH_SIZE) -> list:
+    """Insert in batches; no signals and no history rows are written (bulk_create sends neither)."""
+    return model.objects.bulk_create(rows, batch_size=batch_size)
+
+
+@contextlib.contextmanager
+def given_timestamps(*models_: type[models.Model]) -> Iterator[None]:
+    """Keep the created/changed times the generator sets instead of now: ten years of history
+    written today would otherwise all be dated today."""
+    fields = [
+        field
+        for model in models_
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
+    try:
+        for field in fields:
+            field.auto_now = field.auto_now_add = False
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add

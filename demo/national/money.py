@@ -1,0 +1,134 @@
+"""Claims on logged time: a share of the finished and running deployments have claimed their
+leader's days (paid, approved or waiting for the commissioner), each claim holding the time
+entries it claims, its lines, approvals, events and, once paid, its payment."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from deployments.choices import DeploymentState
+from funding.choices import ClaimAction, ClaimLineKind, ClaimState, PaymentMethod
+from funding.models import Claim, ClaimApproval, ClaimedTime, ClaimEvent, ClaimLine, Payment
+
+from .context import Context, bulk, given_timestamps, moment
+from .deployments import DeploymentsMade
+from .people import People
+
+CLAIMED_SHARE = {
+    DeploymentState.COMPLETED: 0.4,
+    DeploymentState.AWAITING_FINAL_EVALUATION: 0.4,
+    DeploymentState.ACTIVE: 0.2,
+}
+
+
+def generate_claims(ctx: Context, people: People, made: DeploymentsMade) -> dict[str, int]:
+    rng, today = ctx.rng("claims"), ctx.today
+    entries_by_deployment: dict[int, list] = {}
+    for entry in made.time_entries:
+        entries_by_deployment.setdefault(entry.deployment_id, []).append(entry)
+    claims, lines, claimed, approvals, events, payments = [], [], [], [], [], []
+    for deployment in made.deployments:
+        entries = entries_by_deployment.get(deployment.pk)
+        if not entries or rng.random() > CLAIMED_SHARE.get(deployment.state, 0):
+            continue
+        agreement = made.agreements[deployment.pk]
+        days = sum((e.days for e in entries), Decimal(0))
+        total = (days * agreement.day_rate).quantize(Decimal("0.01"))
+        period_end = max(e.worked_on for e in entries)
+        submitted = min(period_end + datetime.timedelta(days=rng.randint(3, 30)), today)
+        state = (
+            (ClaimState.PAID if rng.random() < 0.85 else ClaimState.APPROVED)
+            if deployment.state != DeploymentState.ACTIVE
+            else rng.choice((ClaimState.SUBMITTED, ClaimState.APPROVED))
+        )
+        head = people.heads.get(deployment.leader_school_id) or deployment.leader
+        commissioner_user = people.commissioners[deployment.supported_school.local_authority_id]
+        claim = Claim(
+            reference=f"CL-N{len(claims) + 1:06d}",
+            deployment=deployment,
+            agreement=agreement,
+            claiming_school_id=agreement.payee_school_id,
+            commissioner_id=deployment.commissioner_id,
+            period_start=min(e.worked_on for e in entries),
+            period_end=period_end,
+            state=state,
+            days=days,
+            total=total,
+            submitted_by=head,
+            submitted_at=moment(submitted),
+            state_changed_at=moment(submitted),
+        )
+        claims.append(claim)
+        lines.append(
+            ClaimLine(
+                claim=claim,
+                order=0,
+                kind=ClaimLineKind.LEADER_DAYS,
+                description="Leader's days",
+                days=None,
+                day_rate=agreement.day_rate,
+                amount=total,
+            )
+        )
+        claimed += [ClaimedTime(claim=claim, time_entry=e, days=e.days) for e in entries]
+        events.append(
+            ClaimEvent(
+                claim=claim,
+                action=ClaimAction.SUBMITTED,
+                to_state=ClaimState.SUBMITTED,
+                actor=head,
+                at=moment(submitted),
+            )
+        )
+        if state in {ClaimState.APPROVED, ClaimState.PAID}:
+            decided = min(submitted + datetime.timedelta(days=rng.randint(2, 20)), today)
+            claim.state_changed_at = moment(decided)
+            approvals.append(
+                ClaimApproval(claim=claim, approver=commissioner_user, approved_at=moment(decided))
+            )
+            events.append(
+                ClaimEvent(
+                    claim=claim,
+                    action=ClaimAction.APPROVED,
+                    from_state=ClaimState.SUBMITTED,
+                    to_state=ClaimState.APPROVED,
+                    actor=commissioner_user,
+                    at=moment(decided),
+                )
+            )
+            if state == ClaimState.PAID:
+                paid_on = min(decided + datetime.timedelta(days=rng.randint(5, 30)), today)
+                claim.state_changed_at = moment(paid_on)
+                payments.append(
+                    Payment(
+                        claim=claim,
+                        payee_school_id=claim.claiming_school_id,
+                        amount=total,
+                        paid_on=paid_on,
+                        reference=f"PAY-{len(payments) + 1:07d}",
+                        method=PaymentMethod.RECORDED,
+                        recorded_by=commissioner_user,
+                        recorded_at=moment(paid_on),
+                    )
+                )
+                events.append(
+                    ClaimEvent(
+                        claim=claim,
+                        action=ClaimAction.PAID,
+                        from_state=ClaimState.APPROVED,
+                        to_state=ClaimState.PAID,
+                        actor=commissioner_user,
+                        at=moment(paid_on),
+                    )
+                )
+    with given_timestamps(Claim, ClaimApproval, ClaimEvent, Payment):
+        bulk(Claim, claims)
+        for row in [*lines, *claimed, *approvals, *events, *payments]:
+            row.claim = row.claim
+        bulk(ClaimLine, lines)
+        bulk(ClaimedTime, claimed, batch_size=5000)
+        bulk(ClaimApproval, approvals)
+        bulk(ClaimEvent, events, batch_size=5000)
+        bulk(Payment, payments)
+    return {"claims": len(claims), "claimed time entries": len(claimed), "payments": len(payments)}
