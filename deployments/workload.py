@@ -32,7 +32,7 @@ from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
 from .models import Deployment, ObjectiveOutcomeRecord, Unavailability
-from .services.capacity import Commitment, headroom
+from .services.capacity import Commitment, SchoolDayCounts, headroom
 
 DAYS = DecimalField(max_digits=6, decimal_places=2)
 
@@ -42,25 +42,6 @@ def _by_leader(rows, key) -> dict[int, list]:
     for row in rows:
         grouped[key(row)].append(row)
     return grouped
-
-
-class _SchoolDaysOnce:
-    """A calendar whose loaded range's school days are worked out once, not once per leader:
-    ``free_days`` shares one calendar per authority among every leader it answers for."""
-
-    def __init__(self, calendar) -> None:
-        self._calendar = calendar
-        self._all: list[datetime.date] | None = None
-
-    def school_days(self, start: datetime.date | None = None, end: datetime.date | None = None):
-        if start is not None or end is not None:
-            return self._calendar.school_days(start, end)
-        if self._all is None:
-            self._all = self._calendar.school_days()
-        return self._all
-
-    def __getattr__(self, name: str):
-        return getattr(self._calendar, name)
 
 
 class DeploymentsWorkload:
@@ -90,8 +71,8 @@ class DeploymentsWorkload:
             ),
             key=lambda u: u.leader_id,
         )
-        loaded = calendars_for(starts_on, ends_on, [d.authority_id for d in committed_rows])
-        calendars = {authority: _SchoolDaysOnce(calendar) for authority, calendar in loaded.items()}
+        calendars = calendars_for(starts_on, ends_on, [d.authority_id for d in committed_rows])
+        counts = SchoolDayCounts(calendars)
         return {
             leader_id: headroom(
                 available=days,
@@ -103,6 +84,7 @@ class DeploymentsWorkload:
                 starts_on=starts_on,
                 ends_on=ends_on,
                 calendars=calendars,
+                counts=counts,
             )
             for leader_id, days in available.items()
         }

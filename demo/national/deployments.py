@@ -13,6 +13,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from brokerage.choices import Funder, PriorityReason, RequestStatus, ShortlistStatus
 from brokerage.models import ShortlistEntry, SupportRequest
 from deployments.choices import (
@@ -36,6 +38,7 @@ from deployments.models import (
     Signoff,
     TimeEntry,
 )
+from deployments.services import refresh_latest_reviews
 from designations.choices import DesignationStatus
 from designations.models import Designation
 from schools.choices import Grade
@@ -510,6 +513,8 @@ class _Builder:
             ],
             batch_size=5000,
         )
+        reviewed = ProgressReview.objects.filter(deployment=OuterRef("pk"))
+        refresh_latest_reviews(Deployment.objects.filter(Exists(reviewed)))
         evaluations = bulk(FinalEvaluation, [p.evaluation for p in self.plans if p.evaluation])
         bulk(
             ObjectiveOutcomeRecord,

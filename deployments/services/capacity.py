@@ -17,6 +17,7 @@ worked), so messages read as before; weeks alike in a row form one stretch.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -115,35 +116,71 @@ def _working_days(start: datetime.date, end: datetime.date) -> list[datetime.dat
     return [d for d in _days(start, end) if d.weekday() < DAYS_IN_A_SCHOOL_WEEK and not is_bank_holiday(d)]
 
 
-def _count_in(school_days: set[datetime.date], start: datetime.date, end: datetime.date) -> int:
-    return sum(1 for day in _days(start, end) if day in school_days)
+@functools.lru_cache(maxsize=128)
+def _working_weeks(
+    starts_on: datetime.date, ends_on: datetime.date
+) -> tuple[tuple[datetime.date, datetime.date, tuple[datetime.date, ...]], ...]:
+    """The period's weeks that have a working day, with those days: the same for every leader, so
+    matching many leaders over one window works them out once."""
+    weeks = ((start, end, tuple(_working_days(start, end))) for start, end in _weeks(starts_on, ends_on))
+    return tuple(week for week in weeks if week[2])
 
 
-def _limit(available: Decimal, unavailable: list[Unavailability], day: datetime.date) -> Fraction:
+class SchoolDayCounts:
+    """The number of school days of each authority between two dates, counted once per span
+    however many leaders' commitments ask (``free_days`` shares one among every candidate)."""
+
+    def __init__(self, calendars: Mapping[int | None, SchoolCalendar]) -> None:
+        self._calendars = calendars
+        self._school_days: dict[int | None, frozenset[datetime.date]] = {}
+        self._counts: dict[tuple[int | None, datetime.date, datetime.date], int] = {}
+
+    def between(self, authority_id: int | None, start: datetime.date, end: datetime.date) -> int:
+        key = (authority_id, start, end)
+        count = self._counts.get(key)
+        if count is None:
+            days = self._school_days.get(authority_id)
+            if days is None:
+                days = frozenset(self._calendars[authority_id].school_days())
+                self._school_days[authority_id] = days
+            count = self._counts[key] = sum(1 for day in _days(start, end) if day in days)
+        return count
+
+
+def _limit(available: Decimal, unavailable: list[Unavailability], day: datetime.date) -> Decimal:
     """What the leader can give a week, on the scale of that day: their availability, or less."""
-    limits = [u.days_per_week_available for u in unavailable if u.starts_on <= day <= u.ends_on]
-    return Fraction(min([available, *limits]))
+    limits = (u.days_per_week_available for u in unavailable if u.starts_on <= day <= u.ends_on)
+    return min([available, *limits])
 
 
-def _weekly(*, available, committed, unavailable, starts_on, ends_on, calendars, extra=(Decimal(0), None)):
+def _can_give(
+    available: Decimal, unavailable: list[Unavailability], worked: tuple[datetime.date, ...]
+) -> Decimal:
+    """What the leader can give over a week's working days."""
+    if not unavailable:
+        return available * len(worked)
+    return sum((_limit(available, unavailable, day) for day in worked), Decimal(0))
+
+
+def _weekly(
+    *, available, committed, unavailable, starts_on, ends_on, calendars, extra=(Decimal(0), None), counts=None
+):
     """(start, end, days a week committed, days a week the leader can give), exact, for each week
-    of the period with a working day in it: days that week ÷ the working days of that week."""
+    of the period with a working day in it: days that week ÷ the working days of that week.
+
+    Sums are Decimal (days a week are finite decimals, so exact); only the share of the week is a
+    Fraction, so a third of a week stays a third."""
     extra_days, extra_authority = extra
-    used = {c.local_authority_id for c in committed} | ({extra_authority} if extra_days else set())
-    by_authority = {pk: set(calendars[pk].school_days()) for pk in used}
-    for start, end in _weeks(starts_on, ends_on):
-        worked = _working_days(start, end)
-        if not worked:
-            continue
-        load = Fraction(extra_days) * _count_in(by_authority.get(extra_authority, set()), start, end)
+    counts = counts or SchoolDayCounts(calendars)
+    for start, end, worked in _working_weeks(starts_on, ends_on):
+        load = extra_days * counts.between(extra_authority, start, end) if extra_days else Decimal(0)
         for c in committed:
             if c.starts_on <= end and c.ends_on >= start:
-                school_days = by_authority[c.local_authority_id]
-                load += Fraction(c.days_per_week) * _count_in(
-                    school_days, max(start, c.starts_on), min(end, c.ends_on)
+                load += c.days_per_week * counts.between(
+                    c.local_authority_id, max(start, c.starts_on), min(end, c.ends_on)
                 )
-        can_give = sum((_limit(available, unavailable, day) for day in worked), Fraction(0))
-        yield start, end, load / len(worked), can_give / len(worked)
+        share = len(worked)
+        yield start, end, Fraction(load) / share, Fraction(_can_give(available, unavailable, worked)) / share
 
 
 def _stretches(**kwargs):
@@ -203,9 +240,10 @@ def headroom(
     starts_on: datetime.date,
     ends_on: datetime.date,
     calendars: Mapping[int | None, SchoolCalendar],
+    counts: SchoolDayCounts | None = None,
 ) -> Decimal:
     """The days a week the leader has free throughout the period (never below 0), to the
-    hundredth, rounded down."""
+    hundredth, rounded down. ``counts`` shares the school-day counting among many leaders."""
     free = min(
         (
             can_give - load
@@ -216,6 +254,7 @@ def headroom(
                 starts_on=starts_on,
                 ends_on=ends_on,
                 calendars=calendars,
+                counts=counts,
             )
         ),
         default=Fraction(available),

@@ -174,6 +174,10 @@ def _states_agree_with_their_records() -> None:
     for leader in User.objects.filter(deployments_led__isnull=False).distinct():
         assert leader.deployments_led.filter(state__in=LIVE_STATES).count() <= 1
     assert ProgressReview.objects.filter(progress__isnull=False).exists()
+    for deployment in Deployment.objects.filter(reviews__isnull=False).distinct()[:20]:
+        latest = deployment.reviews.order_by("-reviewed_on", "-pk").first()
+        assert deployment.latest_review_on == latest.reviewed_on
+        assert deployment.latest_red == latest.progress.filter(rag="red").count()
 
 
 PAGES = [
