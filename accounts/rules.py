@@ -1,5 +1,7 @@
 """Permission predicates about who a user is; other apps compose them."""
 
+from collections.abc import Callable
+
 import rules
 
 from schools.rules import is_national_administrator
@@ -60,19 +62,24 @@ def remembered(user, key: str, compute) -> bool:
 
 
 class UserFact:
-    """A yes/no fact about a person: whether ``rows(person)`` finds anything.
+    """A yes/no fact about a person: whether any of ``rows(person)`` finds anything.
 
-    ``rows`` takes the person or ``OuterRef("pk")``, so the same query answers one fact on its own
-    (a predicate) or many at once for the navigation (``answer_all``) and both agree.
+    Each ``rows`` takes the person or ``OuterRef("pk")``, so the same queries answer one fact on its
+    own (a predicate) or many at once for the navigation (``answer_all``) and both agree. A fact with
+    two sources of rows gives both, rather than one query ORing across a join, which PostgreSQL can
+    only answer by reading every row.
     """
 
-    def __init__(self, key: str, rows) -> None:
+    def __init__(self, key: str, *rows) -> None:
         self.key, self.rows = key, rows
 
     def __call__(self, user) -> bool:
         if not getattr(user, "is_authenticated", False):
             return False
-        return remembered(user, self.key, self.rows(user).exists)
+        return remembered(user, self.key, lambda: any(rows(user).exists() for rows in self.rows))
+
+    def columns(self) -> dict[str, Callable]:
+        return {f"{self.key}__{index}": rows for index, rows in enumerate(self.rows)}
 
 
 def answer_all(user, facts) -> None:
@@ -85,12 +92,14 @@ def answer_all(user, facts) -> None:
     missing = [fact for fact in facts if fact.key not in answers]
     if not missing:
         return
-    expressions = {fact.key: Exists(fact.rows(OuterRef("pk"))) for fact in missing}
+    expressions = {
+        column: Exists(rows(OuterRef("pk"))) for fact in missing for column, rows in fact.columns().items()
+    }
     from django.contrib.auth import get_user_model
 
     row = get_user_model().objects.filter(pk=user.pk).values(**expressions).first() or {}
     for fact in missing:
-        answers[fact.key] = bool(row.get(fact.key))
+        answers[fact.key] = any(row.get(column) for column in fact.columns())
 # --- Who may manage whom -------------------------------------------------------------------------
 
 

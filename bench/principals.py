@@ -33,8 +33,6 @@ DEMO_PRINCIPALS = {
     "commissioner": "commissioner@norfolk.demo",
 }
 PRINCIPAL_SETS = {"national": NATIONAL_PRINCIPALS, "demo": DEMO_PRINCIPALS}
-# Sessions made here sign in as if through the sign-in page's last backend.
-SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 API_TOKEN_NAME = "Benchmark"  # noqa: S105 - what the token is for, not a secret
 
 
@@ -71,7 +69,7 @@ def sign_in(user: User) -> Credentials:
     session = SessionStore()
     now = time.time()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = SESSION_BACKEND
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # as the sign-in page would
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SIGNED_IN_AT] = now
     session[LAST_ACTIVITY] = now

@@ -148,16 +148,20 @@ rules.add_perm("deployments.review", independent_broker)
 
 
 # A leader's own pages: the deployments they lead or are named on, and their unavailability.
-def _deployments_worked_on(person):
-    from django.db.models import Q
-
+def _deployments_led(person):
     from .models import Deployment
 
-    return Deployment.objects.filter(Q(leader=person) | Q(agreements__staff__user=person))
+    return Deployment.objects.filter(leader=person)
+
+
+def _named_on_agreements(person):
+    from .models import AgreementStaff
+
+    return AgreementStaff.objects.filter(user=person)
 
 
 # Leads a deployment, or is named as staff on one of its agreements.
-WORKS_ON_A_DEPLOYMENT = UserFact("works_on_a_deployment", _deployments_worked_on)
+WORKS_ON_A_DEPLOYMENT = UserFact("works_on_a_deployment", _deployments_led, _named_on_agreements)
 works_on_a_deployment = rules.predicate(WORKS_ON_A_DEPLOYMENT, name="works_on_a_deployment")
 
 
