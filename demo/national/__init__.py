@@ -16,7 +16,7 @@ from schools.models import School
 from .context import Context
 from .deployments import generate_deployments
 from .designations import generate_designations
-from .money import generate_claims
+from .money import generate_claims, generate_past_reminders
 from .people import busiest_authority, generate_people
 from .schools import generate_schools
 
@@ -90,5 +90,6 @@ def generate_national(
         )
         timed("requests and deployments", started, deployments.counts)
         started = time.perf_counter()
-        timed("claims", started, generate_claims(ctx, people, deployments))
+        claims = generate_claims(ctx, people, deployments)
+        timed("claims", started, {**claims, **generate_past_reminders(ctx)})
     return stages

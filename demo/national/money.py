@@ -7,9 +7,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from deployments.choices import DeploymentState
-from funding.choices import ClaimAction, ClaimLineKind, ClaimState, PaymentMethod
-from funding.models import Claim, ClaimApproval, ClaimedTime, ClaimEvent, ClaimLine, Payment
+from deployments.models import TimeEntry
+from funding.choices import ClaimAction, ClaimLineKind, ClaimState, NoticeKind, PaymentMethod
+from funding.jobs import last_month_due, month_start, unclaimed_key
+from funding.models import Claim, ClaimApproval, ClaimedTime, ClaimEvent, ClaimLine, FundingNotice, Payment
 
 from .context import Context, bulk, given_timestamps, moment
 from .deployments import DeploymentsMade
@@ -132,3 +136,26 @@ def generate_claims(ctx: Context, people: People, made: DeploymentsMade) -> dict
         bulk(ClaimEvent, events, batch_size=5000)
         bulk(Payment, payments)
     return {"claims": len(claims), "claimed time entries": len(claimed), "payments": len(payments)}
+
+
+def generate_past_reminders(ctx: Context) -> dict[str, int]:
+    """The unclaimed-days reminders earlier daily runs sent: one per deployment and month of time
+    still unclaimed that was due by yesterday, as years of use would leave them. Without them the
+    first run over the national data would send ten years of reminders at once."""
+    up_to = last_month_due(ctx.today - datetime.timedelta(days=1))
+    claimed = ClaimedTime.objects.filter(time_entry=OuterRef("pk"))
+    unclaimed = TimeEntry.objects.filter(worked_on__lte=up_to).exclude(Exists(claimed)).order_by()
+    keys = {
+        (deployment_id, month_start(worked_on))
+        for deployment_id, worked_on in unclaimed.values_list("deployment_id", "worked_on")
+    }
+    sent = moment(ctx.today - datetime.timedelta(days=1))
+    notices = [
+        FundingNotice(
+            kind=NoticeKind.UNCLAIMED_DAYS, key=unclaimed_key(deployment_id, month),
+            deployment_id=deployment_id, sent_at=sent,
+        )
+        for deployment_id, month in sorted(keys)
+    ]
+    bulk(FundingNotice, notices)
+    return {"unclaimed-days reminders sent before": len(notices)}
