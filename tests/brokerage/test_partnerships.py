@@ -404,8 +404,9 @@ def test_mine_query_count_is_constant(client, lle, django_assert_num_queries):
         assert len(client.get(reverse("partners:mine")).context["partnerships"]) == 20
 
 
-# Session, user, count and page, the new-head and LLE checks, memberships and permissions (nav).
-MINE_QUERIES = 10  # with the navigation's one query about the person
+# Session, user, count and page, the new-head and LLE checks, memberships (nav); a rule that says no
+# asks Django's model permissions nothing (accounts.backends).
+MINE_QUERIES = 8  # with the navigation's one query about the person
 
 
 def test_mine_empty_state(client, outsider):
