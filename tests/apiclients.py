@@ -20,3 +20,25 @@ def client_for(user) -> APIClient:
 
 def ids(response) -> set[int]:
     return {row["id"] for row in response.json()["results"]}
+
+
+def error_fields(response) -> set[str]:
+    """The fields an API error response names (``None`` stands for the request as a whole).
+
+    Tolerates both the field-map body and the ``{"errors": [{"field": …}]}`` problem body, so
+    tests written against either keep asserting the same thing."""
+    body = response.json()
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):
+        return {error.get("field") for error in body["errors"]}
+    return {None if name in ("detail", "non_field_errors") else name for name in body}
+
+
+def error_messages(response) -> list[str]:
+    """Every message in an API error response, in order, whichever body shape it has."""
+    body = response.json()
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):
+        return [error["message"] for error in body["errors"]]
+    messages: list[str] = []
+    for value in body.values():
+        messages.extend(value if isinstance(value, list) else [str(value)])
+    return messages
