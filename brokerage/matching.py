@@ -15,9 +15,9 @@ they are asked through brokerage.workload, so brokerage does not depend on the a
 from __future__ import annotations
 
 import datetime
+import json
 import math
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,7 +30,9 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
+    Field,
     FloatField,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -257,10 +259,32 @@ def _score_expression(request: SupportRequest) -> Expression:
     )
 
 
+class HolderValue(Func):
+    """The figure ``values`` gives the row's leader (``holder_id``), or ``default``: figures worked
+    out in Python for thousands of leaders reach the query as one JSON parameter, looked up by key
+    for each row, instead of a CASE whose branches list every leader (slow to build, and scanned
+    row by row each time the score, the flags or the column reads it)."""
+
+    output_field: Field
+
+    def __init__(self, values: Mapping[int, object], default: Expression, output_field: Field) -> None:
+        self.values_json = json.dumps({str(key): str(value) for key, value in values.items()})
+        super().__init__(F("holder_id"), default, output_field=output_field)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        key_sql, key_params = compiler.compile(self.source_expressions[0])
+        default_sql, default_params = compiler.compile(self.source_expressions[1])
+        sql_type = "integer" if isinstance(self.output_field, IntegerField) else "numeric"
+        if connection.vendor == "postgresql":
+            found = f"CAST((CAST(%s AS jsonb) ->> CAST({key_sql} AS text)) AS {sql_type})"
+        else:
+            found = f"CAST(json_extract(%s, '$.\"' || {key_sql} || '\"') AS {sql_type})"
+        return f"COALESCE({found}, {default_sql})", [self.values_json, *key_params, *default_params]
+
+
 def _spare_expression(request, window, considered: QuerySet[Designation]) -> Expression:
     """The days a week each leader has free: what they can give, unless they have committed work
-    or time away in the window, when the workload works it out (for those leaders only). Leaders
-    share few distinct values, so the answer goes back as one CASE per value."""
+    or time away in the window, when the workload works it out (for those leaders only)."""
     busy = (
         considered.filter(workload().committed_during(OuterRef("holder_id"), *window))
         .annotate(available=_availability_of_holder())
@@ -270,20 +294,25 @@ def _spare_expression(request, window, considered: QuerySet[Designation]) -> Exp
     )
     available = dict(busy)
     free = workload().free_days(available, *window) if available else {}
-    by_value: dict[Decimal, list[int]] = defaultdict(list)
-    for holder_id, days in free.items():
-        by_value[days].append(holder_id)
-    whens = [When(holder_id__in=sorted(ids), then=Value(days)) for days, ids in sorted(by_value.items())]
-    if not whens:
-        return F("available")
-    return Case(*whens, default=F("available"), output_field=DAYS)
+    return HolderValue(free, F("available"), DAYS)
+
+
+def _track_record_expressions(considered: QuerySet[Designation]) -> dict[str, HolderValue]:
+    """Completed deployments and objectives met and evaluated, for every considered leader: two
+    grouped queries, not three correlated subqueries for each row."""
+    records = workload().track_records(considered.order_by().values("holder_id"))
+    return {
+        name: HolderValue(
+            {holder: getattr(record, name) for holder, record in records.items()}, Value(0), IntegerField()
+        )
+        for name in ("completed", "met", "evaluated")
+    }
 
 
 def ranked_queryset(request: SupportRequest, window) -> QuerySet[Designation]:
     """The considered designations, each annotated with what ranks or excludes it (spare days,
     distance, specialisms matched, track record, score, and one flag per exclusion)."""
     considered = considered_designations(request)
-    record = workload().track_record_of(OuterRef("holder_id"))
     needs = [s.pk for s in request.needs.all()]
     matched = (
         Designation.specialisms.through.objects.filter(designation_id=OuterRef("pk"), specialism_id__in=needs)
@@ -299,9 +328,7 @@ def ranked_queryset(request: SupportRequest, window) -> QuerySet[Designation]:
         spare_days=spare,
         distance_km=_distance_expression(request.school),
         matched_count=Coalesce(Subquery(matched, output_field=IntegerField()), 0),
-        completed=Coalesce(record.completed, 0),
-        met=Coalesce(record.met, 0),
-        evaluated=Coalesce(record.evaluated, 0),
+        **_track_record_expressions(considered),
     ).annotate(
         score=_score_expression(request),
         excluded=_flag(_any(conditions)),

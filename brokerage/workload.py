@@ -33,15 +33,6 @@ class TrackRecord:
     evaluated: int = 0
 
 
-@dataclass(frozen=True)
-class TrackRecordExpressions:
-    """A ``TrackRecord``'s numbers as subqueries on an outer query's leader."""
-
-    completed: Subquery
-    met: Subquery
-    evaluated: Subquery
-
-
 class Workload(Protocol):
     """The questions brokerage asks about leaders' committed work."""
 
@@ -54,18 +45,14 @@ class Workload(Protocol):
         ...
 
     def track_records(self, leader_ids: Iterable[int]) -> dict[int, TrackRecord]:
-        """Each leader's track record; a leader with none may be missing from the dict."""
+        """Each leader's track record; a leader with none may be missing from the dict.
+        ``leader_ids`` may be a queryset of ids (``values("holder_id")``), read as a subquery."""
         ...
 
     def committed_during(self, leader: OuterRef, starts_on: datetime.date, ends_on: datetime.date) -> Q:
         """A condition: whether the leader ``leader`` points at has committed work or unavailability in the
         period. A leader without either has all their days free: ``free_days`` gives them the days
         a week they can give, so only the leaders with it need asking."""
-        ...
-
-    def track_record_of(self, leader: OuterRef) -> TrackRecordExpressions:
-        """The leader's track record as expressions for an outer query (each None when none):
-        what ``track_records`` gives, for ranking in the database."""
         ...
 
     def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:

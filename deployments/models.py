@@ -260,7 +260,7 @@ class Agreement(models.Model):
 
     def count_term_weeks(self, calendar: SchoolCalendar) -> None:
         """Count ``weeks`` from a calendar already loaded (see ``count_term_weeks``)."""
-        days = len(calendar.school_days(self.starts_on, self.ends_on))
+        days = calendar.count_school_days(self.starts_on, self.ends_on)
         self._term_weeks = (self._term_weeks_key(), Decimal(days) / DAYS_IN_A_SCHOOL_WEEK)
 
     @property

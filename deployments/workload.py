@@ -18,7 +18,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -27,7 +26,7 @@ from django.db.models import (
 )
 
 from brokerage.models import SupportRequest
-from brokerage.workload import TrackRecord, TrackRecordExpressions
+from brokerage.workload import TrackRecord
 from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
@@ -90,8 +89,10 @@ class DeploymentsWorkload:
         }
 
     def track_records(self, leader_ids: Iterable[int]) -> dict[int, TrackRecord]:
-        """Two grouped queries: completed deployments, and evaluated objectives' outcomes."""
-        leader_ids = list(leader_ids)
+        """Two grouped queries: completed deployments, and evaluated objectives' outcomes. A
+        queryset of ids stays a subquery."""
+        if not isinstance(leader_ids, QuerySet):
+            leader_ids = list(leader_ids)
         completed: dict[int, int] = defaultdict(int)
         rows = (
             Deployment.objects.filter(leader_id__in=leader_ids, state=DeploymentState.COMPLETED)
@@ -120,28 +121,6 @@ class DeploymentsWorkload:
         )
         away = Unavailability.objects.filter(leader=leader, starts_on__lte=ends_on, ends_on__gte=starts_on)
         return Q(Exists(committed)) | Q(Exists(away))
-
-    def track_record_of(self, leader: OuterRef) -> TrackRecordExpressions:
-        """The counts ``track_records`` makes, one correlated subquery each."""
-        completed = (
-            Deployment.objects.filter(leader=leader, state=DeploymentState.COMPLETED)
-            .order_by()
-            .values("leader")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        outcomes = (
-            ObjectiveOutcomeRecord.objects.filter(evaluation__deployment__leader=leader)
-            .order_by()
-            .values("evaluation__deployment__leader")
-        )
-        met = outcomes.annotate(n=Count("pk", filter=Q(outcome=ObjectiveOutcome.MET))).values("n")
-        evaluated = outcomes.annotate(n=Count("pk")).values("n")
-        return TrackRecordExpressions(
-            completed=Subquery(completed, output_field=IntegerField()),
-            met=Subquery(met, output_field=IntegerField()),
-            evaluated=Subquery(evaluated, output_field=IntegerField()),
-        )
 
     def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:
         """Committed deployments under way today (an open start or end counts as under way).

@@ -145,9 +145,9 @@ def committed_in(agreements: list[Agreement], start: datetime.date, end: datetim
         calendar = calendars[authority]
         agreement.count_term_weeks(calendar)
         total = agreement.cost_summary(budget=False).total or money.ZERO
-        days = len(calendar.school_days(agreement.starts_on, agreement.ends_on))
+        days = calendar.count_school_days(agreement.starts_on, agreement.ends_on)
         if days:
-            within = len(calendar.school_days(max(agreement.starts_on, start), min(agreement.ends_on, end)))
+            within = calendar.count_school_days(max(agreement.starts_on, start), min(agreement.ends_on, end))
             share = money.round_money(total * within / days)
         else:
             share = total if start <= agreement.starts_on <= end else money.ZERO

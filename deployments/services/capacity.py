@@ -127,24 +127,14 @@ def _working_weeks(
 
 
 class SchoolDayCounts:
-    """The number of school days of each authority between two dates, counted once per span
-    however many leaders' commitments ask (``free_days`` shares one among every candidate)."""
+    """The number of school days of each authority between two dates, from calendars loaded once
+    for every leader ``free_days`` asks about (each count is a subtraction: ``count_school_days``)."""
 
     def __init__(self, calendars: Mapping[int | None, SchoolCalendar]) -> None:
         self._calendars = calendars
-        self._school_days: dict[int | None, frozenset[datetime.date]] = {}
-        self._counts: dict[tuple[int | None, datetime.date, datetime.date], int] = {}
 
     def between(self, authority_id: int | None, start: datetime.date, end: datetime.date) -> int:
-        key = (authority_id, start, end)
-        count = self._counts.get(key)
-        if count is None:
-            days = self._school_days.get(authority_id)
-            if days is None:
-                days = frozenset(self._calendars[authority_id].school_days())
-                self._school_days[authority_id] = days
-            count = self._counts[key] = sum(1 for day in _days(start, end) if day in days)
-        return count
+        return self._calendars[authority_id].count_school_days(start, end)
 
 
 def _limit(available: Decimal, unavailable: list[Unavailability], day: datetime.date) -> Decimal:
@@ -232,6 +222,11 @@ def worst_shortfall(
     return Shortfall(worst[0], worst[1], _decimal(worst[2]), _decimal(worst[3]))
 
 
+# A week has one to five working days; each of their counts divides this, so a week's free days
+# a week (days free that week ÷ its working days) scaled by it is an exact Decimal to compare.
+_WEEK_SCALE = 60
+
+
 def headroom(
     *,
     available: Decimal,
@@ -243,23 +238,25 @@ def headroom(
     counts: SchoolDayCounts | None = None,
 ) -> Decimal:
     """The days a week the leader has free throughout the period (never below 0), to the
-    hundredth, rounded down. ``counts`` shares the school-day counting among many leaders."""
-    free = min(
-        (
-            can_give - load
-            for _, _, load, can_give in _stretches(
-                available=available,
-                committed=committed,
-                unavailable=unavailable,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                calendars=calendars,
-                counts=counts,
-            )
-        ),
-        default=Fraction(available),
-    )
-    return max(_decimal(free, ROUND_FLOOR), Decimal(0))
+    hundredth, rounded down. ``counts`` shares the school-day counting among many leaders.
+
+    The same weeks as ``_weekly`` without its Fractions: only the least free week matters here,
+    and free leaders are asked about by the thousand when a request is matched."""
+    counts = counts or SchoolDayCounts(calendars)
+    least = None
+    for start, end, worked in _working_weeks(starts_on, ends_on):
+        load = Decimal(0)
+        for c in committed:
+            if c.starts_on <= end and c.ends_on >= start:
+                load += c.days_per_week * counts.between(
+                    c.local_authority_id, max(start, c.starts_on), min(end, c.ends_on)
+                )
+        free = (_can_give(available, unavailable, worked) - load) * (_WEEK_SCALE // len(worked))
+        if least is None or free < least:
+            least = free
+    if least is None:
+        return max(_decimal(Fraction(available), ROUND_FLOOR), Decimal(0))
+    return max(_decimal(Fraction(least) / _WEEK_SCALE, ROUND_FLOOR), Decimal(0))
 
 
 def days_text(value: Decimal) -> str:

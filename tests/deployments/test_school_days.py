@@ -283,3 +283,28 @@ def test_the_time_page_shows_the_refusal_on_the_date_field(client, home_deployme
     message = f"{recent.half_term_day:%-d %B %Y} is in Norfolk&#x27;s half term: log time on school days."
     assert message in response.content.decode()
     assert response.context["form"].errors["worked_on"]
+
+
+@pytest.mark.parametrize("available", ["0.5", "1", "2.5", "3"])
+def test_headroom_is_the_least_free_week_of_the_shortfall_checks_stretches(home_la, other_la, available):
+    """``headroom`` skips ``_stretches``' exact Fractions for speed; it must still give their least
+    free week, rounded down, across bank holidays, half terms and part weeks of two authorities."""
+    from fractions import Fraction
+
+    from deployments.services.capacity import _decimal, _stretches
+
+    term_period(D(2026, 9, 3), D(2026, 12, 18), other_la, name="Autumn")
+    committed = [
+        Commitment(D(2026, 10, 21), D(2026, 12, 18), Decimal("0.5"), home_la.pk),
+        Commitment(D(2026, 11, 4), D(2027, 2, 10), Decimal("0.7"), other_la.pk),
+        Commitment(D(2026, 12, 2), D(2027, 1, 6), Decimal("0.3"), None),
+    ]
+    starts_on, ends_on = D(2026, 10, 14), D(2027, 1, 20)
+    calendars = calendars_for(starts_on, ends_on, [c.local_authority_id for c in committed])
+    stretches = _stretches(
+        available=Decimal(available), committed=committed, unavailable=[],
+        starts_on=starts_on, ends_on=ends_on, calendars=calendars,
+    )
+    least = min(Fraction(can_give) - Fraction(load) for _, _, load, can_give in stretches)
+    expected = max(_decimal(least, "ROUND_FLOOR"), Decimal(0))
+    assert _headroom(committed, starts_on, ends_on, available) == expected

@@ -155,3 +155,19 @@ def test_bank_holidays_are_englands():
     assert calendar.is_bank_holiday(D(2027, 8, 30))  # England's summer bank holiday
     assert not calendar.is_bank_holiday(D(2027, 8, 2))  # Scotland's, not England's
     assert not calendar.is_bank_holiday(D(2027, 3, 17))  # St Patrick's Day: Northern Ireland only
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (D(2026, 9, 1), D(2027, 8, 31)),  # the whole loaded range
+        (D(2026, 10, 19), D(2026, 11, 6)),  # over half term
+        (D(2026, 12, 21), D(2027, 1, 8)),  # the Christmas holidays and their bank holidays
+        (D(2026, 9, 5), D(2026, 9, 5)),  # one Saturday
+        (D(2026, 9, 10), D(2026, 9, 9)),  # an empty range
+        (D(2026, 8, 1), D(2026, 9, 11)),  # starting before the loaded range: counted from its start
+    ],
+)
+def test_a_loaded_calendar_counts_school_days_as_it_lists_them(start, end, own_period, home_la):
+    loaded = calendar_for(D(2026, 9, 1), D(2027, 8, 31), home_la)
+    assert loaded.count_school_days(start, end) == len(loaded.school_days(start, end))

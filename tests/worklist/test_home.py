@@ -271,3 +271,28 @@ def test_the_partnership_request_goes_once_answered(client, partner_holder, part
     partnerships.respond(partnership_request, actor=partner_holder, accept=True)
 
     assert "partnership-request" not in task_kinds(client, partner_holder)
+
+
+def test_a_long_list_of_tasks_is_paged_with_the_total(client, la_officer, monkeypatch, today):
+    from accounts.worklist import Task
+    from worklist import views
+
+    tasks = [
+        Task(kind="find-leader", what=f"Find a leader {n:03}", url=f"/support/requests/{n}/",
+             since=today - datetime.timedelta(days=200 - n))
+        for n in range(120)
+    ]
+    monkeypatch.setattr(views, "tasks_for", lambda user, today: tasks)
+    client.force_login(la_officer)
+
+    first = client.get(reverse("home"))
+    third = client.get(reverse("home"), {"page": 3})
+
+    assert first.content.decode().count('data-task-kind="find-leader"') == views.TASKS_PER_PAGE
+    assert "Find a leader 000" in first.content.decode()
+    assert "You have 120 tasks" in first.content.decode()
+    assert "Your tasks (page 1 of 3)" in first.content.decode()
+    assert 'class="govuk-pagination' in first.content.decode()
+    assert third.content.decode().count('data-task-kind="find-leader"') == 20
+    assert "Find a leader 119" in third.content.decode()
+    assert "Showing 101 to 120" in third.content.decode()
