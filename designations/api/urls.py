@@ -4,7 +4,8 @@ from .applications import ApplicationViewSet
 from .views import ApplicationRoundViewSet, DesignationTypeViewSet, DesignationViewSet
 
 app_name = "designations-api"
-router = DefaultRouter()
+# Paths answer with or without the trailing slash: a redirect would turn a POST into a GET.
+router = DefaultRouter(trailing_slash="/?")
 router.register("designation-types", DesignationTypeViewSet, basename="designation-type")
 router.register("rounds", ApplicationRoundViewSet, basename="round")
 router.register("designations", DesignationViewSet, basename="designation")
