@@ -1,9 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from apiformat.routers import SlashOptionalRouter
 
 from .views import ClaimViewSet
 
 app_name = "funding-api"
-# Paths answer with or without the trailing slash: a redirect would turn a POST into a GET.
-router = DefaultRouter(trailing_slash="/?")
+router = SlashOptionalRouter()
 router.register("claims", ClaimViewSet, basename="claim")
 urlpatterns = router.urls

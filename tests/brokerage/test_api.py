@@ -16,7 +16,7 @@ from brokerage.models import SupportRequest
 from designations.choices import DesignationStatus
 from designations.models import DesignationType
 from schools.choices import Grade
-from tests.apiclients import client_for, client_with_token, error_fields, error_messages, ids
+from tests.apiclients import client_for, client_with_token, error_fields, error_messages, errors_by_field, ids
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -330,7 +330,7 @@ def test_a_national_body_token_may_commission_for_any_school(national_body, othe
         ({"needs": ["no-such-need"]}, "needs"),
         ({"designation_types": ["XYZ"]}, "designation_types"),
         ({"designation_types": []}, "designation_types"),
-        ({"priority_reasons": ["bored"]}, "priority_reasons"),
+        ({"priority_reasons": ["bored"]}, "priority_reasons.0"),
         ({"broker": 987654}, "broker"),
         ({"commissioner": 987654}, "commissioner"),
         ({"title": ""}, "title"),
@@ -419,7 +419,7 @@ def leaders(home_school, lle, maths):
 
 def test_candidate_scores_and_distances_are_rounded(home_la_org, home_request, home_school, lle):
     DesignationFactory(
-        designation_type=lle,
+        designation_type=lle, availability_days_per_week=Decimal("2.0"),
         school=SchoolFactory(easting=home_school.easting + 1234, northing=home_school.northing + 567),
     )
 
@@ -538,7 +538,7 @@ def test_the_api_refuses_what_the_form_refuses_with_the_same_message(
     )
 
     assert response.status_code == 400, response.json()
-    assert response.json()[field][0].startswith(message)
+    assert errors_by_field(response)[field][0].startswith(message)
     assert not SupportRequest.objects.exists()
 
 

@@ -433,7 +433,7 @@ def test_a_pause_without_a_good_reason_is_a_400(la_officer, home_deployment, bod
     response = client_for(la_officer).post(action_url(home_deployment, "pause"), body, format="json")
 
     assert response.status_code == 400
-    assert set(response.json()) & {"reason", "note"}
+    assert error_fields(response) & {"reason", "note"}
     home_deployment.refresh_from_db()
     assert home_deployment.state == State.ACTIVE
 

@@ -317,7 +317,7 @@ YEARS_AGO = 5 * 366
         ({"note": lambda s: "x" * 2001}, "note", "2000"),
         ({"costs": lambda s: [{"cost_line": s.cost_line().pk, "days": "1"}]}, "costs", "upload the invoice"),
         ({"costs": lambda s: [{"cost_line": 10**9, "days": "1"}]}, "costs", "Choose a cost"),
-        ({"costs": lambda s: [{"cost_line": "one", "days": "1"}]}, "costs", "valid integer"),
+        ({"costs": lambda s: [{"cost_line": "one", "days": "1"}]}, "costs.0.cost_line", "valid integer"),
     ],
 )
 def test_bad_claims_are_400s_on_the_field_at_fault(setting, overrides, field, message):

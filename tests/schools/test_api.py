@@ -168,7 +168,7 @@ def test_malformed_or_unknown_urn_is_404_not_an_error(national_client, urn):
     response = national_client.get(f"{LIST_URL}{urn}/")
 
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
 
 
 # Representation
