@@ -8,7 +8,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpRes
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse_lazy
+from django.views import defaults
 from django.views.decorators.http import require_POST
+
+from apiformat.problems import is_api_request, problem_json_response
 
 from . import services
 from .client_ip import client_ip
@@ -72,17 +75,36 @@ def keep_alive(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+# Under /api/ every error is problem JSON (apiformat.problems), also when no API view answered.
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    if is_api_request(request):
+        return problem_json_response(400, "bad_request", "The request could not be read.")
+    return defaults.bad_request(request, exception)
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     # A refusal that says why (e.g. "you cannot assess your own application") is shown as it is.
     message = str(exception) if exception is not None and exception.args else ""
+    if is_api_request(request):
+        return problem_json_response(403, "permission_denied", message or "You are not allowed to do this.")
     return render(request, "errors/403.html", {"message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if is_api_request(request):
+        return problem_json_response(
+            404, "not_found", "There is nothing at this address: the API's paths are in /api/schema/."
+        )
     return render(request, "errors/404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return problem_json_response(
+            500, "server_error", "Something went wrong on our side: try again later."
+        )
     # No request context: whatever failed (the database, a context processor) may fail again.
     template = loader.get_template("errors/500.html")
     return HttpResponseServerError(template.render({"service_name": settings.SERVICE_NAME}))

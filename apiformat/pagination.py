@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from .filters import reject_repeated_parameters
@@ -17,7 +17,14 @@ class StandardPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         reject_repeated_parameters(request, {self.page_query_param, self.page_size_query_param})
-        return super().paginate_queryset(queryset, request, view)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as invalid:
+            # Counted again only on this error path, to say where the pages end.
+            last = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            number = request.query_params.get(self.page_query_param, "")
+            message = f"There is no page {number}: give a page number from 1 to {last}."
+            raise NotFound({self.page_query_param: [message]}, code="invalid_page") from invalid
 
     def get_page_size(self, request) -> int:
         requested = request.query_params.get(self.page_size_query_param)

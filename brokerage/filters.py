@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
+from apiformat.filters import CheckedDatesFilterSet
 from designations.models import DesignationType
 from schools.models import School
 
@@ -12,7 +13,9 @@ from .choices import PriorityReason, RequestStatus
 from .models import SupportRequest
 
 
-class SupportRequestFilterSet(django_filters.FilterSet):
+class SupportRequestFilterSet(CheckedDatesFilterSet):
+    date_ranges = (("created_after", "created_before"),)
+
     status = django_filters.MultipleChoiceFilter(
         choices=RequestStatus.choices, label="Status", distinct=False
     )

@@ -329,6 +329,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Amounts are decimal strings, never floats (money.api.amount_field).
     "COERCE_DECIMAL_TO_STRING": True,
+    # Every error is RFC 9457 problem details (apiformat.problems).
+    "EXCEPTION_HANDLER": "apiformat.problems.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "syslead API",
@@ -342,6 +344,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"GradeEnum": "schools.choices.Grade"},
+    # The error responses every operation can give, as problem details, so none is forgotten.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apiformat.schema.add_error_responses",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
+from apiformat.filters import CheckedDatesFilterSet, IdFilter
 from designations.models import DesignationType
 from schools.models import School
 
@@ -11,7 +12,9 @@ from .choices import DeploymentState
 from .models import Deployment, DeploymentTransition
 
 
-class DeploymentFilterSet(django_filters.FilterSet):
+class DeploymentFilterSet(CheckedDatesFilterSet):
+    date_ranges = (("starts_after", "ends_before"),)
+
     state = django_filters.MultipleChoiceFilter(
         choices=DeploymentState.choices, label="State", distinct=False
     )
@@ -25,9 +28,7 @@ class DeploymentFilterSet(django_filters.FilterSet):
     leader_school = django_filters.ModelChoiceFilter(
         queryset=School.objects.all(), to_field_name="urn", label="Leader's school (URN)",
     )
-    support_request = django_filters.NumberFilter(
-        field_name="support_request_id", min_value=1, label="Support request",
-    )
+    support_request = IdFilter(field_name="support_request_id", label="Support request")
     changed_since = django_filters.IsoDateTimeFilter(
         field_name="state_changed_at", lookup_expr="gte", label="State changed at or after",
     )
@@ -46,11 +47,11 @@ class DeploymentFilterSet(django_filters.FilterSet):
         ]
 
 
-class DeploymentTransitionFilterSet(django_filters.FilterSet):
+class DeploymentTransitionFilterSet(CheckedDatesFilterSet):
     since = django_filters.IsoDateTimeFilter(
         field_name="at", lookup_expr="gte", label="Changed at or after",
     )
-    deployment = django_filters.NumberFilter(field_name="deployment_id", min_value=1, label="Deployment")
+    deployment = IdFilter(field_name="deployment_id", label="Deployment")
 
     class Meta:
         model = DeploymentTransition

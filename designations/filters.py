@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from apiformat.filters import CheckedDatesFilterSet
 from schools.choices import Phase
 from schools.filters import clean_postcode_near
 from schools.geography import GridPoint, place_postcode, within_distance
@@ -125,7 +126,7 @@ class DesignationFilterSet(django_filters.FilterSet):
         return nearby.order_by("distance_squared", "holder__full_name")
 
 
-class ApplicationRoundFilterSet(django_filters.FilterSet):
+class ApplicationRoundFilterSet(CheckedDatesFilterSet):
     designation_type = django_filters.ModelChoiceFilter(
         queryset=DesignationType.objects.all(), to_field_name="code", label="Type",
         empty_label="All types",

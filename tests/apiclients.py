@@ -42,3 +42,11 @@ def error_messages(response) -> list[str]:
     for value in body.values():
         messages.extend(value if isinstance(value, list) else [str(value)])
     return messages
+
+
+def errors_by_field(response) -> dict[str | None, list[str]]:
+    """Each field an API error response names (``None`` for the request as a whole), with its messages."""
+    grouped: dict[str | None, list[str]] = {}
+    for error in response.json()["errors"]:
+        grouped.setdefault(error["field"], []).append(error["message"])
+    return grouped

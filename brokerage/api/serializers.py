@@ -21,6 +21,22 @@ def one_of(choices) -> str:
     return "One of: " + ", ".join(choices.values) + "."
 
 
+def reference_errors(does_not_exist: str, incorrect_type: str) -> dict[str, str]:
+    """Messages for a reference to another record, in place of DRF's "Invalid pk" ones."""
+    return {"does_not_exist": does_not_exist, "incorrect_type": incorrect_type, "invalid": incorrect_type}
+
+
+class RoundedFloatField(serializers.FloatField):
+    """A float rounded for reading, not printed to 15 decimal places."""
+
+    def __init__(self, *, places: int, **kwargs) -> None:
+        self.places = places
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> float:
+        return round(float(value), self.places)
+
+
 class OrganisationSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
@@ -68,17 +84,26 @@ class SupportRequestCreateSerializer(serializers.Serializer):
 
     school = serializers.PrimaryKeyRelatedField(
         queryset=School.objects.none(), help_text="The URN of the school to support.",
-        error_messages={"does_not_exist": "There is no school with URN {pk_value} that you can see."},
+        error_messages=reference_errors(
+            "Give the URN of a school you may commission support for: {pk_value} is not one.",
+            "Give the school's URN, a whole number.",
+        ),
     )
     commissioner = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True), required=False,
         help_text="The commissioning organisation's id; the token's organisation unless given.",
-        error_messages={"does_not_exist": "There is no organisation with id {pk_value}."},
+        error_messages=reference_errors(
+            "Give the id of an active organisation: there is none with id {pk_value}.",
+            "Give the commissioning organisation's id, a whole number.",
+        ),
     )
     broker = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True),
         help_text="The id of the organisation to broker the request: one the brokering rules allow.",
-        error_messages={"does_not_exist": "There is no organisation with id {pk_value}."},
+        error_messages=reference_errors(
+            "Give the id of an active organisation: there is none with id {pk_value}.",
+            "Give the brokering organisation's id, a whole number.",
+        ),
     )
     # Lengths, dates and amounts are the model's to check (full_clean() in raise_request), so the
     # API refuses what the form refuses, with the same message.
@@ -86,11 +111,22 @@ class SupportRequestCreateSerializer(serializers.Serializer):
     needs = serializers.SlugRelatedField(
         many=True, required=False, slug_field="slug", queryset=Specialism.objects.all(),
         help_text="Specialism slugs, e.g. maths.",
+        error_messages={
+            "does_not_exist": "There is no specialism {value}: give its slug, e.g. maths.",
+            "invalid": "Give each specialism as its slug, e.g. maths.",
+            "not_a_list": "Give the specialisms as a list of slugs, e.g. [\"maths\"].",
+        },
     )
     needs_description = serializers.CharField(help_text="At most 5,000 characters.")
     designation_types = serializers.SlugRelatedField(
         many=True, allow_empty=False, slug_field="code", queryset=DesignationType.objects.all(),
         help_text="Codes of the types wanted, e.g. LLE.",
+        error_messages={
+            "does_not_exist": "There is no designation type {value}: give its code, e.g. LLE.",
+            "invalid": "Give each designation type as its code, e.g. LLE.",
+            "not_a_list": "Give the designation types as a list of codes, e.g. [\"LLE\"].",
+            "empty": "Give at least one designation type.",
+        },
     )
     priority_reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=PriorityReason.choices), required=False,
@@ -130,9 +166,9 @@ class CandidateSerializer(serializers.Serializer):
     )
     leader_name = serializers.CharField(source="designation.holder.full_name", read_only=True)
     school = CandidateSchoolSerializer(source="designation.school", read_only=True)
-    score = serializers.FloatField(read_only=True, help_text="Higher ranks first.")
-    distance_km = serializers.FloatField(
-        read_only=True, allow_null=True,
+    score = RoundedFloatField(places=2, read_only=True, help_text="Higher ranks first; to 2 decimal places.")
+    distance_km = RoundedFloatField(
+        places=1, read_only=True, allow_null=True,
         help_text="From the supported school; empty when either place is unknown.",
     )
     spare_days = serializers.DecimalField(

@@ -1,8 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from apiformat.routers import SlashOptionalRouter
 
 from .views import SupportRequestViewSet
 
 app_name = "brokerage-api"
-router = DefaultRouter()
+router = SlashOptionalRouter()
 router.register("support-requests", SupportRequestViewSet, basename="support-request")
 urlpatterns = router.urls

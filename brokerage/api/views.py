@@ -11,12 +11,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from accounts.api.authentication import forget_token_for_history
 from accounts.choices import OrganisationKind
 from accounts.principals import is_api_client
 from apiformat.pagination import StandardPagination
-from apiformat.responses import error_responses, refusal_response
+from apiformat.responses import LOCATION_HEADER, error_responses, refusal_response
 from schools.models import School
 from schools.queries import schools_visible_to
 
@@ -81,6 +82,7 @@ PAGE_PARAMETERS = [
             "brokering rules is a 400 on the field at fault."
         ),
         request=SupportRequestCreateSerializer,
+        parameters=[LOCATION_HEADER],
         responses={201: SupportRequestSerializer, **error_responses(400, 401, 403, 429)},
     ),
 )
@@ -108,7 +110,10 @@ class SupportRequestViewSet(
         except BrokerageError as refusal:
             return refusal_response(refusal)
         created = self.get_queryset().filter(pk=support_request.pk).first() or support_request
-        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+        location = reverse("brokerage-api:support-request-detail", args=[created.pk], request=request)
+        return Response(
+            self.get_serializer(created).data, status=status.HTTP_201_CREATED, headers={"Location": location}
+        )
 
     @staticmethod
     def _require_commissioner(user) -> None:

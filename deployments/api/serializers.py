@@ -153,7 +153,3 @@ class StateChangeSerializer(serializers.Serializer):
 class DeploymentNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
-
-class DeploymentConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True, help_text="Why the change is not allowed now.")
-    state = serializers.CharField(read_only=True, help_text="The deployment's current state.")

@@ -1,9 +1,9 @@
-from rest_framework.routers import DefaultRouter
+from apiformat.routers import SlashOptionalRouter
 
 from .views import DeploymentTransitionViewSet, DeploymentViewSet
 
 app_name = "deployments-api"
-router = DefaultRouter()
+router = SlashOptionalRouter()
 router.register("deployments", DeploymentViewSet, basename="deployment")
 router.register("deployment-transitions", DeploymentTransitionViewSet, basename="deployment-transition")
 urlpatterns = router.urls

@@ -28,7 +28,6 @@ from ..models import Agreement, Deployment, DeploymentTransition, Objective, Obj
 from ..queries import deployments_visible_to
 from ..rules import sees_money
 from .serializers import (
-    DeploymentConflictSerializer,
     DeploymentDetailSerializer,
     DeploymentNoteSerializer,
     DeploymentSerializer,
@@ -61,13 +60,10 @@ FEED_PARAMETERS = [
 
 ACTION_RESPONSES = {
     200: DeploymentDetailSerializer,
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description="Invalid data or refused by a rule: each field name maps to a list of messages.",
-    ),
-    **error_responses(401, 403, 404),
+    **error_responses(400, 401, 403, 404),
     409: OpenApiResponse(
-        DeploymentConflictSerializer, description="The deployment's current state does not allow this change."
+        OpenApiTypes.OBJECT,
+        description="The deployment's current state (given as `state`) does not allow this change.",
     ),
     **error_responses(429),
 }
@@ -259,9 +255,7 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             if refusal.http_status != status.HTTP_409_CONFLICT:
                 return refusal_response(refusal)
             deployment.refresh_from_db(fields=["state"])
-            return Response(
-                {"detail": refusal.message, "state": deployment.state}, status=status.HTTP_409_CONFLICT
-            )
+            return refusal_response(refusal, state=deployment.state)
         return Response(self.get_serializer(self.get_object()).data)
 
     def _broker_actor(self, deployment: Deployment):

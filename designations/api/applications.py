@@ -12,13 +12,13 @@ from collections.abc import Callable
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apiformat.responses import error_responses
+from apiformat.responses import error_responses, refusal_response
 
 from .. import services
 from ..choices import ApplicationState, CriterionCheck, CriterionOutcome
@@ -107,21 +107,12 @@ class RequiredReasonSerializer(serializers.Serializer):
     )
 
 
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True, help_text="Why the change is not allowed now.")
-    state = serializers.CharField(read_only=True, help_text="The application's current state.")
-
-
 ACTION_RESPONSES = {
     200: ApplicationSerializer,
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description="Refused by a rule, e.g. a criterion not yet met: `{\"detail\": message}`; or "
-        "invalid data: each field name maps to a list of messages.",
-    ),
-    **error_responses(401, 403, 404),
+    **error_responses(400, 401, 403, 404),
     409: OpenApiResponse(
-        ConflictSerializer, description="The application's current state does not allow this change."
+        OpenApiTypes.OBJECT,
+        description="The application's current state (given as `state`) does not allow this change.",
     ),
     **error_responses(429),
 }
@@ -258,11 +249,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             raise PermissionDenied(refusal.message) from refusal
         except InvalidTransition as refusal:
             application.refresh_from_db(fields=["state"])
-            return Response(
-                {"detail": refusal.message, "state": application.state}, status=status.HTTP_409_CONFLICT
-            )
+            return refusal_response(refusal, state=application.state)
         except DesignationError as refusal:
-            return Response({"detail": refusal.message}, status=status.HTTP_400_BAD_REQUEST)
+            return refusal_response(refusal)
         return Response(self.get_serializer(self.get_object()).data)
 
     def _reason(self, serializer_class: type[serializers.Serializer] | None) -> str:

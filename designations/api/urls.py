@@ -1,10 +1,10 @@
-from rest_framework.routers import DefaultRouter
+from apiformat.routers import SlashOptionalRouter
 
 from .applications import ApplicationViewSet
 from .views import ApplicationRoundViewSet, DesignationTypeViewSet, DesignationViewSet
 
 app_name = "designations-api"
-router = DefaultRouter()
+router = SlashOptionalRouter()
 router.register("designation-types", DesignationTypeViewSet, basename="designation-type")
 router.register("rounds", ApplicationRoundViewSet, basename="round")
 router.register("designations", DesignationViewSet, basename="designation")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import django_filters
 
+from apiformat.filters import CheckedDatesFilterSet, IdFilter
+
 from ..choices import ClaimState
 from ..models import Claim
 
 
-class ClaimFilterSet(django_filters.FilterSet):
+class ClaimFilterSet(CheckedDatesFilterSet):
+    date_ranges = (("period_from", "period_to"),)
+
     state = django_filters.MultipleChoiceFilter(choices=ClaimState.choices, label="State", distinct=False)
-    deployment = django_filters.NumberFilter(field_name="deployment_id", min_value=1, label="Deployment")
+    deployment = IdFilter(field_name="deployment_id", label="Deployment")
     period_from = django_filters.DateFilter(
         field_name="period_end", lookup_expr="gte", label="Period ends on or after"
     )

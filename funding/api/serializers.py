@@ -127,7 +127,3 @@ class ClaimPaySerializer(serializers.Serializer):
         max_length=PAYMENT_REFERENCE_MAX, allow_blank=True, help_text="The finance system's reference."
     )
 
-
-class ClaimConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True, help_text="Why the change is not allowed now.")
-    state = serializers.CharField(read_only=True, help_text="The claim's current state.")

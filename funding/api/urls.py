@@ -1,8 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from apiformat.routers import SlashOptionalRouter
 
 from .views import ClaimViewSet
 
 app_name = "funding-api"
-router = DefaultRouter()
+router = SlashOptionalRouter()
 router.register("claims", ClaimViewSet, basename="claim")
 urlpatterns = router.urls

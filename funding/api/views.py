@@ -20,11 +20,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from accounts.api.authentication import forget_token_for_history
 from accounts.choices import SCHOOL_FINANCE_ROLES
 from accounts.principals import is_api_client
-from apiformat.responses import error_responses, refusal_response
+from apiformat.responses import LOCATION_HEADER, error_responses, refusal_response
 from deployments.models import Deployment
 from refusals import Refusal
 
@@ -33,7 +34,6 @@ from ..models import Claim, ClaimEvent
 from ..rules import SCHOOL_KINDS, decide_refusal, is_of_claiming_school, may_claim_for, token_school_id
 from .filters import ClaimFilterSet
 from .serializers import (
-    ClaimConflictSerializer,
     ClaimCreateSerializer,
     ClaimNeededNoteSerializer,
     ClaimNoteSerializer,
@@ -42,16 +42,11 @@ from .serializers import (
     ClaimSerializer,
 )
 
-BAD_DATA = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Invalid data or refused by a rule: each field name maps to a list of messages.",
-)
 ACTION_RESPONSES = {
     200: ClaimSerializer,
-    400: BAD_DATA,
-    **error_responses(401, 403, 404),
+    **error_responses(400, 401, 403, 404),
     409: OpenApiResponse(
-        ClaimConflictSerializer, description="The claim's current state does not allow this."
+        OpenApiTypes.OBJECT, description="The claim's current state (given as `state`) does not allow this."
     ),
     **error_responses(429),
 }
@@ -101,7 +96,8 @@ def may_claim_somewhere(principal) -> bool:
             "those as multipart/form-data). A refusal by the claiming rules is a 400 on the field at fault."
         ),
         request=ClaimCreateSerializer,
-        responses={201: ClaimSerializer, 400: BAD_DATA, **error_responses(401, 403, 429)},
+        parameters=[LOCATION_HEADER],
+        responses={201: ClaimSerializer, **error_responses(400, 401, 403, 429)},
     ),
 )
 class ClaimViewSet(
@@ -144,7 +140,10 @@ class ClaimViewSet(
             if (refusal.field or "").startswith("cost_"):  # the pages' per-cost fields are `costs` here
                 refusal.field = "costs"
             return refusal_response(refusal)
-        return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data, status=201)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=claim.pk)).data, status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("funding-api:claim-detail", args=[claim.pk], request=request)},
+        )
 
     # --- the commissioner's decisions ---------------------------------------------------------------
 
@@ -253,7 +252,5 @@ class ClaimViewSet(
             if refusal.http_status != status.HTTP_409_CONFLICT:
                 return refusal_response(refusal)
             claim.refresh_from_db(fields=["state"])
-            return Response(
-                {"detail": refusal.message, "state": claim.state}, status=status.HTTP_409_CONFLICT
-            )
+            return refusal_response(refusal, state=claim.state)
         return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data)

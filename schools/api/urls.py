@@ -1,8 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from apiformat.routers import SlashOptionalRouter
 
 from .views import SchoolViewSet
 
 app_name = "schools-api"
-router = DefaultRouter()
+router = SlashOptionalRouter()
 router.register("schools", SchoolViewSet, basename="school")
 urlpatterns = router.urls

@@ -16,7 +16,7 @@ from brokerage.models import SupportRequest
 from designations.choices import DesignationStatus
 from designations.models import DesignationType
 from schools.choices import Grade
-from tests.apiclients import client_for, client_with_token, ids
+from tests.apiclients import client_for, client_with_token, error_fields, error_messages, errors_by_field, ids
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -181,7 +181,7 @@ def test_the_list_filters(home_la_org, home_school, lle, maths):
 def test_a_bad_filter_is_a_400_on_its_field(home_la_org, query, field):
     response = client_with_token(home_la_org).get(LIST_URL, query)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in error_fields(response)
 
 
 @pytest.mark.parametrize("rows", [2, 20])
@@ -242,6 +242,17 @@ def test_a_commissioner_token_raises_a_request(home_la_org, home_school, maths):
     assert response.json()["budget"] == "4500.00"
 
 
+def test_a_post_without_the_trailing_slash_creates_and_says_where(home_la_org, home_school, maths):
+    response = client_with_token(home_la_org).post(
+        LIST_URL.rstrip("/"), body(home_school, home_la_org), format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    created = SupportRequest.objects.get()
+    assert response["Location"] == "http://testserver" + detail_url(created)
+    assert client_with_token(home_la_org).get(detail_url(created).rstrip("/")).status_code == 200
+
+
 def test_priority_reasons_left_out_are_the_suggested_ones(home_la_org, home_school, maths):
     graded_inspection(home_school, Grade.REQUIRES_IMPROVEMENT)
 
@@ -297,8 +308,8 @@ def test_a_school_the_caller_cannot_see_is_a_400_on_school(home_la_org, other_sc
     response = client_with_token(home_la_org).post(LIST_URL, body(other_school, home_la_org), format="json")
 
     assert response.status_code == 400
-    assert set(response.json()) == {"school"}
-    assert str(other_school.urn) in response.json()["school"][0]
+    assert error_fields(response) == {"school"}
+    assert str(other_school.urn) in error_messages(response)[0]
 
 
 def test_a_national_body_token_may_commission_for_any_school(national_body, other_school, maths):
@@ -319,7 +330,7 @@ def test_a_national_body_token_may_commission_for_any_school(national_body, othe
         ({"needs": ["no-such-need"]}, "needs"),
         ({"designation_types": ["XYZ"]}, "designation_types"),
         ({"designation_types": []}, "designation_types"),
-        ({"priority_reasons": ["bored"]}, "priority_reasons"),
+        ({"priority_reasons": ["bored"]}, "priority_reasons.0"),
         ({"broker": 987654}, "broker"),
         ({"commissioner": 987654}, "commissioner"),
         ({"title": ""}, "title"),
@@ -335,7 +346,7 @@ def test_bad_input_is_a_400_on_its_field(home_la_org, home_school, maths, overri
     )
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in error_fields(response)
     assert not SupportRequest.objects.exists()
 
 
@@ -347,7 +358,8 @@ def test_a_broker_the_rules_do_not_allow_is_a_400_on_broker(home_la_org, home_sc
     )
 
     assert response.status_code == 400
-    assert "cannot broker SLE" in response.json()["broker"][0]
+    assert error_fields(response) == {"broker"}
+    assert "cannot broker SLE" in error_messages(response)[0]
 
 
 def test_a_type_that_does_not_fit_is_a_400_on_designation_types(home_la_org, home_school, maths):
@@ -357,7 +369,8 @@ def test_a_type_that_does_not_fit_is_a_400_on_designation_types(home_la_org, hom
     )
 
     assert response.status_code == 400
-    assert "priority reason" in response.json()["designation_types"][0]
+    assert error_fields(response) == {"designation_types"}
+    assert "priority reason" in error_messages(response)[0]
 
 
 def test_a_token_cannot_commission_for_another_organisation(home_la_org, home_school, national_body, maths):
@@ -366,7 +379,7 @@ def test_a_token_cannot_commission_for_another_organisation(home_la_org, home_sc
     )
 
     assert response.status_code == 400
-    assert "commissioner" in response.json()
+    assert "commissioner" in error_fields(response)
 
 
 def test_a_person_commissioning_for_two_organisations_must_say_which(home_la_org, home_school, maths):
@@ -379,7 +392,7 @@ def test_a_person_commissioning_for_two_organisations_must_say_which(home_la_org
     raised = client.post(LIST_URL, body(home_school, home_la_org, commissioner=home_la_org.pk), format="json")
 
     assert refused.status_code == 400
-    assert "commissioner" in refused.json()
+    assert "commissioner" in error_fields(refused)
     assert raised.status_code == 201, raised.json()
 
 
@@ -402,6 +415,19 @@ def leaders(home_school, lle, maths):
         designation_type=lle, school=home_school, holder=UserFactory(full_name="Hana Home"),
     )
     return near, suspended, same_school
+
+
+def test_candidate_scores_and_distances_are_rounded(home_la_org, home_request, home_school, lle):
+    DesignationFactory(
+        designation_type=lle, availability_days_per_week=Decimal("2.0"),
+        school=SchoolFactory(easting=home_school.easting + 1234, northing=home_school.northing + 567),
+    )
+
+    [top] = client_with_token(home_la_org).get(candidates_url(home_request)).json()["results"]
+
+    assert top["distance_km"] == 1.4  # 1.3578... km
+    assert top["score"] == round(top["score"], 2)
+    assert len(str(top["score"]).partition(".")[2]) <= 2
 
 
 def test_the_broker_token_sees_ranked_and_excluded_candidates_with_reasons(
@@ -482,7 +508,7 @@ def test_a_teaching_school_token_raises_a_request_for_its_alliance_partner(home_
 
     assert raised.status_code == 201, raised.json()
     assert refused.status_code == 400
-    assert "school" in refused.json()
+    assert "school" in error_fields(refused)
 
 
 # --- every number, date and text checked as the form checks it -----------------------------------
@@ -512,7 +538,7 @@ def test_the_api_refuses_what_the_form_refuses_with_the_same_message(
     )
 
     assert response.status_code == 400, response.json()
-    assert response.json()[field][0].startswith(message)
+    assert errors_by_field(response)[field][0].startswith(message)
     assert not SupportRequest.objects.exists()
 
 

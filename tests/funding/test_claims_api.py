@@ -22,7 +22,7 @@ from accounts.models import Organisation, User
 from funding import services
 from funding.choices import ClaimAction, ClaimState
 from funding.models import ClaimApproval, Payment
-from tests.apiclients import client_for, client_with_token
+from tests.apiclients import client_for, client_with_token, error_fields, errors_by_field
 from tests.factories import ApiTokenFactory, OrganisationFactory
 from tests.factories.funding import ClaimSetting, evidence_file, make_claim
 
@@ -93,8 +93,9 @@ def claim_body(setting: ClaimSetting, **overrides) -> dict:
 
 
 def errors(response, status: int = 400) -> dict:
+    """The body; for a 400, its messages by field."""
     assert response.status_code == status, response.json()
-    return response.json()
+    return errors_by_field(response) if status == 400 else response.json()
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -268,7 +269,7 @@ def test_only_the_claiming_schools_token_claims(setting, party):
     response = client_of(setting, party).post(LIST_URL, claim_body(setting), format="json")
     assert response.status_code == CREATE_OUTCOMES[party], response.json()
     if response.status_code == 400:
-        assert "deployment" in response.json()
+        assert "deployment" in error_fields(response)
 
 
 def test_a_tokens_claim_is_recorded_without_a_person(setting):
@@ -277,6 +278,7 @@ def test_a_tokens_claim_is_recorded_without_a_person(setting):
     )
     body = errors(response, 201)
     assert (body["state"], body["days"], body["total"]) == ("submitted", 2.0, "900.00")
+    assert response["Location"] == f"http://testserver{LIST_URL}{body['id']}/"
     claim = setting.deployment.claims.get()
     assert claim.submitted_by is None
     event = claim.events.get()
@@ -315,7 +317,7 @@ YEARS_AGO = 5 * 366
         ({"note": lambda s: "x" * 2001}, "note", "2000"),
         ({"costs": lambda s: [{"cost_line": s.cost_line().pk, "days": "1"}]}, "costs", "upload the invoice"),
         ({"costs": lambda s: [{"cost_line": 10**9, "days": "1"}]}, "costs", "Choose a cost"),
-        ({"costs": lambda s: [{"cost_line": "one", "days": "1"}]}, "costs", "valid integer"),
+        ({"costs": lambda s: [{"cost_line": "one", "days": "1"}]}, "costs.0.cost_line", "valid integer"),
     ],
 )
 def test_bad_claims_are_400s_on_the_field_at_fault(setting, overrides, field, message):

@@ -11,6 +11,7 @@ from accounts.choices import OrganisationKind
 from schools.choices import Framework, Grade, JudgementArea, Phase
 from schools.models import EstablishmentLink
 
+from ..apiclients import error_fields, error_messages
 from ..factories import (
     ApiTokenFactory,
     InspectionFactory,
@@ -84,7 +85,7 @@ def test_request_with_a_revoked_token_is_refused_with_401(home_la_org, home_scho
     response = client.get(LIST_URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid or revoked token."}
+    assert error_messages(response) == ["Invalid or revoked token."]
 
 
 def test_token_of_a_deactivated_organisation_is_refused_with_401(home_la_org, home_school):
@@ -167,7 +168,7 @@ def test_malformed_or_unknown_urn_is_404_not_an_error(national_client, urn):
     response = national_client.get(f"{LIST_URL}{urn}/")
 
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
 
 
 # Representation
@@ -289,7 +290,7 @@ def test_invalid_filter_value_is_a_400_naming_the_field(national_client, home_sc
     response = national_client.get(LIST_URL, query)
 
     assert response.status_code == 400
-    assert set(response.json()) == set(query)
+    assert error_fields(response) == set(query)
 
 
 @pytest.mark.parametrize("query", ["q=acle&q=", "local_authority=926&local_authority=935", "page=1&page=2"])
@@ -297,7 +298,8 @@ def test_repeating_a_single_value_parameter_is_a_400(national_client, home_schoo
     response = national_client.get(f"{LIST_URL}?{query}")
 
     assert response.status_code == 400
-    assert response.json() == {query.split("=")[0]: ["Give this parameter once."]}
+    assert error_fields(response) == {query.split("=")[0]}
+    assert error_messages(response) == ["Give this parameter once."]
 
 
 # Pagination
@@ -329,7 +331,8 @@ def test_malformed_page_size_is_a_400_naming_the_parameter(national_client, home
     response = national_client.get(LIST_URL, {"page_size": page_size})
 
     assert response.status_code == 400
-    assert response.json() == {"page_size": ["Give a whole number of at least 1."]}
+    assert error_fields(response) == {"page_size"}
+    assert error_messages(response) == ["Give a whole number of at least 1."]
 
 
 # Cost
