@@ -118,7 +118,9 @@ def test_a_reader_following_the_cursor_sees_every_event_once_under_concurrent_wr
             while True:
                 finished = done.is_set()
                 rows = list(
-                    Event.objects.filter(position__gt=since).order_by("position").values_list("position", "pk")
+                    Event.objects.filter(position__gt=since)
+                    .order_by("position")
+                    .values_list("position", "pk")
                 )
                 for position, pk in rows:
                     seen.append(pk)
