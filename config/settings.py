@@ -369,7 +369,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"GradeEnum": "schools.choices.Grade"},
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "schools.choices.Grade",
+        "EventTypeEnum": "changefeed.choices.EventType",
+        "WebhookDeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
+        "SchoolStatusEnum": "schools.choices.SchoolStatus",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
