@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.choices import OrganisationKind
 from accounts.principals import acting_person, is_api_client
+from changefeed import services as changefeed
+from changefeed.choices import EventType
 from designations.models import Designation, DesignationType, Specialism
 from schools.choices import OPEN_STATUSES
 from schools.models import School
@@ -179,6 +181,10 @@ def raise_request(
     request.save()
     request.designation_types.set(designation_types)
     request.needs.set(needs)
+    changefeed.record(
+        EventType.SUPPORT_REQUEST_CREATED, request,
+        {"status": request.status, "created_at": request.created_at},
+    )
     from . import emails
 
     transaction.on_commit(lambda: emails.request_raised(request))
@@ -197,7 +203,7 @@ def change_status(request: SupportRequest, to_status: str, *, actor, reason: str
                 f"This request is {request.get_status_display().lower()}: it cannot be moved to "
                 f"“{Status(to_status).label.lower()}”."
             )
-        RequestTransition.objects.create(
+        transition = RequestTransition.objects.create(
             request=request,
             from_status=request.status,
             to_status=to_status,
@@ -209,6 +215,10 @@ def change_status(request: SupportRequest, to_status: str, *, actor, reason: str
         request.save(update_fields=["status", "status_reason", "updated_at"])
         if to_status in {Status.WITHDRAWN, Status.CLOSED}:
             request_ending.send(sender=SupportRequest, request=request, actor=actor, reason=reason)
+        changefeed.record(
+            EventType.SUPPORT_REQUEST_STATE_CHANGED, request,
+            {"from_status": transition.from_status, "to_status": to_status, "changed_at": transition.at},
+        )
     return request
 
 

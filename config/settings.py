@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "submissions",
+    "changefeed",
     "money",
     "csp",
     "govuk",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "oversight",
     "worklist",
     "navigation",
+    "webhooks",
     "demo",
 ]
 
@@ -305,11 +307,37 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "funding.flag_overdue_claims",
         "schedule": crontab(hour=7, minute=30),
     },
+    "changefeed-publish-pending": {
+        # Numbers events whose after-commit step never ran; normally there are none.
+        "task": "changefeed.publish_pending",
+        "schedule": crontab(minute="*"),
+    },
+    "webhooks-send-due-deliveries": {
+        "task": "webhooks.send_due_deliveries",
+        "schedule": crontab(minute="*"),
+    },
     "submissions-clear-old-submissions": {
         "task": "submissions.clear_old_submissions",
         "schedule": crontab(hour=3, minute=0),
     },
 }
+
+# Webhooks (webhooks app): https only and public addresses only, unless these say otherwise (for
+# tests and development against a local receiver; refused in production).
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", default=False)
+if PRODUCTION and (WEBHOOKS_ALLOW_HTTP or WEBHOOKS_ALLOW_PRIVATE_HOSTS):
+    raise ImproperlyConfigured(
+        "WEBHOOKS_ALLOW_HTTP and WEBHOOKS_ALLOW_PRIVATE_HOSTS are for development only."
+    )
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5)
+# A subscription is turned off (and its organisation's administrators told) once this many
+# deliveries in a row have failed every attempt.
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", default=3)
+if WEBHOOKS_TIMEOUT_SECONDS <= 0 or WEBHOOKS_DISABLE_AFTER_FAILURES < 1:
+    raise ImproperlyConfigured(
+        "WEBHOOKS_TIMEOUT_SECONDS must be above 0 and WEBHOOKS_DISABLE_AFTER_FAILURES at least 1."
+    )
 
 REST_FRAMEWORK = {
     # The token class comes first: its WWW-Authenticate header turns "not signed in" into a 401.
@@ -343,7 +371,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"GradeEnum": "schools.choices.Grade"},
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "schools.choices.Grade",
+        "EventTypeEnum": "changefeed.choices.EventType",
+        "WebhookDeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
+        "SchoolStatusEnum": "schools.choices.SchoolStatus",
+    },
     # The error responses every operation can give, as problem details, so none is forgotten.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("funding/assurance/", include("funding.urls_assurance")),
     path("term-dates/", include("schooldays.urls")),
     path("funding/money/", include("funding.urls_finance")),
+    path("webhooks/", include("webhooks.urls")),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("signed-in/", signed_in, name="signed-in"),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("api/v1/", include("brokerage.api.urls")),
     path("api/v1/", include("deployments.api.urls")),
     path("api/v1/", include("funding.api.urls")),
+    path("api/v1/", include("webhooks.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from a URL instead of inline, for the
     # Content-Security-Policy; its stylesheet draws icons from data: URIs, and the page's one inline

@@ -194,6 +194,8 @@ def _account_pages(user) -> list[Page]:
         access_request = reverse("accounts:access-request-detail", args=[1]).removesuffix("1/")
         organisation = reverse("accounts:organisation-chooser")
         pages.append(Page("Your organisation", organisation, prefixes=(access_request,)))
+    if _may(user, "webhooks.manage_webhooks_somewhere"):
+        pages.append(Page("Webhooks", reverse("webhooks:subscription-list")))
     return pages
 
 

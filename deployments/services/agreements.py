@@ -25,6 +25,8 @@ from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
 from brokerage.models import ShortlistEntry, SupportRequest
 from brokerage.rules import may_broker_designation
+from changefeed import services as changefeed
+from changefeed.choices import EventType
 from designations.models import Designation
 from designations.validators import validate_evidence_file
 
@@ -149,6 +151,11 @@ def propose(
         entry.save(update_fields=["status"])
         if request.status != RequestStatus.PROPOSED:
             brokerage_services.change_status(request, RequestStatus.PROPOSED, actor=actor)
+        changefeed.record(
+            EventType.DEPLOYMENT_CREATED, deployment,
+            {"state": deployment.state, "support_request_id": request.pk,
+             "created_at": deployment.created_at},
+        )
         from .. import emails
 
         transaction.on_commit(lambda: emails.leader_proposed(deployment))
@@ -630,6 +637,11 @@ def _commit(agreement: Agreement, today: datetime.date) -> None:
     if deployment.next_review_on is None:
         deployment.next_review_on = min(agreement.starts_on + datetime.timedelta(weeks=6), agreement.ends_on)
     deployment.save(update_fields=["starts_on", "ends_on", "days_per_week", "days_agreed", "next_review_on"])
+    changefeed.record(
+        EventType.AGREEMENT_VERSION_AGREED, deployment,
+        {"version": agreement.version, "agreed_at": agreement.agreed_at, "starts_on": agreement.starts_on,
+         "ends_on": agreement.ends_on, "agreed_days": agreement.agreed_days},
+    )
     if deployment.state == State.PROPOSED:
         transition(deployment, State.AGREED, check_permission=False)
         request = deployment.support_request

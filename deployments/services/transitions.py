@@ -11,6 +11,8 @@ from brokerage import errors as brokerage_errors
 from brokerage import services as brokerage_services
 from brokerage.choices import RequestStatus, ShortlistStatus
 from brokerage.models import ShortlistEntry, SupportRequest
+from changefeed import services as changefeed
+from changefeed.choices import EventType
 
 from ..choices import FINISHED_STATES, LIVE_STATES, DeploymentState, StateReason
 from ..errors import DeploymentError, InvalidTransition, validated
@@ -77,7 +79,8 @@ def transition(
         )
         validated(record, fields=["note"])
         record.save()
-        locked.state, locked.state_changed_at = to_state, timezone.now()
+        # The change's own time, so the deployment never says it changed before its transition did.
+        locked.state, locked.state_changed_at = to_state, record.at
         if to_state in NEEDS_REASON:
             locked.state_reason, locked.state_note = reason, note
         elif to_state == State.ACTIVE:
@@ -85,6 +88,11 @@ def transition(
         locked.save(update_fields=["state", "state_changed_at", "state_reason", "state_note"])
         if to_state == State.ENDED_EARLY:
             _brokerage_follows_ended_deployment(locked, actor=actor)
+        changefeed.record(
+            EventType.DEPLOYMENT_STATE_CHANGED, locked,
+            {"from_state": record.from_state, "to_state": to_state, "reason": reason,
+             "state_changed_at": record.at},
+        )
     from .. import emails
 
     previous = deployment.state

@@ -13,6 +13,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from changefeed import services as changefeed
+from changefeed.choices import EventType
 from schooldays.calendar import calendar_for
 
 from ..choices import DeploymentState, ObjectiveOutcome, Rag
@@ -115,6 +117,10 @@ def log_time(
         if locked.last_time_logged_on is None or worked_on > locked.last_time_logged_on:
             locked.last_time_logged_on = worked_on
             locked.save(update_fields=["last_time_logged_on"])
+        changefeed.record(
+            EventType.TIME_LOGGED, locked,
+            {"time_entry_id": entry.pk, "worked_on": worked_on, "days": days, "days_used": used + days},
+        )
     return entry
 
 
@@ -200,6 +206,11 @@ def record_review(
         deployment.next_review_on = next_review_on
         deployment.save(update_fields=["next_review_on"])
         refresh_latest_review(deployment)
+        changefeed.record(
+            EventType.REVIEW_RECORDED, deployment,
+            {"review_id": review.pk, "reviewed_on": reviewed_on, "next_review_on": next_review_on,
+             "ratings": {rag: sum(1 for r in ratings if r.rag == rag) for rag in Rag.values}},
+        )
     return review
 
 

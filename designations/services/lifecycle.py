@@ -13,6 +13,8 @@ from django.utils import timezone
 from accounts.choices import OrganisationKind
 from accounts.models import Organisation
 from accounts.services import ask_to_set_password
+from changefeed import services as changefeed
+from changefeed.choices import EventType
 from schools.models import School
 
 from .. import emails
@@ -154,6 +156,10 @@ def designate(application: Application, *, actor, on: datetime.date | None = Non
             NationalSupportSchool.objects.create(
                 school=designation.school, designation=designation, started_on=on
             )
+        changefeed.record(
+            EventType.DESIGNATION_CREATED, designation,
+            {"status": designation.status, "designation_type": designation_type.code, "designated_on": on},
+        )
         transaction.on_commit(lambda: emails.designation_made(designation))
         if holder is not None:
             # An account made for the leader (not by them) has no password yet: let them choose one.
@@ -275,6 +281,10 @@ def change_status(designation: Designation, to_status: str, *, actor, reason: st
         )
         if to_status in ENDING_STATUSES:
             _end_national_support_school(locked, today)
+        changefeed.record(
+            EventType.DESIGNATION_STATE_CHANGED, locked,
+            {"from_status": from_status, "to_status": to_status, "ended_on": locked.ended_on},
+        )
         transaction.on_commit(lambda: emails.designation_status_changed(locked, from_status, reason))
     for field in changed:
         setattr(designation, field, getattr(locked, field))

@@ -20,6 +20,8 @@ from django.utils import timezone
 import money
 from accounts.principals import acting_person, is_api_client
 from bounds import number_text
+from changefeed import services as changefeed
+from changefeed.choices import EventType
 from deployments.choices import RateBasis
 from deployments.models import Agreement, AgreementCostLine, Deployment, TimeEntry
 from deployments.services import current_agreement, days_allowed
@@ -234,6 +236,17 @@ def _record(claim: Claim, action: str, *, actor, from_state: str = "", note: str
         api_organisation=_api_organisation(actor),
         note=note,
     )
+    if action == ClaimAction.SUBMITTED:
+        changefeed.record(
+            EventType.CLAIM_CREATED, claim,
+            {"state": claim.state, "deployment_id": claim.deployment_id, "period_start": claim.period_start,
+             "period_end": claim.period_end},
+        )
+    elif from_state and from_state != claim.state:
+        changefeed.record(
+            EventType.CLAIM_STATE_CHANGED, claim,
+            {"from_state": from_state, "to_state": claim.state, "deployment_id": claim.deployment_id},
+        )
 
 
 def _save_evidence(line: ClaimLine, evidence: UploadedFile, *, field: str = "") -> None:
