@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "submissions",
+    "idempotency",
     "money",
     "csp",
     "govuk",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's keys are their own (a token's, its own).
+    "idempotency.middleware.IdempotencyKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -309,6 +312,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "submissions.clear_old_submissions",
         "schedule": crontab(hour=3, minute=0),
     },
+    "idempotency-clear-expired-keys": {
+        "task": "idempotency.clear_expired_keys",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -341,7 +348,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"GradeEnum": "schools.choices.Grade"},
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "schools.choices.Grade",
+        "OrganisationKindEnum": "accounts.choices.OrganisationKind",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
