@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside the no-store header above and outside the views: ETag/304 and RateLimit on /api/ answers.
+    "apiformat.middleware.ApiConditionalGetMiddleware",
+    "apiformat.middleware.RateLimitHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in person's keys are their own (a token's, its own).
