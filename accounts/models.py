@@ -230,9 +230,18 @@ def hash_token_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# How far ahead a token's expiry may be set: the form, the service and the API all check this.
+API_TOKEN_LONGEST_LIFE = timedelta(days=731)
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> ApiTokenQuerySet:
+        """Not revoked, of an active organisation (possibly expired: authentication says so)."""
         return self.filter(revoked_at__isnull=True, organisation__is_active=True)
+
+    def unexpired(self) -> ApiTokenQuerySet:
+        unexpired = models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        return self.active().filter(unexpired)
 
 
 class ApiToken(models.Model):
@@ -251,6 +260,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="After this the token is refused; never, if empty.",
+    )
 
     objects = ApiTokenQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["last_used_at"])
@@ -266,17 +278,42 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.has_expired else "active"
+
+    def clean(self) -> None:
+        super().clean()
+        # Checked when a token is issued; an existing token's expiry only ever passes.
+        if self._state.adding and self.expires_at is not None:
+            now = timezone.now()
+            if not now < self.expires_at <= now + API_TOKEN_LONGEST_LIFE:
+                raise ValidationError({
+                    "expires_at": "The expiry date must be in the future and at most two years ahead."
+                })
+
     @classmethod
-    def issue(cls, *, organisation: Organisation, name: str, created_by=None) -> tuple[ApiToken, str]:
-        """Create a token and return it with its plain key (which is not stored)."""
+    def issue(
+        cls, *, organisation: Organisation, name: str, created_by=None, expires_at=None
+    ) -> tuple[ApiToken, str]:
+        """Create a token and return it with its plain key (which is not stored). Raises
+        ValidationError for a blank or long name or an expiry out of range."""
         key = secrets.token_urlsafe(32)
         while key.startswith("-"):
             # A prefix starting with "-" would read as an option to revoke_api_token.
             key = secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            organisation=organisation, name=name, created_by=created_by,
+        token = cls(
+            organisation=organisation, name=name, created_by=created_by, expires_at=expires_at,
             prefix=key[:8], key_digest=hash_token_key(key),
         )
+        token.full_clean()
+        token.save()
         return token, key
 
     def revoke(self) -> None:

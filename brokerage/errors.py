@@ -15,6 +15,16 @@ class InvalidTransition(BrokerageError):
     http_status = 409
 
 
+class DuplicateRequest(BrokerageError):
+    """A waiting request for the same school already asks for one of the types (the API answers 409)."""
+
+    http_status = 409
+
+    def __init__(self, *args, existing_id: int, field: str | None = None) -> None:
+        super().__init__(*args, field=field)
+        self.existing_id = existing_id
+
+
 def validated(instance, *, fields=None, rename: dict | None = None):
     """The model's validators before a service saves; a failure is a BrokerageError."""
     return refusals.validated(instance, BrokerageError, fields=fields, rename=rename)

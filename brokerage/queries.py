@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from accounts.choices import OrganisationKind
+
 from .choices import WAITING_REQUEST_STATUSES
-from .models import SupportRequest
+from .models import AlliancePartner, SupportRequest
 from .rules import COMMISSIONER_ROLES, SCHOOL_ROLES, broker_organisations_of
 
 
@@ -100,3 +102,15 @@ def at_risk_filter() -> Q:
 def schools_at_risk_without_support(local_authority_ids):
     """Schools whose latest risk assessment says at risk, with no live request or deployment."""
     return schools_with_latest_risk(local_authority_ids).filter(at_risk_filter(), has_support=False)
+
+
+def alliance_schools_of_token(principal) -> Q | None:
+    """A teaching school's token also sees the schools in its alliance: it may commission support for
+    them (``services.may_commission_for``), so the schools API lists them. A person of a teaching
+    school chooses them on the request form (``services.commissionable_schools``)."""
+    if not getattr(principal, "is_api_client", False):
+        return None
+    if principal.organisation.kind != OrganisationKind.TEACHING_SCHOOL:
+        return None
+    partners = AlliancePartner.objects.filter(teaching_school=principal.organisation)
+    return Q(pk__in=partners.values("school_id"))

@@ -20,8 +20,8 @@ from schools.choices import OPEN_STATUSES
 from schools.models import School
 from schools.queries import school_scope_filter
 
-from .choices import PriorityReason, RequestStatus, ShortlistStatus
-from .errors import BrokerageError, InvalidTransition, validated
+from .choices import WAITING_REQUEST_STATUSES, PriorityReason, RequestStatus, ShortlistStatus
+from .errors import BrokerageError, DuplicateRequest, InvalidTransition, validated
 from .models import AlliancePartner, RequestTransition, RiskAssessment, ShortlistEntry, SupportRequest
 from .rules import (
     COMMISSIONING_KINDS,
@@ -164,6 +164,7 @@ def raise_request(
         priority_reasons=list(priority_reasons),
         actor=actor,
     )
+    _refuse_duplicate(school, designation_types)
     request = SupportRequest(
         school=school,
         commissioner=commissioner,
@@ -189,6 +190,28 @@ def raise_request(
 
     transaction.on_commit(lambda: emails.request_raised(request))
     return request
+
+
+def _refuse_duplicate(school: School, designation_types: list[DesignationType]) -> None:
+    """Refuse a second waiting request for the same school and type (a double submission, or two
+    commissioners unaware of each other). The school's row is locked first, so two raised at the
+    same moment are checked one after the other and the second is refused too."""
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    existing = (
+        SupportRequest.objects.filter(
+            school=school, status__in=sorted(WAITING_REQUEST_STATUSES),
+            designation_types__in=designation_types,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        types = ", ".join(sorted(t.code for t in designation_types))
+        raise DuplicateRequest(
+            f"{school.name} already has a waiting support request for {types} (request {existing.pk}, "
+            f"“{existing.title}”): add to that request or withdraw it first.",
+            existing_id=existing.pk, field="designation_types",
+        )
 
 
 def change_status(request: SupportRequest, to_status: str, *, actor, reason: str = "") -> SupportRequest:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "submissions",
     "changefeed",
+    "idempotency",
     "money",
     "csp",
     "govuk",
@@ -84,8 +85,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside the no-store header above and outside the views: ETag/304 and RateLimit on /api/ answers.
+    "apiformat.middleware.ApiConditionalGetMiddleware",
+    "apiformat.middleware.RateLimitHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's keys are their own (a token's, its own).
+    "idempotency.middleware.IdempotencyKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -320,6 +326,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "submissions.clear_old_submissions",
         "schedule": crontab(hour=3, minute=0),
     },
+    "idempotency-clear-expired-keys": {
+        "task": "idempotency.clear_expired_keys",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Webhooks (webhooks app): https only and public addresses only, unless these say otherwise (for
@@ -376,6 +386,7 @@ SPECTACULAR_SETTINGS = {
         "EventTypeEnum": "changefeed.choices.EventType",
         "WebhookDeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "SchoolStatusEnum": "schools.choices.SchoolStatus",
+        "OrganisationKindEnum": "accounts.choices.OrganisationKind",
     },
     # The error responses every operation can give, as problem details, so none is forgotten.
     "POSTPROCESSING_HOOKS": [

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.api import ApiRootView
 from config.health import healthz, livez
 from config.views import signed_in
 from worklist import views as worklist_views
@@ -30,6 +31,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("signed-in/", signed_in, name="signed-in"),
+    # Before the apps' routers: each DefaultRouter has a root at api/v1/ that knows only its own.
+    path("api/v1/", ApiRootView.as_view(), name="api-root"),
+    path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("schools.api.urls")),
     path("api/v1/", include("designations.api.urls")),
     path("api/v1/", include("brokerage.api.urls")),

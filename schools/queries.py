@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -54,6 +55,28 @@ def school_scope_filter(organisations) -> Q | None:
     return scope
 
 
+# Apps above this one widen what a principal sees for reasons of their own (brokerage: a teaching
+# school's token also sees its alliance partners, whom it may commission for) without this app
+# importing them. Each widening returns a filter of extra schools, or None for none.
+SchoolWidening = Callable[[object], Q | None]
+_widenings: list[SchoolWidening] = []
+
+
+def widen_school_visibility(widening: SchoolWidening) -> SchoolWidening:
+    """Register ``widening`` (from an app's ``ready()``); usable as a decorator."""
+    if widening not in _widenings:
+        _widenings.append(widening)
+    return widening
+
+
+def _widened(principal, scope: Q) -> Q:
+    for widening in _widenings:
+        extra = widening(principal)
+        if extra is not None:
+            scope |= extra
+    return scope
+
+
 def schools_visible_to(principal) -> QuerySet[School]:
     """Schools a signed-in user or an API client may see, ready for a list (no N+1).
 
@@ -68,7 +91,7 @@ def schools_visible_to(principal) -> QuerySet[School]:
     if principal.is_national_administrator:
         return schools
     scope = school_scope_filter(principal.scope_organisations)
-    return schools if scope is None else schools.filter(scope)
+    return schools if scope is None else schools.filter(_widened(principal, scope))
 
 
 def school_in_scope_of(organisations, school: School) -> bool:

@@ -76,6 +76,11 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if token.has_expired:
+            raise exceptions.AuthenticationFailed(
+                f"This token expired on {timezone.localtime(token.expires_at):%d %B %Y}: ask your "
+                "organisation's administrator for a new one."
+            )
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
             # Written at most every five minutes so that reads stay reads.
