@@ -13,7 +13,7 @@ from django.utils import timezone
 from designations.models import DesignationType
 from schools.models import School
 
-from .context import Context
+from .context import Context, moment
 from .deployments import generate_deployments
 from .designations import generate_designations
 from .money import generate_claims, generate_past_reminders
@@ -41,6 +41,7 @@ def generate_national(
     if School.objects.exists():
         raise NotEmpty("The database already holds schools.")
     ctx = Context(seed=seed, scale=scale, today=timezone.localdate())
+    moment.cache_clear()  # its times are in the current time zone, which a caller may have changed
     stages: list[Stage] = []
 
     cpu = [time.process_time()]

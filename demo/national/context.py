@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
+
+from . import copying
 
 BATCH_SIZE = 2000
 
@@ -33,14 +36,30 @@ class Context:
         return self.today - datetime.timedelta(days=days)
 
 
+@functools.lru_cache(maxsize=8192)
 def moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    """A time on ``day`` in the service's time zone, for the timestamps of made-up history."""
+    """A time on ``day`` in the service's time zone, for the timestamps of made-up history (cached:
+    ten years of days and a few hours, asked for millions of times; datetimes are immutable)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def bulk(model: type[models.Model], rows: list, batch_size: int = BATCH_SIZE) -> list:
-    """Insert in batches; no signals and no history rows are written (bulk_create sends neither)."""
+def bulk(model: type[models.Model], rows: list, batch_size: int = BATCH_SIZE, ids: bool = True) -> list:
+    """Insert in batches; no signals and no history rows are written (bulk_create sends neither).
+    On PostgreSQL the rows go in by COPY, with the values bulk_create would have written; with
+    ``ids=False`` (rows nothing refers to) the instances may be left without their primary keys."""
+    if connection.vendor == "postgresql" and copying.can_copy(model):
+        return copying.copy_instances(model, rows, ids=ids)
     return model.objects.bulk_create(rows, batch_size=batch_size)
+
+
+def insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> int:
+    """Insert plain tuples of ``columns`` (attnames; the other columns take their defaults) without
+    making a model instance per row: COPY on PostgreSQL, bulk_create elsewhere. Returns the count."""
+    if connection.vendor == "postgresql" and copying.can_copy(model):
+        return copying.copy_tuples(model, columns, rows)
+    instances = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+    model.objects.bulk_create(instances, batch_size=5000)
+    return len(instances)
 
 
 @contextlib.contextmanager

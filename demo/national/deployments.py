@@ -13,8 +13,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
-
 from brokerage.choices import Funder, PriorityReason, RequestStatus, ShortlistStatus
 from brokerage.models import ShortlistEntry, SupportRequest
 from deployments.choices import (
@@ -38,13 +36,13 @@ from deployments.models import (
     Signoff,
     TimeEntry,
 )
-from deployments.services import refresh_latest_reviews
+from deployments.services.work import RAG_FIELDS
 from designations.choices import DesignationStatus
 from designations.models import Designation
 from schools.choices import Grade
 from schools.models import LocalAuthority, School
 
-from .context import Context, bulk, given_timestamps, moment
+from .context import Context, bulk, given_timestamps, insert_rows, moment
 from .people import PRINCIPALS, People
 
 # Days a deployment lasts and days between one and the leader's next, by designation type.
@@ -354,6 +352,8 @@ class _Builder:
             previous = review
         if previous and deployment.next_review_on and deployment.next_review_on > previous.reviewed_on:
             previous.next_review_on = deployment.next_review_on
+        if plan.reviews:
+            self._copy_latest_review(deployment, *plan.reviews[-1])
         if deployment.state == DeploymentState.COMPLETED:
             evaluated_on = min(deployment.ends_on + datetime.timedelta(days=rng.randint(1, 30)), self.today)
             plan.evaluation = FinalEvaluation(
@@ -363,6 +363,14 @@ class _Builder:
                 evaluated_on=evaluated_on,
                 evaluated_by=reviewer,
             )
+
+    @staticmethod
+    def _copy_latest_review(deployment: Deployment, review: ProgressReview, rags: list[str]) -> None:
+        """What ``refresh_latest_reviews`` would copy onto the deployment, known before saving: its
+        reviews' dates only rise, so the last is the latest."""
+        deployment.latest_review_on = review.reviewed_on
+        for rag, attribute in RAG_FIELDS.items():
+            setattr(deployment, attribute, rags.count(rag))
 
     # --- the leaders' histories and the waiting requests ----------------------------------------
 
@@ -465,25 +473,17 @@ class _Builder:
                 SupportRequest.needs.through,
                 SupportRequest.designation_types.through,
             )
-            bulk(
+            insert_rows(
                 needs_through,
-                [
-                    needs_through(supportrequest_id=r.pk, specialism_id=s.pk)
-                    for r, needs, _ in self.request_links
-                    for s in needs
-                ],
-                batch_size=5000,
+                ("supportrequest_id", "specialism_id"),
+                [(r.pk, s.pk) for r, needs, _ in self.request_links for s in needs],
             )
-            bulk(
+            insert_rows(
                 types_through,
-                [
-                    types_through(supportrequest_id=r.pk, designationtype_id=t.pk)
-                    for r, _, kinds in self.request_links
-                    for t in kinds
-                ],
-                batch_size=5000,
+                ("supportrequest_id", "designationtype_id"),
+                [(r.pk, t.pk) for r, _, kinds in self.request_links for t in kinds],
             )
-            bulk(ShortlistEntry, self.shortlist)
+            bulk(ShortlistEntry, self.shortlist, ids=False)
             for plan in self.plans:
                 plan.deployment.support_request = plan.request
             bulk(Deployment, [p.deployment for p in self.plans])
@@ -497,38 +497,31 @@ class _Builder:
                     row.deployment = plan.deployment
                 if plan.evaluation:
                     plan.evaluation.deployment = plan.deployment
-            bulk(Signoff, [s for p in self.plans for s in p.signoffs], batch_size=5000)
+            bulk(Signoff, [s for p in self.plans for s in p.signoffs], batch_size=5000, ids=False)
             bulk(Objective, [o for p in self.plans for o in p.objectives], batch_size=5000)
             entries = bulk(TimeEntry, [e for p in self.plans for e in p.entries], batch_size=5000)
             reviews = bulk(ProgressReview, [r for p in self.plans for r, _ in p.reviews], batch_size=5000)
-        bulk(
+        insert_rows(
             ObjectiveProgress,
+            ("review_id", "objective_id", "rag", "evidence"),
             [
-                ObjectiveProgress(
-                    review=review, objective=objective, rag=rag, evidence="Notes of visit and pupil tracking."
-                )
+                (review.pk, objective.pk, rag, "Notes of visit and pupil tracking.")
                 for p in self.plans
                 for review, rags in p.reviews
                 for objective, rag in zip(p.objectives, rags, strict=True)
             ],
-            batch_size=5000,
         )
-        reviewed = ProgressReview.objects.filter(deployment=OuterRef("pk"))
-        refresh_latest_reviews(Deployment.objects.filter(Exists(reviewed)))
         evaluations = bulk(FinalEvaluation, [p.evaluation for p in self.plans if p.evaluation])
-        bulk(
+        outcomes = list(ObjectiveOutcome)
+        insert_rows(
             ObjectiveOutcomeRecord,
+            ("evaluation_id", "objective_id", "outcome"),
             [
-                ObjectiveOutcomeRecord(
-                    evaluation=p.evaluation,
-                    objective=o,
-                    outcome=self.rng.choices(list(ObjectiveOutcome), [6, 3, 1])[0],
-                )
+                (p.evaluation.pk, o.pk, self.rng.choices(outcomes, [6, 3, 1])[0])
                 for p in self.plans
                 if p.evaluation
                 for o in p.objectives
             ],
-            batch_size=5000,
         )
         made = DeploymentsMade()
         made.deployments = [p.deployment for p in self.plans]

@@ -14,11 +14,13 @@ from deployments.models import TimeEntry
 from funding.choices import ClaimAction, ClaimLineKind, ClaimState, NoticeKind, PaymentMethod
 from funding.jobs import last_month_due, month_start, unclaimed_key
 from funding.models import Claim, ClaimApproval, ClaimedTime, ClaimEvent, ClaimLine, FundingNotice, Payment
+from funding.services.claims import second_approval_above
 
-from .context import Context, bulk, given_timestamps, moment
+from .context import Context, bulk, given_timestamps, insert_rows, moment
 from .deployments import DeploymentsMade
 from .people import People
 
+HOUR = datetime.timedelta(hours=1)
 CLAIMED_SHARE = {
     DeploymentState.COMPLETED: 0.4,
     DeploymentState.AWAITING_FINAL_EVALUATION: 0.4,
@@ -28,10 +30,26 @@ CLAIMED_SHARE = {
 
 def generate_claims(ctx: Context, people: People, made: DeploymentsMade) -> dict[str, int]:
     rng, today = ctx.rng("claims"), ctx.today
+    # The second approvals' own draws, so adding them left every other claim as it was.
+    second_rng = ctx.rng("claims:second-approvals")
+    two_above = second_approval_above()
     entries_by_deployment: dict[int, list] = {}
     for entry in made.time_entries:
         entries_by_deployment.setdefault(entry.deployment_id, []).append(entry)
     claims, lines, claimed, approvals, events, payments = [], [], [], [], [], []
+
+    def event(claim: Claim, action: str, before: str, after: str, actor, at: datetime.datetime) -> None:
+        events.append(
+            ClaimEvent(
+                claim=claim,
+                action=action,
+                from_state=before,
+                to_state=after,
+                actor=actor,
+                at=at,
+            )
+        )
+
     for deployment in made.deployments:
         entries = entries_by_deployment.get(deployment.pk)
         if not entries or rng.random() > CLAIMED_SHARE.get(deployment.state, 0):
@@ -47,7 +65,8 @@ def generate_claims(ctx: Context, people: People, made: DeploymentsMade) -> dict
             else rng.choice((ClaimState.SUBMITTED, ClaimState.APPROVED))
         )
         head = people.heads.get(deployment.leader_school_id) or deployment.leader
-        commissioner_user = people.commissioners[deployment.supported_school.local_authority_id]
+        authority_id = deployment.supported_school.local_authority_id
+        commissioner_user = people.commissioners[authority_id]
         claim = Claim(
             reference=f"CL-N{len(claims) + 1:06d}",
             deployment=deployment,
@@ -75,67 +94,68 @@ def generate_claims(ctx: Context, people: People, made: DeploymentsMade) -> dict
                 amount=total,
             )
         )
-        claimed += [ClaimedTime(claim=claim, time_entry=e, days=e.days) for e in entries]
-        events.append(
-            ClaimEvent(
-                claim=claim,
-                action=ClaimAction.SUBMITTED,
-                to_state=ClaimState.SUBMITTED,
-                actor=head,
-                at=moment(submitted),
+        claimed += [(claim, e.pk, e.days) for e in entries]
+        event(claim, ClaimAction.SUBMITTED, "", ClaimState.SUBMITTED, head, moment(submitted))
+        if state not in {ClaimState.APPROVED, ClaimState.PAID}:
+            continue
+        decided = min(submitted + datetime.timedelta(days=rng.randint(2, 20)), today)
+        decided_at, decided_from = moment(decided), ClaimState.SUBMITTED
+        if total > two_above:
+            # Above the amount the funding service asks two people: the authority's officer
+            # approves first, then its commissioner (an hour apart at least, never before submission).
+            first = max(submitted, decided - datetime.timedelta(days=second_rng.randint(1, 5)))
+            first_at = max(moment(first), moment(submitted) + HOUR)
+            decided_at = max(decided_at, first_at + HOUR)
+            officer = people.officers[authority_id]
+            approvals.append(ClaimApproval(claim=claim, approver=officer, approved_at=first_at))
+            event(
+                claim,
+                ClaimAction.FIRST_APPROVAL,
+                ClaimState.SUBMITTED,
+                ClaimState.AWAITING_SECOND_APPROVAL,
+                officer,
+                first_at,
             )
-        )
-        if state in {ClaimState.APPROVED, ClaimState.PAID}:
-            decided = min(submitted + datetime.timedelta(days=rng.randint(2, 20)), today)
-            claim.state_changed_at = moment(decided)
-            approvals.append(
-                ClaimApproval(claim=claim, approver=commissioner_user, approved_at=moment(decided))
-            )
-            events.append(
-                ClaimEvent(
+            decided_from = ClaimState.AWAITING_SECOND_APPROVAL
+        claim.state_changed_at = decided_at
+        approvals.append(ClaimApproval(claim=claim, approver=commissioner_user, approved_at=decided_at))
+        event(claim, ClaimAction.APPROVED, decided_from, ClaimState.APPROVED, commissioner_user, decided_at)
+        if state == ClaimState.PAID:
+            paid_on = min(decided + datetime.timedelta(days=rng.randint(5, 30)), today)
+            claim.state_changed_at = moment(paid_on)
+            payments.append(
+                Payment(
                     claim=claim,
-                    action=ClaimAction.APPROVED,
-                    from_state=ClaimState.SUBMITTED,
-                    to_state=ClaimState.APPROVED,
-                    actor=commissioner_user,
-                    at=moment(decided),
+                    payee_school_id=claim.claiming_school_id,
+                    amount=total,
+                    paid_on=paid_on,
+                    reference=f"PAY-{len(payments) + 1:07d}",
+                    method=PaymentMethod.RECORDED,
+                    recorded_by=commissioner_user,
+                    recorded_at=moment(paid_on),
                 )
             )
-            if state == ClaimState.PAID:
-                paid_on = min(decided + datetime.timedelta(days=rng.randint(5, 30)), today)
-                claim.state_changed_at = moment(paid_on)
-                payments.append(
-                    Payment(
-                        claim=claim,
-                        payee_school_id=claim.claiming_school_id,
-                        amount=total,
-                        paid_on=paid_on,
-                        reference=f"PAY-{len(payments) + 1:07d}",
-                        method=PaymentMethod.RECORDED,
-                        recorded_by=commissioner_user,
-                        recorded_at=moment(paid_on),
-                    )
-                )
-                events.append(
-                    ClaimEvent(
-                        claim=claim,
-                        action=ClaimAction.PAID,
-                        from_state=ClaimState.APPROVED,
-                        to_state=ClaimState.PAID,
-                        actor=commissioner_user,
-                        at=moment(paid_on),
-                    )
-                )
+            paid_at = moment(paid_on)
+            event(claim, ClaimAction.PAID, ClaimState.APPROVED, ClaimState.PAID, commissioner_user, paid_at)
     with given_timestamps(Claim, ClaimApproval, ClaimEvent, Payment):
         bulk(Claim, claims)
-        for row in [*lines, *claimed, *approvals, *events, *payments]:
+        for row in [*lines, *approvals, *events, *payments]:
             row.claim = row.claim
-        bulk(ClaimLine, lines)
-        bulk(ClaimedTime, claimed, batch_size=5000)
-        bulk(ClaimApproval, approvals)
-        bulk(ClaimEvent, events, batch_size=5000)
-        bulk(Payment, payments)
-    return {"claims": len(claims), "claimed time entries": len(claimed), "payments": len(payments)}
+        bulk(ClaimLine, lines, ids=False)
+        insert_rows(
+            ClaimedTime,
+            ("claim_id", "time_entry_id", "days"),
+            [(claim.pk, entry_id, entry_days) for claim, entry_id, entry_days in claimed],
+        )
+        bulk(ClaimApproval, approvals, ids=False)
+        bulk(ClaimEvent, events, batch_size=5000, ids=False)
+        bulk(Payment, payments, ids=False)
+    return {
+        "claims": len(claims),
+        "claimed time entries": len(claimed),
+        "approvals": len(approvals),
+        "payments": len(payments),
+    }
 
 
 def generate_past_reminders(ctx: Context) -> dict[str, int]:
@@ -157,5 +177,5 @@ def generate_past_reminders(ctx: Context) -> dict[str, int]:
         )
         for deployment_id, month in sorted(keys)
     ]
-    bulk(FundingNotice, notices)
+    bulk(FundingNotice, notices, ids=False)
     return {"unclaimed-days reminders sent before": len(notices)}

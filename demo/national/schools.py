@@ -9,6 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from schools.choices import InspectionSource, JudgementArea, SchoolStatus
@@ -26,7 +27,7 @@ from schools.demo import (
 from schools.management.commands.load_outcodes import DEFAULT_OUTCODES_FILE, load_outcodes
 from schools.models import Diocese, Inspection, Judgement, LocalAuthority, OutwardCode, School, Trust
 
-from .context import Context, bulk
+from .context import Context, bulk, insert_rows
 from .geography import AUTHORITIES, english_places
 
 OPEN_AT_FULL_SCALE = 24_000
@@ -243,18 +244,41 @@ def _inspections(ctx: Context, schools: list[School]) -> tuple[int, int, dict[in
                 JudgementArea.OVERALL_EFFECTIVENESS, overall.get(school.urn, "")
             )
     bulk(Inspection, inspections)
-    judgements = [
-        Judgement(inspection=inspection, area=area, grade=grade)
-        for inspection, by_area in zip(inspections, grades, strict=True)
-        for area, grade in by_area.items()
-    ]
-    bulk(Judgement, judgements, batch_size=5000)
-    # The latest published inspection of each school, in one statement.
-    latest = Inspection.objects.filter(school=OuterRef("pk"), publication_date__isnull=False).order_by(
-        "-start_date"
+    judgements = insert_rows(
+        Judgement,
+        ("inspection_id", "area", "grade"),
+        [
+            (inspection.pk, area, grade)
+            for inspection, by_area in zip(inspections, grades, strict=True)
+            for area, grade in by_area.items()
+        ],
     )
-    School.objects.update(latest_inspection=Subquery(latest.values("pk")[:1]))
-    return len(inspections), len(judgements), overall
+    _link_latest_inspections()
+    return len(inspections), judgements, overall
+
+
+def _link_latest_inspections() -> None:
+    """The latest published inspection of each school, in one statement: on PostgreSQL a join on
+    each school's latest (one pass over the inspections), elsewhere a subquery per school."""
+    if connection.vendor != "postgresql":
+        latest = Inspection.objects.filter(school=OuterRef("pk"), publication_date__isnull=False)
+        School.objects.update(
+            latest_inspection=Subquery(latest.order_by("-start_date", "-pk").values("pk")[:1])
+        )
+        return
+    school, inspection = School._meta, Inspection._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {school.db_table} AS s SET latest_inspection_id = latest.id
+            FROM (
+                SELECT DISTINCT ON (school_id) school_id, id FROM {inspection.db_table}
+                WHERE publication_date IS NOT NULL
+                ORDER BY school_id, start_date DESC, id DESC
+            ) AS latest
+            WHERE s.{school.pk.column} = latest.school_id
+            """  # noqa: S608 - table names from the models, no input
+        )
 
 
 def generate_schools(ctx: Context) -> SchoolsMade:
