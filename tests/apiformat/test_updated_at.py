@@ -29,6 +29,7 @@ from tests.factories.deployments import TimeEntryFactory, agreed_deployment
 from tests.factories.designations import (
     ApplicationFactory,
     ApplicationRoundFactory,
+    CriterionFactory,
     DesignationFactory,
     DesignationTypeFactory,
 )
@@ -118,6 +119,7 @@ def test_changing_only_a_drafts_specialisms_updates_the_application():
 
 def test_rejudging_an_application_whose_results_change_updates_it():
     application = ApplicationFactory()
+    CriterionFactory(designation_type=application.designation_type)
     application_services.eligibility.evaluate(application)
     long_ago(application)
     application.criterion_results.update(outcome="", explanation="")  # stale: the next judgement differs
@@ -127,6 +129,7 @@ def test_rejudging_an_application_whose_results_change_updates_it():
 
 def test_rejudging_an_application_that_judges_the_same_leaves_it_alone():
     application = ApplicationFactory()
+    CriterionFactory(designation_type=application.designation_type)
     application_services.eligibility.evaluate(application)
     long_ago(application)
     application_services.eligibility.evaluate(application)
