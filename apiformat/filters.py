@@ -1,5 +1,6 @@
-"""The filter backend for every API list (django-filter, refusing ambiguous repeats), and the
-filters every API FilterSet shares: ids, and checked dates."""
+"""The filter backend for every API list (django-filter, refusing unknown parameters and
+ambiguous repeats), and the filters every API FilterSet shares: ids, checked dates, and
+``updated_since`` and ``sort`` so a partner can keep a copy in sync."""
 
 from __future__ import annotations
 
@@ -8,24 +9,50 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django_filters import MultipleChoiceFilter
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+# Query parameters every list takes besides its filters and its pagination.
+GENERAL_PARAMETERS = frozenset({"format"})
+SORTS = {"updated_at": ("updated_at", "pk"), "-updated_at": ("-updated_at", "-pk")}
+
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """Like ``DjangoFilterBackend``, but ``?phase=a&phase=b`` is allowed only for multi-value filters.
+    """Like ``DjangoFilterBackend``, but a list refuses (400, naming the parameter) any query
+    parameter it does not know, and ``?phase=a&phase=b`` is allowed only for multi-value filters.
 
-    Django reads the last of repeated single-value parameters silently, so ``?q=a&q=`` would
-    drop a filter the caller asked for; it is refused with a 400 instead.
+    Ignoring ``?updated_sinse=...`` would answer every row as if it were the partner's changes;
+    Django reads the last of repeated single-value parameters silently, so ``?q=a&q=`` would drop
+    a filter the caller asked for.
     """
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
+            if getattr(view, "action", "list") == "list":
+                reject_unknown_parameters(request, allowed_parameters(filterset_class, view))
             reject_repeated_parameters(request, single_valued_filters(filterset_class))
         return super().filter_queryset(request, queryset, view)
+
+
+def allowed_parameters(filterset_class, view) -> set[str]:
+    """The filterset's filters, the paginator's parameters (``page``, ``page_size``...) and ``format``."""
+    paginator = getattr(view, "paginator", None)
+    paging = {
+        getattr(paginator, name) for name in dir(paginator)
+        if name.endswith("_query_param") and isinstance(getattr(paginator, name), str)
+    } if paginator is not None else set()
+    return set(filterset_class.base_filters) | paging | GENERAL_PARAMETERS
+
+
+def reject_unknown_parameters(request, allowed: set[str]) -> None:
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise ValidationError({name: ["This list has no such parameter."] for name in unknown})
 
 
 def single_valued_filters(filterset_class) -> set[str]:
@@ -100,3 +127,59 @@ def check_date_parameters(form, filters: dict, date_ranges) -> None:
 DATE_FILTERS = (django_filters.DateFilter, django_filters.DateTimeFilter)
 EMPTY_DATE_MESSAGE = "Give a date (2026-09-01) or a date and time (2026-09-01T09:00:00Z), or leave it out."
 OFFSET_MESSAGE = "Give a time-zone offset between -15:59 and +15:59, or Z for UTC."
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, answered in UTC: PostgreSQL refuses offsets beyond ±15:59, which
+    Python parses, and a date-time at the edge of the calendar cannot be moved to UTC."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a date and time between the years 1 and 9999.") from None
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
+class SyncFilterSet(CheckedDatesFilterSet):
+    """The filters every API list shares: rows changed since a moment, in the order they changed.
+
+    Paging by ``updated_at`` is stable because ties are broken by id. Without ``sort`` the list
+    keeps its own order."""
+
+    updated_since = UpdatedSinceFilter(
+        field_name="updated_at", lookup_expr="gte", label="Updated at or after",
+        help_text="ISO 8601 date and time, e.g. 2026-09-01T08:00:00Z: rows whose `updated_at` is "
+        "at or after it.",
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[
+            ("updated_at", "Least recently updated first"), ("-updated_at", "Most recently updated first")
+        ],
+        method="keep", label="Sort",
+        help_text="`updated_at` (oldest change first, ties by id) or `-updated_at`; the list's own "
+        "order unless given.",
+    )
+
+    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # applied last by filter_queryset, after any filter that orders
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort")
+        return queryset.order_by(*SORTS[sort]) if sort else queryset
+
+
+def sync_filterset(base: type[django_filters.FilterSet] | None = None, *, model: type[Model] | None = None):
+    """``base`` (a list's own FilterSet, shared with its page) with the sync filters added for the
+    API; or, for a list with no FilterSet of its own, the sync filters alone over ``model``."""
+    if base is None:
+        meta = type("Meta", (), {"model": model, "fields": []})
+        return type(f"{model.__name__}SyncFilterSet", (SyncFilterSet,), {"Meta": meta})
+    return type(f"{base.__name__.removesuffix('FilterSet')}SyncFilterSet", (SyncFilterSet, base), {})

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from apiformat.timestamps import Timestamped
 from bounds import BoundedDecimalField
 from plaintext.fields import NameField, NotesField
 
@@ -74,7 +75,7 @@ class RiskAssessment(models.Model):
         return not (self.likely_good_outcomes and self.effective_leadership and self.good_next_inspection)
 
 
-class SupportRequest(models.Model):
+class SupportRequest(Timestamped):
     """A commissioner's request for support for one school, waiting for its broker."""
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="support_requests")
@@ -112,14 +113,13 @@ class SupportRequest(models.Model):
     funder_name = NameField(max_length=200, blank=True, help_text="When someone else funds it.")
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     status_reason = NotesField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
+            models.Index(fields=["updated_at", "id"], name="request_sync_order"),
             models.Index(fields=["status", "created_at"]),
             # The lists' order, newest first (read backwards).
             models.Index(fields=["created_at", "id"], name="request_list_order"),

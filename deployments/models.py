@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from apiformat.timestamps import Timestamped
 from bounds import BoundedDecimalField, long_date
 from plaintext.fields import NameField, NotesField
 from schooldays.calendar import (
@@ -66,7 +67,7 @@ from .validators import (
 )
 
 
-class Deployment(models.Model):
+class Deployment(Timestamped):
     """A leader working with a supported school, brokered for a support request."""
 
     support_request = models.ForeignKey(
@@ -113,7 +114,6 @@ class Deployment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     state_changed_at = models.DateTimeField(auto_now_add=True)
 
     # The latest review's copy is not a change anyone made: the reviews have their own records.
@@ -124,6 +124,7 @@ class Deployment(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
+            models.Index(fields=["updated_at", "id"], name="deployment_sync_order"),
             models.Index(fields=["state", "ends_on"]),
             models.Index(fields=["state", "next_review_on"]),
             # The lists' order (newest first, read backwards) and the API's changed_since filter.
@@ -143,7 +144,7 @@ class Deployment(models.Model):
         return f"{self.designation.designation_type.code} {self.leader} at {self.supported_school.name}"
 
 
-class DeploymentTransition(models.Model):
+class DeploymentTransition(Timestamped):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=30, choices=DeploymentState.choices)
     to_state = models.CharField(max_length=30, choices=DeploymentState.choices)
@@ -155,6 +156,9 @@ class DeploymentTransition(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="transition_sync_order"),
+        ]
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:

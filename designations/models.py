@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from apiformat.timestamps import Timestamped
 from bounds import BoundedDecimalField, long_date
 from plaintext.fields import NameField, NotesField
 from schools.choices import Region
@@ -108,7 +109,7 @@ class OfstedRuleClause(models.Model):
         return f"{self.rule}: {self.framework} {self.area}"
 
 
-class DesignationType(models.Model):
+class DesignationType(Timestamped):
     """SLE, LLE, NLE, NLG, teaching school, or a local type such as Derbyshire's DLE: data, not code."""
 
     code = models.CharField(max_length=12, unique=True, help_text="Short name, e.g. SLE.")
@@ -140,11 +141,13 @@ class DesignationType(models.Model):
         help_text="Requests may name this type only when they include one of these needs; none means any "
         "(NLGs: governance).",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="designation_type_sync_order"),
+        ]
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -198,7 +201,7 @@ class Criterion(models.Model):
         return self.label
 
 
-class ApplicationRound(models.Model):
+class ApplicationRound(Timestamped):
     designation_type = models.ForeignKey(DesignationType, on_delete=models.PROTECT, related_name="rounds")
     name = NameField(max_length=200)
     opens_on = models.DateField(validators=[ROUND_OPENS])
@@ -226,11 +229,13 @@ class ApplicationRound(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="round_sync_order"),
+        ]
         ordering = ["-opens_on", "name"]
         constraints = [
             models.CheckConstraint(
@@ -318,7 +323,7 @@ class LeadershipPost(models.Model):
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
 
-class Application(models.Model):
+class Application(Timestamped):
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
     )
@@ -349,7 +354,6 @@ class Application(models.Model):
         related_name="+",
         help_text="The authority a local authority referee works for.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = NotesField(blank=True)
@@ -357,6 +361,9 @@ class Application(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="application_sync_order"),
+        ]
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -482,7 +489,7 @@ class RefereeRequest(models.Model):
         return f"Reference for {self.application_id} from {self.name}"
 
 
-class Designation(models.Model):
+class Designation(Timestamped):
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -532,8 +539,11 @@ class Designation(models.Model):
 
     class Meta:
         ordering = ["designation_type", "-designated_on"]
-        # What everyone sees is the active designations, by type.
-        indexes = [models.Index(fields=["status", "designation_type"], name="designation_status_type")]
+        indexes = [
+            # What everyone sees is the active designations, by type.
+            models.Index(fields=["status", "designation_type"], name="designation_status_type"),
+            models.Index(fields=["updated_at", "id"], name="designation_sync_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["holder", "designation_type"],

@@ -14,6 +14,7 @@ from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequi
 
 from accounts.choices import Role
 from accounts.models import Organisation
+from apiformat.timestamps import touch
 from govuk.lists import FilteredListMixin
 from govuk.pagination import GovukPaginationMixin
 
@@ -165,6 +166,7 @@ class TypePartMixin(ManageTypesMixin):
         part.designation_type = self.designation_type
         part.save()
         form.save_m2m()
+        touch(DesignationType.objects.filter(pk=self.designation_type.pk))  # the API shows its parts
         verb = "updated" if self.object else "added"
         messages.success(self.request, f"The {self.part_name} “{part}” has been {verb}.")
         return redirect("designations:type-detail", code=self.designation_type.code)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from apiformat.timestamps import Timestamped
 from bounds import BoundedDecimalField
 from plaintext.fields import NameField, NotesField
 
@@ -65,7 +66,7 @@ class EvidenceMixin(models.Model):
         return bool(self.evidence)
 
 
-class Claim(models.Model):
+class Claim(Timestamped):
     """The leader's school claims the days delivered in a period, at the agreed rates, and the
     backfill or supply cover the agreement reimburses; the commissioner (the funder) decides."""
 
@@ -108,6 +109,9 @@ class Claim(models.Model):
     exported_at = models.DateTimeField(null=True, blank=True, help_text="Last exported for payment.")
 
     class Meta:
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="claim_sync_order"),
+        ]
         ordering = ["-submitted_at", "-pk"]
         constraints = [
             models.CheckConstraint(

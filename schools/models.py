@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from apiformat.timestamps import Timestamped
+
 from .choices import (
     OPEN_STATUSES,
     Framework,
@@ -94,7 +96,7 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class School(models.Model):
+class School(Timestamped):
     urn = models.PositiveIntegerField("URN", primary_key=True, validators=[MaxValueValidator(URN_MAX)])
     name = models.CharField(max_length=200)
     local_authority = models.ForeignKey(
@@ -151,13 +153,15 @@ class School(models.Model):
     )
 
     objects = SchoolQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["latest_inspection"])
+    # The school page lists its history's changes: saving is not one.
+    history = HistoricalRecords(excluded_fields=["latest_inspection", "created_at", "updated_at"])
 
     class Meta:
         ordering = ["name", "urn"]
         # The list's order, alone and within an authority, so a page reads 25 rows from an index
         # instead of sorting England's 50,000 establishments.
         indexes = [
+            models.Index(fields=["updated_at", "urn"], name="school_sync_order"),
             models.Index(fields=["name", "urn"], name="school_list_order"),
             models.Index(fields=["local_authority", "name", "urn"], name="school_authority_list_order"),
             models.Index(fields=["phase"]),

@@ -16,6 +16,7 @@ from rest_framework.reverse import reverse
 from accounts.api.authentication import forget_token_for_history
 from accounts.choices import OrganisationKind
 from accounts.principals import is_api_client
+from apiformat.filters import sync_filterset
 from apiformat.pagination import StandardPagination
 from apiformat.responses import LOCATION_HEADER, error_responses, refusal_response
 from schools.models import School
@@ -90,7 +91,7 @@ class SupportRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = SupportRequestSerializer
-    filterset_class = SupportRequestFilterSet
+    filterset_class = sync_filterset(SupportRequestFilterSet)
 
     def get_queryset(self) -> QuerySet[SupportRequest]:
         return requests_visible_to(self.request.user).order_by("-created_at", "-pk")

@@ -46,7 +46,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
             "id", "state", "state_reason", "state_note", "state_changed_at", "designation_id",
             "designation_type", "leader_name", "leader_school", "supported_school", "commissioner", "broker",
             "support_request", "starts_on", "ends_on", "days_per_week", "days_agreed", "next_review_on",
-            "created_at",
+            "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -141,7 +141,9 @@ class DeploymentTransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DeploymentTransition
-        fields = ["id", "deployment", "from_state", "to_state", "reason", "note", "at"]
+        fields = [
+            "id", "deployment", "from_state", "to_state", "reason", "note", "at", "created_at", "updated_at",
+        ]
         read_only_fields = fields
 
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts.api.authentication import forget_token_for_history
 from accounts.principals import is_api_client
+from apiformat.filters import sync_filterset
 from apiformat.responses import error_responses, refusal_response
 from refusals import Refusal
 
@@ -178,7 +179,7 @@ def financial_terms(agreement: Agreement, deployment: Deployment) -> dict:
     ),
 )
 class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    filterset_class = DeploymentFilterSet
+    filterset_class = sync_filterset(DeploymentFilterSet)
 
     def get_queryset(self) -> QuerySet[Deployment]:
         return deployments_visible_to(self.request.user).order_by("-created_at", "-pk")
@@ -287,7 +288,7 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 )
 class DeploymentTransitionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = DeploymentTransitionSerializer
-    filterset_class = DeploymentTransitionFilterSet
+    filterset_class = sync_filterset(DeploymentTransitionFilterSet)
 
     def get_queryset(self) -> QuerySet[DeploymentTransition]:
         visible = deployments_visible_to(self.request.user).values("pk")

@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apiformat.timestamps import touch
 from changefeed import services as changefeed
 from changefeed.choices import EventType
 from schooldays.calendar import calendar_for
@@ -117,6 +118,8 @@ def log_time(
         if locked.last_time_logged_on is None or worked_on > locked.last_time_logged_on:
             locked.last_time_logged_on = worked_on
             locked.save(update_fields=["last_time_logged_on"])
+        else:
+            touch(Deployment.objects.filter(pk=locked.pk))  # its days used changed
         changefeed.record(
             EventType.TIME_LOGGED, locked,
             {"time_entry_id": entry.pk, "worked_on": worked_on, "days": days, "days_used": used + days},
@@ -133,7 +136,9 @@ def record_variation(deployment: Deployment, *, actor, extra_days: Decimal, reas
         raise DeploymentError("Say why more days are needed.", field="reason")
     variation = Variation(deployment=deployment, extra_days=extra_days, reason=reason, recorded_by=actor)
     validated(variation, fields=["extra_days", "reason"])
-    variation.save()
+    with transaction.atomic():
+        variation.save()
+        touch(Deployment.objects.filter(pk=deployment.pk))  # its days allowed changed
     return variation
 
 
@@ -233,7 +238,8 @@ def refresh_latest_review(deployment: Deployment) -> None:
         .values("reviewed_on", *RAG_FIELDS.values())
         .first()
     )
-    values = dict.fromkeys(LATEST_REVIEW_FIELDS, 0) | {"latest_review_on": None}
+    # The reviews' ratings are shown with the deployment: it changed.
+    values = dict.fromkeys(LATEST_REVIEW_FIELDS, 0) | {"latest_review_on": None, "updated_at": timezone.now()}
     if latest is not None:
         values |= {field: latest[field] for field in RAG_FIELDS.values()}
         values["latest_review_on"] = latest["reviewed_on"]
@@ -258,6 +264,7 @@ def refresh_latest_reviews(deployments: QuerySet[Deployment]) -> int:
         return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
     return deployments.order_by().update(
+        updated_at=timezone.now(),
         latest_review_on=Subquery(_latest_review_of(OuterRef("pk")).values("reviewed_on")[:1]),
         **{field: rated(rag) for rag, field in RAG_FIELDS.items()},
     )

@@ -18,6 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apiformat.filters import sync_filterset
 from apiformat.responses import error_responses, refusal_response
 
 from .. import services
@@ -90,7 +91,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         model = Application
         fields = [
             "id", "applicant_name", "round", "designation_type", "school", "state", "specialisms",
-            "submitted_at", "decided_at", "decision_reason", "criterion_results", "transitions",
+            "submitted_at", "decided_at", "decision_reason", "criterion_results", "transitions", "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -134,7 +136,7 @@ def _action_schema(summary: str, description: str, request=None):
             "administrator; a teaching-school lead's rounds for a lead). Newest first. An "
             "organisation token sees none."
         ),
-        responses={200: ApplicationSerializer(many=True), **error_responses(401, 403, 429)},
+        responses={200: ApplicationSerializer(many=True), **error_responses(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         tags=["designations"],
@@ -144,6 +146,7 @@ def _action_schema(summary: str, description: str, request=None):
 )
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ApplicationSerializer
+    filterset_class = sync_filterset(model=Application)
 
     def get_queryset(self) -> QuerySet[Application]:
         return (

@@ -47,7 +47,7 @@ class DesignationTypeSerializer(serializers.ModelSerializer):
         fields = [
             "code", "name", "description", "holder_kind", "designating_body", "brokering_rule",
             "term_months", "review_interval_months", "makes_national_support_school", "is_active",
-            "training_requirements", "criteria",
+            "training_requirements", "criteria", "created_at", "updated_at",
         ]
 
 
@@ -71,7 +71,7 @@ class ApplicationRoundSerializer(serializers.ModelSerializer):
         model = ApplicationRound
         fields = [
             "id", "name", "designation_type", "opens_on", "closes_on", "closed_early_on", "last_day",
-            "is_open", "local_authority", "region", "teaching_school",
+            "is_open", "local_authority", "region", "teaching_school", "created_at", "updated_at",
         ]
 
     def get_is_open(self, application_round: ApplicationRound) -> bool:
@@ -113,5 +113,5 @@ class DesignationSerializer(serializers.ModelSerializer):
         model = Designation
         fields = [
             "id", "holder_name", "school", "designation_type", "specialisms", "status", "designated_on",
-            "availability_days_per_week",
+            "availability_days_per_week", "created_at", "updated_at",
         ]

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from apiformat.filters import sync_filterset
 from apiformat.responses import error_responses
 
 from ..filters import ApplicationRoundFilterSet, DesignationFilterSet
@@ -51,7 +52,7 @@ ROUND_PARAMETERS = [
         tags=["designations"],
         summary="List the designation types",
         description="Each type with its term, designating body, brokering rule, training and criteria.",
-        responses={200: DesignationTypeSerializer(many=True), **error_responses(401, 403, 429)},
+        responses={200: DesignationTypeSerializer(many=True), **error_responses(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         tags=["designations"],
@@ -63,6 +64,7 @@ class DesignationTypeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DesignationTypeSerializer
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
+    filterset_class = sync_filterset(model=DesignationType)
 
     def get_queryset(self) -> QuerySet[DesignationType]:
         return designation_types()
@@ -84,7 +86,7 @@ class DesignationTypeViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class ApplicationRoundViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ApplicationRoundSerializer
-    filterset_class = ApplicationRoundFilterSet
+    filterset_class = sync_filterset(ApplicationRoundFilterSet)
 
     def get_queryset(self) -> QuerySet[ApplicationRound]:
         return rounds_visible_to(self.request.user)
@@ -110,7 +112,7 @@ class ApplicationRoundViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DesignationSerializer
-    filterset_class = DesignationFilterSet
+    filterset_class = sync_filterset(DesignationFilterSet)
 
     def get_queryset(self) -> QuerySet[Designation]:
         return designations_visible_to(self.request.user).order_by(

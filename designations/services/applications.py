@@ -19,6 +19,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.text import get_valid_filename
 
 from accounts.models import User
+from apiformat.timestamps import touch
 from schools.models import School
 
 from .. import emails
@@ -151,6 +152,7 @@ def update_draft(application: Application, *, actor, **fields: Any) -> Applicati
             locked.save(update_fields=list(fields))
         if specialisms is not None:
             locked.specialisms.set(_specialisms(specialisms))
+            touch(Application.objects.filter(pk=locked.pk))  # the API shows its specialisms
         eligibility.evaluate(locked)
     return locked
 
@@ -261,6 +263,7 @@ def _save_result_fields(result: CriterionResult, **values: Any) -> None:
     for name, value in values.items():
         setattr(fresh, name, value)
     fresh.save(update_fields=list(values))
+    touch(Application.objects.filter(pk=fresh.application_id))  # the API shows its results
 
 
 def _move(locked: Application, to_state: str, *, actor, reason: str) -> Application:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from apiformat.timestamps import touch
 from schools.choices import Framework, Grade, JudgementArea
 from schools.models import Inspection, School
 
@@ -179,13 +180,21 @@ def evaluate(application: Application, *, today: datetime.date | None = None) ->
     facts = Facts.gather(application.applicant, application.school, today, application)
     with transaction.atomic():
         results, changed = _stored_results(application), set()
+        stored = {result.pk for result in results}
         if application.state == ApplicationState.DRAFT or not results:
             results, changed = _follow_current_criteria(application, results)
         now = timezone.now()
-        for result in results:
-            judged = _judge_snapshot(CriterionSnapshot.of_result(result), facts, _response(result))
-            _save_judgement(result, judged, now, snapshot_changed=id(result) in changed)
+        saved = [
+            _save_judgement(result, _judge(result, facts), now, snapshot_changed=id(result) in changed)
+            for result in results
+        ]
+        if any(saved) or stored - {result.pk for result in results}:
+            touch(Application.objects.filter(pk=application.pk))  # the API shows its results
     return results
+
+
+def _judge(result: CriterionResult, facts: Facts) -> JudgedCriterion:
+    return _judge_snapshot(CriterionSnapshot.of_result(result), facts, _response(result))
 
 
 def reevaluate_undecided_for_person(person) -> int:
@@ -285,13 +294,15 @@ def _response(result: CriterionResult) -> Response:
 
 def _save_judgement(
     result: CriterionResult, judged: JudgedCriterion, now: datetime.datetime, *, snapshot_changed: bool
-) -> None:
+) -> bool:
+    """Save the result if its judgement or snapshot changed; says whether it did."""
     unchanged = result.pk and (result.outcome, result.explanation) == (judged.outcome, judged.explanation)
     if unchanged and not snapshot_changed:
-        return
+        return False
     if not unchanged:
         result.outcome, result.explanation, result.evaluated_at = judged.outcome, judged.explanation, now
     result.save()
+    return True
 
 
 # --- Judging -------------------------------------------------------------------------------------

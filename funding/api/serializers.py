@@ -74,7 +74,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = [
             "id", "reference", "deployment", "claiming_school", "commissioner", "period_start",
             "period_end", "state", "days", "total", "note", "submitted_at", "state_changed_at",
-            "approvals", "lines", "events", "payment",
+            "approvals", "lines", "events", "payment", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

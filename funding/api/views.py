@@ -25,6 +25,7 @@ from rest_framework.reverse import reverse
 from accounts.api.authentication import forget_token_for_history
 from accounts.choices import SCHOOL_FINANCE_ROLES
 from accounts.principals import is_api_client
+from apiformat.filters import sync_filterset
 from apiformat.responses import LOCATION_HEADER, error_responses, refusal_response
 from deployments.models import Deployment
 from refusals import Refusal
@@ -104,7 +105,7 @@ class ClaimViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ClaimSerializer
-    filterset_class = ClaimFilterSet
+    filterset_class = sync_filterset(ClaimFilterSet)
 
     def get_queryset(self) -> QuerySet[Claim]:
         events = ClaimEvent.objects.select_related("api_organisation").order_by("at", "pk")

@@ -79,7 +79,7 @@ class SchoolListSerializer(serializers.ModelSerializer):
         model = School
         fields = [
             "url", "urn", "name", "local_authority", "phase", "type", "status", "postcode",
-            "easting", "northing", "trust", "latest_inspection",
+            "easting", "northing", "trust", "latest_inspection", "created_at", "updated_at",
         ]
 
 

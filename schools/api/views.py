@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from apiformat.filters import sync_filterset
 from apiformat.responses import error_responses
 
 from ..choices import Framework
@@ -59,7 +60,7 @@ class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "urn"
     # Any path segment reaches the view, so a malformed URN gets the API's JSON 404.
     lookup_value_regex = "[^/]+"
-    filterset_class = SchoolFilterSet
+    filterset_class = sync_filterset(SchoolFilterSet)
 
     def get_queryset(self) -> QuerySet[School]:
         schools = schools_visible_to(self.request.user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..choices import (
@@ -215,7 +216,11 @@ class GiasImporter(Importer):
         if to_create:
             bulk_create_with_history(to_create, School, **self.history_options())
         if to_update:
-            bulk_update_with_history(to_update, School, sorted(update_fields), **self.history_options())
+            now = timezone.now()  # bulk_update skips auto_now: only the rows that changed are updated
+            for school in to_update:
+                school.updated_at = now
+            fields = sorted(update_fields | {"updated_at"})
+            bulk_update_with_history(to_update, School, fields, **self.history_options())
         inspections = {r.urn: [r.inspection] for r in records if r.inspection}
         for urn, outcome in self.inspection_writer.write(inspections).items():
             if outcome != UNCHANGED:

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from apiformat.timestamps import touch
 
 from ..choices import Framework, Grade
 from ..models import Inspection, Judgement, School
@@ -103,6 +106,9 @@ class InspectionWriter:
             bulk_update_with_history(to_update, Inspection, sorted(update_fields), **self.history_options)
         for urn in self._write_judgements(wanted):
             outcomes[urn] = _stronger(outcomes[urn], UPDATED)
+        # The API shows a school with its inspections: those whose inspections changed did change.
+        changed = [urn for urn, outcome in outcomes.items() if outcome != UNCHANGED]
+        touch(School.objects.filter(urn__in=changed))
         return outcomes
 
     def _write_judgements(self, wanted: list[tuple[Inspection, InspectionRecord]]) -> set[int]:
@@ -164,11 +170,12 @@ def refresh_latest_inspections(urns: Iterable[int]) -> int:
             latest.setdefault(school_id, inspection_id)
         schools = list(School.objects.filter(urn__in=chunk).only("urn", "latest_inspection"))
         stale = [s for s in schools if s.latest_inspection_id != latest.get(s.urn)]
+        now = timezone.now()
         for school in stale:
-            school.latest_inspection_id = latest.get(school.urn)
+            school.latest_inspection_id, school.updated_at = latest.get(school.urn), now
         if stale:
             # latest_inspection is excluded from the school's history: a plain bulk update.
-            School.objects.bulk_update(stale, ["latest_inspection"])
+            School.objects.bulk_update(stale, ["latest_inspection", "updated_at"])
         changed += len(stale)
     return changed
 

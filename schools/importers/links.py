@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import EstablishmentLink
+from apiformat.timestamps import touch
+
+from ..models import EstablishmentLink, School
 from .base import CsvRow, Importer, RowRejected, changed_fields
 from .gias import GIAS_DATE_FORMATS
 from .parsing import fit, parse_date, parse_urn
@@ -80,6 +82,8 @@ class GiasLinksImporter(Importer):
             bulk_update_with_history(
                 to_update, EstablishmentLink, sorted(update_fields), **self.history_options()
             )
+        # The API shows a school with its links: a school whose links changed did change.
+        touch(School.objects.filter(urn__in={link.urn for link in (*to_create, *to_update)}))
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         self.report.unchanged += len(records) - len(to_create) - len(to_update)
