@@ -27,6 +27,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     Expression,
     ExpressionWrapper,
     F,
@@ -96,7 +97,6 @@ def considered_designations(request: SupportRequest) -> QuerySet[Designation]:
             scope, status__in=sorted(CURRENT_DESIGNATION_STATUSES), holder__isnull=False
         )
         .select_related("holder", "school", "school__trust", "designation_type")
-        .prefetch_related("specialisms")
     )
 
 
@@ -137,7 +137,7 @@ def _score(
     designation, reasons = candidate.designation, candidate.reasons
     trained = f", trained {designation.training_completed_on:%-d %B %Y}" if designation.is_trained else ""
     reasons.append(f"{designation.designation_type.name}{trained}.")
-    matched = sorted(needs[s.pk] for s in designation.specialisms.all() if s.pk in needs)
+    matched = sorted(name for pk, name in needs.items() if getattr(designation, _offers(pk)))
     candidate.matched_needs = matched
     if matched:
         candidate.score += min(WEIGHTS["specialism"] * len(matched), WEIGHTS["specialism_cap"])
@@ -309,13 +309,20 @@ def _track_record_expressions(considered: QuerySet[Designation]) -> dict[str, Ho
     }
 
 
-def ranked_queryset(request: SupportRequest, window) -> QuerySet[Designation]:
+def _offers(need_pk: int) -> str:
+    """The annotation saying whether a candidate offers the need: read only for the rows shown,
+    so their reasons need no query of their specialisms."""
+    return f"offers_need_{need_pk}"
+
+
+def ranked_queryset(request: SupportRequest, window, needs: list | None = None) -> QuerySet[Designation]:
     """The considered designations, each annotated with what ranks or excludes it (spare days,
     distance, specialisms matched, track record, score, and one flag per exclusion)."""
     considered = considered_designations(request)
-    needs = [s.pk for s in request.needs.all()]
+    needs = [s.pk for s in (request.needs.all() if needs is None else needs)]
+    offered = Designation.specialisms.through.objects.filter(designation_id=OuterRef("pk"))
     matched = (
-        Designation.specialisms.through.objects.filter(designation_id=OuterRef("pk"), specialism_id__in=needs)
+        offered.filter(specialism_id__in=needs)
         .order_by()
         .values("designation_id")
         .annotate(n=Count("pk"))
@@ -329,6 +336,7 @@ def ranked_queryset(request: SupportRequest, window) -> QuerySet[Designation]:
         distance_km=_distance_expression(request.school),
         matched_count=Coalesce(Subquery(matched, output_field=IntegerField()), 0),
         **_track_record_expressions(considered),
+        **{_offers(need): Exists(offered.filter(specialism_id=need)) for need in needs},
     ).annotate(
         score=_score_expression(request),
         excluded=_flag(_any(conditions)),
@@ -410,13 +418,14 @@ def match(request: SupportRequest, *, today: datetime.date) -> Matching:
     """Every considered leader, ranked (best first) or excluded (with the reasons), lazily: the
     database filters, scores, counts and orders them, and reasons are written for the rows read."""
     window = window_for(request, today)
-    annotated = ranked_queryset(request, window)
+    needs = list(request.needs.all())
+    annotated = ranked_queryset(request, window, needs)
     counts = annotated.aggregate(
         ranked=Count("pk", filter=Q(excluded=False)),
         excluded_total=Count("pk", filter=Q(excluded=True)),
         **{code: Count("pk", filter=Q(**{f"is_{code}": True})) for code in Exclusion.values},
     )
-    build = _builder(request, window, {s.pk: s.name for s in request.needs.all()})
+    build = _builder(request, window, {s.pk: s.name for s in needs})
     excluded = annotated.filter(excluded=True).order_by(
         Coalesce(NullIf(F("holder__full_name"), Value("")), F("holder__email")), "pk"
     )

@@ -30,7 +30,7 @@ from brokerage.workload import TrackRecord
 from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
-from .models import Deployment, ObjectiveOutcomeRecord, Unavailability
+from .models import Deployment, Unavailability
 from .services.capacity import Commitment, SchoolDayCounts, headroom
 
 DAYS = DecimalField(max_digits=6, decimal_places=2)
@@ -89,29 +89,26 @@ class DeploymentsWorkload:
         }
 
     def track_records(self, leader_ids: Iterable[int]) -> dict[int, TrackRecord]:
-        """Two grouped queries: completed deployments, and evaluated objectives' outcomes. A
-        queryset of ids stays a subquery."""
+        """One grouped query over the leaders' deployments: how many completed, and the outcomes of
+        their evaluated objectives (a deployment has at most one final evaluation, so counting
+        outcomes does not double count). A queryset of ids stays a subquery."""
         if not isinstance(leader_ids, QuerySet):
             leader_ids = list(leader_ids)
-        completed: dict[int, int] = defaultdict(int)
+        outcomes = "final_evaluation__outcomes"
         rows = (
-            Deployment.objects.filter(leader_id__in=leader_ids, state=DeploymentState.COMPLETED)
+            Deployment.objects.filter(leader_id__in=leader_ids)
+            .order_by()
             .values("leader_id")
-            .annotate(n=Count("pk"))
+            .annotate(
+                completed=Count("pk", filter=Q(state=DeploymentState.COMPLETED), distinct=True),
+                evaluated=Count(outcomes),
+                met=Count(outcomes, filter=Q(**{f"{outcomes}__outcome": ObjectiveOutcome.MET})),
+            )
         )
-        for row in rows:
-            completed[row["leader_id"]] = row["n"]
-        outcomes: dict[int, tuple[int, int]] = {}
-        rows = (
-            ObjectiveOutcomeRecord.objects.filter(evaluation__deployment__leader_id__in=leader_ids)
-            .values("evaluation__deployment__leader_id")
-            .annotate(evaluated=Count("pk"), met=Count("pk", filter=Q(outcome=ObjectiveOutcome.MET)))
-        )
-        for row in rows:
-            outcomes[row["evaluation__deployment__leader_id"]] = (row["met"], row["evaluated"])
         return {
-            leader_id: TrackRecord(completed[leader_id], *outcomes.get(leader_id, (0, 0)))
-            for leader_id in {*completed, *outcomes}
+            row["leader_id"]: TrackRecord(row["completed"], row["met"], row["evaluated"])
+            for row in rows
+            if row["completed"] or row["evaluated"]
         }
 
     def committed_during(self, leader: OuterRef, starts_on: datetime.date, ends_on: datetime.date) -> Q:

@@ -41,11 +41,16 @@ KIND = re.compile(r'data-task-kind="([a-z-]+)"')
 
 
 def task_kinds(client, user) -> list[str]:
-    """The kinds of task on the user's home page, in the page's order."""
+    """The kinds of task on the user's home page, in the page's order, over all its pages."""
     client.force_login(user)
-    response = client.get(reverse("home"))
-    assert response.status_code == 200
-    return KIND.findall(response.content.decode())
+    kinds, page = [], 1
+    while True:
+        response = client.get(reverse("home"), {"page": page})
+        assert response.status_code == 200
+        kinds += KIND.findall(response.content.decode())
+        if response.context["page_obj"].number >= response.context["page_obj"].paginator.num_pages:
+            return kinds
+        page += 1
 
 
 @pytest.fixture
