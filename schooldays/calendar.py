@@ -15,6 +15,7 @@ about many days or ranges within it.
 from __future__ import annotations
 
 import datetime
+import itertools
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ from django.db.models import Q
 from schools.models import LocalAuthority
 
 from .models import TermPeriod, school_year_starting
+from .validators import YEAR_STARTS_MONTH
 
 QUERIES_PER_CALL = 1
 DAYS_IN_A_SCHOOL_WEEK = 5
@@ -72,6 +74,11 @@ def _period_rows(
             "school_year__starts_in", "local_authority_id", "starts_on", "ends_on"
         )
     )
+
+
+def _whole_school_year(year: int) -> tuple[datetime.date, datetime.date]:
+    """A school year without term dates counts all of it (its weekdays that are not bank holidays)."""
+    return datetime.date(year, YEAR_STARTS_MONTH, 1), datetime.date(year + 1, YEAR_STARTS_MONTH, 1) - ONE_DAY
 
 
 class SchoolCalendar:
@@ -144,16 +151,32 @@ class SchoolCalendar:
         return totals[high] - totals[low] if high > low else 0
 
     def _running_totals(self) -> list[int]:
-        """``totals[i]``: the school days among the first ``i`` days of the loaded range."""
+        """``totals[i]``: the school days among the first ``i`` days of the loaded range. Worked out
+        from the term periods as spans of days, not day by day: one calendar per authority of
+        a thousand leaders' commitments is loaded when candidates are matched."""
         totals = getattr(self, "_totals", None)
         if totals is None:
-            totals, day, count = [0], self.start, 0
-            while day <= self.end:
-                count += self.is_school_day(day)
-                totals.append(count)
-                day += ONE_DAY
-            self._totals = totals
+            totals = self._totals = [0, *itertools.accumulate(self._school_day_flags())]
         return totals
+
+    def _school_day_flags(self) -> bytearray:
+        first, days = self.start.toordinal(), (self.end - self.start).days + 1
+        flags = bytearray(max(days, 0))
+        if not flags:
+            return flags
+        for year in range(school_year_starting(self.start), school_year_starting(self.end) + 1):
+            for starts_on, ends_on in self._periods_by_year.get(year) or [_whole_school_year(year)]:
+                low, high = max(starts_on.toordinal() - first, 0), min(ends_on.toordinal() - first, days - 1)
+                if low <= high:
+                    flags[low : high + 1] = b"\x01" * (high - low + 1)
+        for weekend_day in range(DAYS_IN_A_SCHOOL_WEEK, 7):
+            offset = (weekend_day - self.start.weekday()) % 7
+            flags[offset::7] = bytes(len(range(offset, days, 7)))
+        for year in range(self.start.year, self.end.year + 1):
+            for holiday in bank_holidays(year):
+                if self.start <= holiday <= self.end:
+                    flags[holiday.toordinal() - first] = 0
+        return flags
 
     def school_days(
         self, start: datetime.date | None = None, end: datetime.date | None = None
