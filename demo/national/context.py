@@ -47,9 +47,31 @@ def bulk(model: type[models.Model], rows: list, batch_size: int = BATCH_SIZE, id
     """Insert in batches; no signals and no history rows are written (bulk_create sends neither).
     On PostgreSQL the rows go in by COPY, with the values bulk_create would have written; with
     ``ids=False`` (rows nothing refers to) the instances may be left without their primary keys."""
+    _date_last_change(model, rows)
     if connection.vendor == "postgresql" and copying.can_copy(model):
         return copying.copy_instances(model, rows, ids=ids)
     return model.objects.bulk_create(rows, batch_size=batch_size)
+
+
+def _date_last_change(model: type[models.Model], rows: list) -> None:
+    """A row's ``created_at`` and ``updated_at``, when the generator gave none (``given_timestamps``
+    turns ``auto_now`` off): the earliest and latest moments it records, so a partner syncing by
+    ``updated_since`` sees history as it happened rather than everything changed today."""
+    names = {field.name for field in model._meta.concrete_fields}
+    stamps = [name for name in ("created_at", "updated_at") if name in names]
+    if not stamps:
+        return
+    moments = [
+        field.attname for field in model._meta.concrete_fields
+        if isinstance(field, models.DateTimeField) and field.name not in ("created_at", "updated_at")
+    ]
+    for row in rows:
+        known = [value for value in (getattr(row, name) for name in moments) if value is not None]
+        if "created_at" in stamps and row.created_at is None:
+            row.created_at = min(known) if known else timezone.now()
+        if "updated_at" in stamps and row.updated_at is None:
+            latest = [*known, row.created_at] if row.created_at else known
+            row.updated_at = max(latest, default=timezone.now())
 
 
 def insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> int:
