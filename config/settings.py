@@ -389,6 +389,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "accounts.choices.OrganisationKind",
     },
     # The error responses every operation can give, as problem details, so none is forgotten.
+    "PREPROCESSING_HOOKS": ["apiformat.routers.leave_out_slashless_twins"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apiformat.schema.add_error_responses",

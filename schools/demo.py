@@ -293,7 +293,7 @@ def upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[model
 
 
 def _school_values(school: School) -> dict:
-    skip = {"urn", "latest_inspection"}
+    skip = {"urn", "latest_inspection", "created_at", "updated_at"}
     return {
         f.attname if f.is_relation else f.name: getattr(school, f.attname)
         for f in School._meta.concrete_fields if f.name not in skip

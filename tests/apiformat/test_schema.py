@@ -75,7 +75,8 @@ def test_a_201_declares_its_location_header(schema):
     created = [
         (path, operation) for path, method, operation in operations(schema) if "201" in operation["responses"]
     ]
-    assert {path for path, _ in created} == {"/api/v1/support-requests/", "/api/v1/claims/"}
+    created_paths = {path for path, _ in created}
+    assert created_paths == {"/api/v1/support-requests/", "/api/v1/claims/", "/api/v1/webhooks/"}
     for _, operation in created:
         assert "Location" in operation["responses"]["201"]["headers"]
 

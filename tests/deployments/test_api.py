@@ -307,6 +307,7 @@ def test_the_feed_lists_visible_changes_oldest_first(home_la_org, history):
     assert rows[2] == {
         "id": third.pk, "deployment": third.deployment_id, "from_state": "active", "to_state": "paused",
         "reason": "leader_unavailable", "note": "Leader on leave.", "at": rows[2]["at"],
+        "created_at": rows[2]["created_at"], "updated_at": rows[2]["updated_at"],
     }
 
 

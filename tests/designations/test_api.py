@@ -73,7 +73,7 @@ def test_partners_see_only_name_school_type_specialisms_status_and_availability(
     [row] = response.json()["results"]
     assert set(row) == {
         "id", "holder_name", "school", "designation_type", "specialisms", "status", "designated_on",
-        "availability_days_per_week",
+        "availability_days_per_week", "created_at", "updated_at",
     }
     assert set(row["school"]) == {"urn", "name", "local_authority"}
     assert row["holder_name"] == "Priya Shah"

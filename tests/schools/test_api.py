@@ -203,6 +203,8 @@ def test_list_row_describes_the_school_and_its_latest_inspection(national_client
             "headline": "Good",
             "overall_grade": "good",
         },
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
     }
 
 

@@ -152,6 +152,7 @@ def test_a_token_subscribes_and_sees_the_secret_once_created(httpserver, home_la
         LIST_URL, {"url": httpserver.url_for("/hook"), "event_types": ["deployment.created"]}, format="json"
     )
     assert response.status_code == 201, response.content
+    assert response["Location"].endswith(f"/api/v1/webhooks/{response.json()['id']}/")
     body = response.json()
     assert body["secret"].startswith("whsec_") and body["organisation"] == home_la_org.pk
     assert "secret" not in client.get(LIST_URL).json()["results"][0]
@@ -165,7 +166,7 @@ def test_a_token_subscribes_and_sees_the_secret_once_created(httpserver, home_la
     "body, field",
     [
         ({"url": "https://10.0.0.1/hook", "event_types": ["deployment.created"]}, "url"),
-        ({"url": "https://example.org/hook", "event_types": ["deployment.exploded"]}, "event_types"),
+        ({"url": "https://example.org/hook", "event_types": ["deployment.exploded"]}, "event_types.0"),
         ({"url": "https://example.org/hook", "event_types": []}, "event_types"),
     ],
 )

@@ -11,11 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from accounts.principals import is_api_client
 from apiformat.filters import reject_repeated_parameters
-from apiformat.responses import error_responses
+from apiformat.responses import LOCATION_HEADER, error_responses
 
 from .. import services
 from ..models import Subscription
@@ -96,6 +97,7 @@ class EventFeedView(APIView):
     create=extend_schema(
         tags=["webhooks"], summary="Subscribe a URL to types of event",
         description="The answer holds the secret to verify signatures with (also shown on retrieve).",
+        parameters=[LOCATION_HEADER],
         responses={
             201: SubscriptionWithSecretSerializer,
             400: OpenApiResponse(description="Invalid URL (https and a public host only) or event types."),
@@ -123,6 +125,11 @@ class SubscriptionViewSet(
     administer (national administrators: every one)."""
 
     filter_backends: list = []
+
+    def get_success_headers(self, data) -> dict[str, str]:
+        # The subscription's own address: DRF's default would give its ``url``, the receiver's.
+        location = reverse("webhooks-api:subscription-detail", args=[data["id"]], request=self.request)
+        return {"Location": location}
 
     def get_queryset(self) -> QuerySet[Subscription]:
         user = self.request.user
