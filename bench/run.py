@@ -47,7 +47,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-import", action="store_true", help="Leave out the GIAS import.")
     parser.add_argument("--skip-jobs", action="store_true", help="Leave out the daily jobs.")
     parser.add_argument("--smoke", action="store_true",
-                        help=f"{SMOKE_SCALE:.0%} scale, {SMOKE_DURATION_SECONDS:g} s per request, results "
+                        help=f"{SMOKE_SCALE:.0%}% scale, {SMOKE_DURATION_SECONDS:g} s per request, results "
                              "in a temporary directory: proves every request answers and every job runs.")
     parser.add_argument("--output", type=Path,
                         help="Directory for results.json and results.md (default bench/).")

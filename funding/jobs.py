@@ -15,8 +15,10 @@ import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import islice
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
@@ -84,10 +86,48 @@ def _unclaimed_entries(up_to: datetime.date) -> QuerySet[TimeEntry]:
     return TimeEntry.objects.filter(worked_on__lte=up_to, claimed_by__isnull=True)
 
 
-def _deployments_with_unclaimed_days(up_to: datetime.date) -> QuerySet[Deployment]:
-    payee = Agreement.objects.filter(status=AgreementStatus.AGREED).order_by("-version")
+def _agreed(deployment_ref) -> Exists:
+    return Exists(Agreement.objects.filter(deployment=deployment_ref, status=AgreementStatus.AGREED))
+
+
+def _months_unclaimed(up_to: datetime.date) -> QuerySet:
+    """(deployment id, first day of month) for each month with days unclaimed up to ``up_to`` on
+    a deployment with an agreement (nothing agreed, nothing to claim against): one row per pair,
+    worked out by the database, so the job reads no time entry it will not list."""
     return (
-        Deployment.objects.filter(Exists(_unclaimed_entries(up_to).filter(deployment=OuterRef("pk"))))
+        _unclaimed_entries(up_to)
+        .filter(_agreed(OuterRef("deployment")))
+        .annotate(month=TruncMonth("worked_on"))
+        .values_list("deployment_id", "month")
+        .distinct()
+        .order_by("deployment_id", "month")
+    )
+
+
+def months_owed(up_to: datetime.date, *, batch_size: int = BATCH_SIZE) -> tuple[int, dict[int, list]]:
+    """The deployments with days unclaimed up to ``up_to`` (how many), and of them the months not
+    yet reminded, by deployment id. Reads the told keys a batch of pairs at a time."""
+    owed: dict[int, list[datetime.date]] = defaultdict(list)
+    deployments: set[int] = set()
+    pairs = _months_unclaimed(up_to).iterator(chunk_size=batch_size * 4)
+    while batch := list(islice(pairs, batch_size * 4)):
+        keys = {unclaimed_key(pk, _as_date(month)): (pk, _as_date(month)) for pk, month in batch}
+        told = _keys_told(NoticeKind.UNCLAIMED_DAYS, key__in=keys)
+        for key, (pk, month) in keys.items():
+            deployments.add(pk)
+            if key not in told:
+                owed[pk].append(month)
+    return len(deployments), owed
+
+
+def _as_date(month: datetime.date | datetime.datetime) -> datetime.date:
+    return month.date() if isinstance(month, datetime.datetime) else month
+
+
+def _deployments_owed(ids: list[int], up_to: datetime.date) -> list[Deployment]:
+    payee = Agreement.objects.filter(status=AgreementStatus.AGREED).order_by("-version")
+    return list(
+        Deployment.objects.filter(pk__in=ids)
         .select_related("leader", "supported_school", "designation__designation_type")
         .prefetch_related(
             Prefetch(
@@ -98,6 +138,7 @@ def _deployments_with_unclaimed_days(up_to: datetime.date) -> QuerySet[Deploymen
             Prefetch("agreements", queryset=payee.select_related("payee_school"), to_attr="agreed_versions"),
             Prefetch("agreed_versions__payee_school__organisations", queryset=_school_organisations()),
         )
+        .order_by("pk")
     )
 
 
@@ -116,28 +157,33 @@ def remind_unclaimed_days(
     deployment and month."""
     today = today or timezone.localdate()
     up_to = last_month_due(today)
-    counts = {"checked": 0, "reminded": 0, "no_recipient": 0, "failed": 0}
-    for batch in _batches(_deployments_with_unclaimed_days(up_to), batch_size):
-        counts["checked"] += len(batch)
-        told = _keys_told(NoticeKind.UNCLAIMED_DAYS, deployment__in=batch)
-        for deployment in batch:
-            if not deployment.agreed_versions:
-                continue  # nothing agreed, so nothing to claim against
-            school = deployment.agreed_versions[0].payee_school
-            for month, entries in _by_month(deployment.unclaimed_entries).items():
-                key = unclaimed_key(deployment.pk, month)
-                if key in told:
-                    continue
-                outcome = _record_and_send(
-                    _notice(NoticeKind.UNCLAIMED_DAYS, key=key, deployment=deployment),
-                    lambda d=deployment, s=school, m=month, e=entries: job_emails.unclaimed_days(
-                        d, school=s, month=m, entries=e, today=today
-                    ),
-                    f"Unclaimed days notice {key}",
-                )
-                _count(counts, outcome, "reminded")
+    checked, owed = months_owed(up_to, batch_size=batch_size)
+    counts = {"checked": checked, "reminded": 0, "no_recipient": 0, "failed": 0}
+    ids = sorted(owed)
+    for start in range(0, len(ids), batch_size):
+        for deployment in _deployments_owed(ids[start:start + batch_size], up_to):
+            _remind_months(deployment, owed[deployment.pk], today, counts)
     logger.info("remind_unclaimed_days: %s", counts)
     return counts
+
+
+def _remind_months(
+    deployment: Deployment, months: list[datetime.date], today: datetime.date, counts: dict[str, int]
+) -> None:
+    if not deployment.agreed_versions:
+        return  # no agreement any more since its months were read
+    school = deployment.agreed_versions[0].payee_school
+    by_month = _by_month(deployment.unclaimed_entries)
+    for month in months:
+        key = unclaimed_key(deployment.pk, month)
+        outcome = _record_and_send(
+            _notice(NoticeKind.UNCLAIMED_DAYS, key=key, deployment=deployment),
+            lambda d=deployment, s=school, m=month, e=by_month[month]: job_emails.unclaimed_days(
+                d, school=s, month=m, entries=e, today=today
+            ),
+            f"Unclaimed days notice {key}",
+        )
+        _count(counts, outcome, "reminded")
 
 
 # --- flag_overdue_claims -----------------------------------------------------------------------
