@@ -12,8 +12,10 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import requests.adapters
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -218,22 +220,48 @@ def _claim(delivery_id: int, now: datetime.datetime) -> bool:
     )
 
 
+class _PinnedAddress(requests.adapters.HTTPAdapter):
+    """Connects to an address already checked while speaking TLS to the host name: SNI and the
+    certificate check use the name, so pinning the address weakens nothing."""
+
+    def __init__(self, hostname: str) -> None:
+        self._hostname = hostname
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        kwargs.update(server_hostname=self._hostname, assert_hostname=self._hostname)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _pinned(url: str, address: str) -> str:
+    """``url`` with its host replaced by ``address`` (bracketed if IPv6)."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def _post(url: str, body: str, headers: dict[str, str]) -> tuple[int | None, str]:
-    """(status code, error) of one POST; redirects are not followed, so a 3xx is a failure."""
+    """(status code, error) of one POST to an address checked just now; redirects are not
+    followed, so a 3xx is a failure."""
     try:
-        check_destination(url)
+        address = check_destination(url)[0]
     except ValidationError as refusal:
         return None, refusal.messages[0]
-    try:
-        response = requests.post(
-            url, data=body.encode(), headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
-    except requests.Timeout:
-        return None, f"No answer within {settings.WEBHOOKS_TIMEOUT_SECONDS:g} seconds."
-    except requests.RequestException as error:
-        return None, f"Could not connect: {type(error).__name__}."
-    response.close()
+    parts = urlsplit(url)
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy from the environment: it would resolve the name again
+        session.mount(f"{parts.scheme}://", _PinnedAddress(parts.hostname))
+        try:
+            response = session.post(
+                _pinned(url, address), data=body.encode(), headers={**headers, "Host": parts.netloc},
+                timeout=settings.WEBHOOKS_TIMEOUT_SECONDS, allow_redirects=False,
+            )
+        except requests.Timeout:
+            return None, f"No answer within {settings.WEBHOOKS_TIMEOUT_SECONDS:g} seconds."
+        except requests.RequestException as error:
+            return None, f"Could not connect: {type(error).__name__}."
+        response.close()
     if 200 <= response.status_code < 300:
         return response.status_code, ""
     return response.status_code, f"The receiver answered {response.status_code}."

@@ -35,9 +35,8 @@ def resolve(host: str, port: int) -> list[str]:
         raise UnsafeDestination(f"The host name {host} could not be found.") from error
 
 
-def check_destination(url: str) -> None:
-    """Refuse a URL webhooks may not be sent to; resolves the host, so call it again at send time
-    (the name may point elsewhere by then)."""
+def _checked_parts(url: str) -> tuple[str, int]:
+    """The host and port of a URL of an allowed shape; refuses any other."""
     parts = urlsplit(url)
     if parts.scheme not in _allowed_schemes():
         raise UnsafeDestination("Enter an address that starts with https://")
@@ -45,18 +44,31 @@ def check_destination(url: str) -> None:
         raise UnsafeDestination("Enter a full address, like https://example.org/webhooks")
     if parts.username or parts.password:
         raise UnsafeDestination("Enter an address without a user name or password in it.")
-    if settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS:
-        return
-    host = parts.hostname
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        raise UnsafeDestination("Enter a public address: webhooks are not sent to local or private hosts.")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
         raise UnsafeDestination("Enter an address with a valid port.") from error
-    if not all(is_public_address(address) for address in resolve(host, port)):
+    return parts.hostname, port
+
+
+def check_destination(url: str) -> list[str]:
+    """Refuse a URL webhooks may not be sent to; otherwise return the addresses its host resolved
+    to, all checked. Sending connects to one of these, never resolving the name again, so a name
+    that points elsewhere a moment later (DNS rebinding) cannot redirect the request inward."""
+    host, port = _checked_parts(url)
+    if settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS:
+        return resolve(host, port)
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
         raise UnsafeDestination("Enter a public address: webhooks are not sent to local or private hosts.")
+    addresses = resolve(host, port)
+    if not all(is_public_address(address) for address in addresses):
+        raise UnsafeDestination("Enter a public address: webhooks are not sent to local or private hosts.")
+    return addresses
 
 
 def validate_webhook_url(url: str) -> None:
-    check_destination(url)
+    """A subscription's URL, checked when it is saved (and again, resolved afresh, at each send)."""
+    if settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS:
+        _checked_parts(url)  # a local receiver, perhaps not resolvable until it runs
+    else:
+        check_destination(url)

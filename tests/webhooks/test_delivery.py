@@ -317,6 +317,35 @@ def test_the_address_is_checked_again_when_sending(httpserver, subscription, set
     assert "public address" in Delivery.objects.get().last_error
 
 
+def test_the_request_goes_to_the_address_checked_not_to_a_name_resolved_again(
+    httpserver, home_la_org, monkeypatch
+):
+    """DNS rebinding: the name answers the checked address once, then somewhere else. The send
+    must connect to what was checked, naming the host in the Host header."""
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "receiver.example.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        address = next(answers, "10.9.9.9")  # second and later lookups point inward
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    subscription = services.create_subscription(
+        organisation=home_la_org,
+        url=f"http://receiver.example.test:{httpserver.port}/hook",
+        event_types=TYPES,
+    )
+    httpserver.expect_oneshot_request("/hook", method="POST").respond_with_data("ok")
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+
+    assert services.attempt(services.create_test_delivery(subscription).pk) == DeliveryStatus.SUCCEEDED
+    (request, _response), = httpserver.log
+    assert request.headers["Host"] == f"receiver.example.test:{httpserver.port}"
+
+
 def test_http_is_refused_unless_allowed(settings, home_la_org):
     settings.WEBHOOKS_ALLOW_HTTP = False
     with pytest.raises(ValidationError) as refusal:
