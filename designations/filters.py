@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apiformat.filters import CheckedDatesFilterSet
 from schools.choices import Phase
-from schools.filters import clean_postcode_near
+from schools.filters import NearPostcodeForm
 from schools.geography import GridPoint, place_postcode, within_distance
 from schools.models import LocalAuthority, School
 
@@ -27,20 +27,22 @@ def school_point(urn: int) -> GridPoint | None:
     return GridPoint(school.easting, school.northing)
 
 
-class DesignationFilterForm(forms.Form):
-    """Validates places the same way for the directory page and the API (400)."""
+class DesignationFilterForm(NearPostcodeForm):
+    """Validates places the same way for the directory page and the API (400), keeping where they
+    are for the filters."""
 
-    def clean_near(self) -> str:
-        return clean_postcode_near(self.cleaned_data.get("near") or "")
+    near_school_point: GridPoint | None = None
 
     def clean_near_school(self) -> int | None:
         urn = self.cleaned_data.get("near_school")
         if urn is None:
             return None
-        if not School.objects.filter(urn=urn).exists():
+        school = School.objects.filter(urn=urn).only("easting", "northing").first()
+        if school is None:
             raise forms.ValidationError(f"There is no school with URN {urn}")
-        if school_point(urn) is None:
+        if school.easting is None or school.northing is None:
             raise forms.ValidationError(f"We do not know where the school with URN {urn} is")
+        self.near_school_point = GridPoint(school.easting, school.northing)
         return urn
 
     def clean(self) -> dict:
@@ -111,12 +113,12 @@ class DesignationFilterSet(django_filters.FilterSet):
     def filter_near(self, queryset, name, value):
         if not value:
             return queryset
-        return self._within_radius_of(queryset, place_postcode(value))
+        return self._within_radius_of(queryset, self.form.near_point or place_postcode(value))
 
     def filter_near_school(self, queryset, name, value):
         if value is None:
             return queryset
-        return self._within_radius_of(queryset, school_point(int(value)))
+        return self._within_radius_of(queryset, self.form.near_school_point or school_point(int(value)))
 
     def _within_radius_of(self, queryset, point: GridPoint | None):
         if point is None:

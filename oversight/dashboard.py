@@ -55,21 +55,22 @@ BAR_PITCH, BAR_MAX = 24, 400  # the chart's row height and longest bar, in pixel
 # --- which authorities ---------------------------------------------------------------------------
 
 
-def authorities_for(user) -> QuerySet[LocalAuthority]:
-    """The authorities whose dashboard the user may open: every one for a national administrator,
-    otherwise those of the local authorities they are an officer of."""
+def authorities_for(user) -> list[LocalAuthority]:
+    """The authorities whose dashboard the user may open, by name: every one for a national
+    administrator, otherwise those of the local authorities they are an officer of (read with
+    their memberships: no query of its own)."""
     if not getattr(user, "is_authenticated", False):
-        return LocalAuthority.objects.none()
+        return []
     if user.is_national_administrator:
-        return LocalAuthority.objects.order_by("name")
-    ids = [
-        m.organisation.local_authority_id
+        return list(LocalAuthority.objects.order_by("name"))
+    authorities = {
+        m.organisation.local_authority_id: m.organisation.local_authority
         for m in user.active_memberships
         if m.role == Role.LA_OFFICER
         and m.organisation.kind == OrganisationKind.LOCAL_AUTHORITY
         and m.organisation.local_authority_id
-    ]
-    return LocalAuthority.objects.filter(pk__in=ids).order_by("name")
+    }
+    return sorted(authorities.values(), key=lambda authority: (authority.name, authority.pk))
 
 
 def authority_organisations(authority_ids: list[int]) -> QuerySet[Organisation]:

@@ -74,7 +74,7 @@ class DashboardMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def choose_authority(self) -> tuple[list[LocalAuthority], LocalAuthority | None]:
-        authorities = list(dashboard.authorities_for(self.request.user))
+        authorities = dashboard.authorities_for(self.request.user)
         code = self.request.GET.get("la", "").strip()
         if code:
             chosen = next((la for la in authorities if la.code == code), None)

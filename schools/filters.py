@@ -5,24 +5,37 @@ from django import forms
 from django.db.models import Q
 
 from .choices import Framework, Grade, Phase, SchoolStatus
-from .geography import outward_code, place_postcode, within_distance
+from .geography import GridPoint, outward_code, place_postcode, within_distance
 from .models import Judgement, LocalAuthority, School
 
 
-def clean_postcode_near(value: str) -> str:
+def located_postcode(value: str) -> tuple[str, GridPoint | None]:
+    """The postcode tidied, with where it is (None if blank); refuses one that is not real or
+    whose area is not known."""
     value = " ".join(value.upper().split())
-    if value and outward_code(value) is None:
+    if not value:
+        return value, None
+    if outward_code(value) is None:
         raise forms.ValidationError("Enter a real postcode, like NR1 3QU, or its first part, like NR1")
-    if value and place_postcode(value) is None:
+    point = place_postcode(value)
+    if point is None:
         raise forms.ValidationError(f"We do not know where the postcode area {outward_code(value)} is")
-    return value
+    return value, point
 
 
-class SchoolFilterForm(forms.Form):
-    """Validates the postcode the same way for the HTML list and the API (400)."""
+class NearPostcodeForm(forms.Form):
+    """Validates the ``near`` postcode and keeps where it is, so the filter does not look it up
+    again: the same rule for the HTML lists and the API (400)."""
 
-    def clean_near(self):
-        return clean_postcode_near(self.cleaned_data.get("near") or "")
+    near_point: GridPoint | None = None
+
+    def clean_near(self) -> str:
+        value, self.near_point = located_postcode(self.cleaned_data.get("near") or "")
+        return value
+
+
+class SchoolFilterForm(NearPostcodeForm):
+    pass
 
 
 class SchoolFilterSet(django_filters.FilterSet):
@@ -97,7 +110,7 @@ class SchoolFilterSet(django_filters.FilterSet):
     def filter_near(self, queryset, name, value):
         if not value:
             return queryset
-        point = place_postcode(value)
+        point = self.form.near_point or place_postcode(value)
         if point is None:
             return queryset.none()
         radius = int((self.form.cleaned_data.get("within_km") or self.DEFAULT_RADIUS_KM) * 1000)
