@@ -35,4 +35,5 @@ def test_a_signed_out_developer_reads_the_guidance_from_the_footer(live_server, 
         _fits_at_320px(page)
 
     navigation.get_by_role("link", name="Swagger UI (try requests out)").click()
-    expect(page.locator(".swagger-ui .title")).to_contain_text("syslead API")
+    # Swagger UI builds itself from the schema, generated on first request: give it time.
+    expect(page.locator(".swagger-ui .title")).to_contain_text("syslead API", timeout=30_000)
