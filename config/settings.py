@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "worklist",
     "navigation",
     "webhooks",
+    "apiguide",
     "demo",
 ]
 
@@ -85,6 +86,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outside everything that reads the clock for an API request (tokens' expiry, idempotency keys,
+    # the views): in the sandbox, X-With-Server-Date moves that clock for the whole request.
+    "apiguide.sandbox.ServerDateMiddleware",
+    # Deprecation, Sunset and Link headers on the answers of deprecated operations and parameters.
+    "apiguide.deprecations.DeprecationHeadersMiddleware",
     # Inside the no-store header above and outside the views: ETag/304 and RateLimit on /api/ answers.
     "apiformat.middleware.ApiConditionalGetMiddleware",
     "apiformat.middleware.RateLimitHeadersMiddleware",
@@ -349,6 +355,13 @@ if WEBHOOKS_TIMEOUT_SECONDS <= 0 or WEBHOOKS_DISABLE_AFTER_FAILURES < 1:
         "WEBHOOKS_TIMEOUT_SECONDS must be above 0 and WEBHOOKS_DISABLE_AFTER_FAILURES at least 1."
     )
 
+# The partner sandbox (apiguide.sandbox): API requests may send X-With-Server-Date to run as if it
+# were that date. The clock is the whole process's, so this is for a demo server with sync workers
+# (one request at a time), never for production.
+SANDBOX_MODE = env.bool("SANDBOX_MODE", default=False)
+if PRODUCTION and SANDBOX_MODE:
+    raise ImproperlyConfigured("SANDBOX_MODE is for a development sandbox, never with DJANGO_ENV=production.")
+
 REST_FRAMEWORK = {
     # The token class comes first: its WWW-Authenticate header turns "not signed in" into a 401.
     # Sessions let signed-in people use the API docs' "Try it out".
@@ -393,6 +406,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apiformat.schema.add_error_responses",
+        "apiguide.deprecations.mark_deprecated_in_schema",
     ],
 }
 

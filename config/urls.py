@@ -28,6 +28,8 @@ urlpatterns = [
     path("term-dates/", include("schooldays.urls")),
     path("funding/money/", include("funding.urls_finance")),
     path("webhooks/", include("webhooks.urls")),
+    # The API's guidance, outside /api/ (whose errors are problem details): pages, for everyone.
+    path("developers/", include("apiguide.urls")),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("signed-in/", signed_in, name="signed-in"),

@@ -33,7 +33,7 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
             "term-dates", "bursaries", "assurance",
         }
     ),
-    "admin": frozenset({"imports", "admin", "api-docs"}),
+    "admin": frozenset({"imports", "admin", "api-guidance"}),
     "account": frozenset({"you", "people"}),
 }
 MAX_TOP_LEVEL_ITEMS = 7  # the sections and "Sign out" together
@@ -180,7 +180,7 @@ def _admin_pages(user) -> list[Page]:
     if _may(user, "schools.import_data"):
         pages.append(Page("Imports", reverse("schools:import-list")))
     if _may(user, "accounts.manage_api_tokens"):
-        pages.append(Page("API docs", reverse("api-docs")))
+        pages.append(Page("API guidance", reverse("apiguide:index")))
     if user.is_staff:
         pages.append(Page("Django admin", reverse("admin:index")))
     return pages

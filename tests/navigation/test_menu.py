@@ -25,7 +25,7 @@ EXPECTED = {
             "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
             "Term dates", "Bursaries", "Claims assurance",
         ],
-        "Admin": ["Imports", "API docs"],
+        "Admin": ["Imports", "API guidance"],
         "Your account": ["Your account", "Your organisation", "Webhooks"],
     },
     "superuser_admin": {
@@ -39,7 +39,7 @@ EXPECTED = {
             "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
             "Term dates", "Bursaries", "Claims assurance",
         ],
-        "Admin": ["Imports", "API docs", "Django admin"],
+        "Admin": ["Imports", "API guidance", "Django admin"],
         "Your account": ["Your account", "Your organisation", "Webhooks"],
     },
     "la_officer": {
@@ -175,12 +175,17 @@ def test_no_navigation_link_leads_to_a_refusal(client, request, persona):
     assert statuses == dict.fromkeys(addresses, 200)
 
 
-def test_api_docs_only_for_people_who_manage_api_tokens(client, national_admin, la_officer):
-    docs = reverse("api-docs")
-    client.force_login(la_officer)
-    assert docs not in client.get(reverse("schools:school-list")).content.decode()
+def test_the_menu_offers_the_api_guidance_to_people_who_manage_api_tokens(national_admin, la_officer):
+    guidance = reverse("apiguide:index")
+
+    assert guidance in navigation_for(national_admin).urls()
+    assert guidance not in navigation_for(la_officer).urls()
+
+
+def test_no_menu_links_swagger_ui_which_the_guidance_links_as_a_developer_tool(client, national_admin):
     client.force_login(national_admin)
-    assert docs in client.get(reverse("schools:import-list")).content.decode()
+
+    assert reverse("api-docs") not in client.get(reverse("schools:import-list")).content.decode()
 
 
 def test_the_section_of_the_page_is_highlighted_and_its_pages_listed(client, teaching_school_lead):

@@ -123,9 +123,9 @@ def test_navigation_offers_imports_only_to_national_administrators(client, natio
 
     assert IMPORTS_URL in admin_page
     assert IMPORTS_URL not in officer_page
-    # API docs are for the people who manage API tokens.
-    assert reverse("api-docs") in admin_page
-    assert reverse("api-docs") not in officer_page
+    # Swagger UI is a developer tool, linked only from the API guidance (linked from every footer).
+    assert reverse("api-docs") not in admin_page
+    assert reverse("apiguide:index") in officer_page
     assert reverse("accounts:sign-out") in officer_page
 
 

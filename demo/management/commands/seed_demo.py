@@ -9,6 +9,7 @@ from django.test.utils import override_settings
 from accounts.demo import DEMO_PASSWORD, NATIONAL_BODY, DemoUser
 from accounts.models import Membership
 from demo.dataset import SIGN_INS, DemoDataSet, seed_demo_data
+from demo.sandbox import issue_sandbox_tokens
 from schools.demo import AUTHORITIES, SCHOOLS_PER_AREA
 
 
@@ -34,10 +35,11 @@ class Command(BaseCommand):
         "(submitted, information requested, awaiting second approval with a backfill line and its "
         "invoice, approved, paid, rejected, withdrawn), with the school business manager of a leader's "
         "school and a second commissioner for second approvals. Then prints a sign-in for every party "
-        "of every flow. "
-        "The data is the same on every run and running it again creates nothing new. For development "
-        "and demonstrations only: the demo users share a published password, and the demo's emails "
-        "are not sent."
+        "of every flow, and new partner sandbox API tokens for a local authority, a teaching school and "
+        "a national body (those of an earlier run stop working). "
+        "The data is the same on every run and running it again creates nothing new but the tokens. "
+        "For development and demonstrations only: the demo users share a published password, and the "
+        "demo's emails are not sent."
     )
 
     def handle(self, *args, **options) -> None:
@@ -56,6 +58,17 @@ class Command(BaseCommand):
             line = self._sign_in(user, width)
             if line:
                 self.stdout.write(line)
+        self._sandbox_tokens()
+
+    def _sandbox_tokens(self) -> None:
+        tokens = issue_sandbox_tokens()
+        if not tokens:
+            return
+        self.stdout.write("\nPartner sandbox API tokens (new each run; send as Authorization: Token <key>):")
+        width = max(len(token.organisation.name) for token in tokens)
+        for token in tokens:
+            kind = token.organisation.get_kind_display().lower()
+            self.stdout.write(f"  {token.organisation.name.ljust(width)}  {kind:<16}  {token.key}")
 
     def _report(self, data: DemoDataSet) -> None:
         """One line per app's part: what the data set now holds."""

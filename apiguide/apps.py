@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiGuideConfig(AppConfig):
+    name = "apiguide"
+    verbose_name = "API guidance"
