@@ -31,7 +31,7 @@ from .choices import (
 from .errors import AccountsError, LinkUnusable
 from .models import AccessRequest, ApiToken, Invitation, Membership, Organisation, User
 from .queries import administrators_of
-from .rules import can_answer_access_request, can_manage_api_tokens_of, grantable_roles, manages_through
+from .rules import can_answer_access_request, grantable_roles, manages_through
 
 INVITATION_SALT = "accounts.invitation"
 ACCESS_REQUEST_SALT = "accounts.access-request"
@@ -635,12 +635,6 @@ def api_token_expiry(day: datetime.date | None) -> datetime.datetime | None:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _check_may_manage_tokens(actor, organisation: Organisation) -> None:
-    # No actor: the service itself (a command run by its operators).
-    if actor is not None and not can_manage_api_tokens_of(actor, organisation):
-        raise AccountsError(f"You cannot manage the API tokens of {organisation}.")
-
-
 def issue_api_token(
     *,
     organisation: Organisation,
@@ -650,11 +644,11 @@ def issue_api_token(
 ) -> tuple[ApiToken, str]:
     """A new token for the organisation, and its key (shown once, never stored). Raises
     ValidationError naming ``name`` or ``expires_at`` (the model's range: after today, at most two
-    years ahead), AccountsError if ``actor`` may not manage the organisation's tokens.
+    years ahead). The caller checks that ``actor`` may (the pages: accounts.rules; the Django admin:
+    its model permissions); no actor is the service's operators (a command).
 
     Side effects, in order: the token is saved (its history naming the actor); on commit, a
     security notice to the organisation's administrators and its shared inbox."""
-    _check_may_manage_tokens(actor, organisation)
     with transaction.atomic():
         token, key = ApiToken.issue(
             organisation=organisation, name=name.strip(), created_by=actor,
@@ -669,11 +663,10 @@ def issue_api_token(
 def revoke_api_token(token: ApiToken, *, actor: User | None = None) -> bool:
     """Revoke the token at once: every later request with its key is refused with 401. Revoking a
     revoked token changes nothing and sends nothing (a double click, two administrators at once):
-    returns whether this call revoked it. AccountsError if ``actor`` may not.
+    returns whether this call revoked it. The caller checks that ``actor`` may, as for issuing.
 
     Side effects, in order: ``revoked_at`` set under a row lock (its history naming the actor); on
     commit, a security notice to the organisation's administrators and its shared inbox."""
-    _check_may_manage_tokens(actor, token.organisation)
     with transaction.atomic():
         locked = (
             ApiToken.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=token.pk)

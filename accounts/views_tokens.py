@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import ListView
 
+from govuk.forms import mark_govuk_errors
 from govuk.lists import FilteredListMixin
 from govuk.pagination import GovukPaginationMixin
 from submissions.models import Submission
 from submissions.services import FIELD_NAME, TOKEN_PATTERN, submit_once
 
 from . import queries, services
-from .errors import AccountsError
 from .filters import ApiTokenFilterSet
 from .forms import ApiTokenForm
 from .models import ApiToken, Organisation
@@ -116,6 +116,7 @@ def _show_refusal(form: ApiTokenForm, error: ValidationError) -> None:
     for field, field_messages in error.message_dict.items():
         for message in field_messages:
             form.add_error(FORM_FIELDS.get(field), message)
+    mark_govuk_errors(form)
 
 
 @login_required
@@ -145,8 +146,6 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
             return redirect(resent.url)
         except ValidationError as error:
             _show_refusal(form, error)
-        except AccountsError as error:
-            form.add_error(None, error.message)
         else:
             response = render(request, "accounts/api_token_created.html", {"token": token, "key": key, **NAV})
             # The key is in this answer only: no browser or proxy may keep a copy.
@@ -167,11 +166,7 @@ def api_token_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _revoke(request: HttpRequest, token: ApiToken) -> HttpResponse:
-    try:
-        revoked = services.revoke_api_token(token, actor=request.user)
-    except AccountsError as error:
-        raise PermissionDenied(error.message) from error
-    if revoked:
+    if services.revoke_api_token(token, actor=request.user):
         messages.success(request, f"“{token.name}” is revoked: every request with its key is now refused.")
         return redirect("accounts:api-token-detail", pk=token.pk)
     return _already_revoked(request, token)

@@ -151,7 +151,9 @@ def test_who_may_create_a_token_for_the_school(client, request, persona, may, sc
 
 
 @pytest.mark.parametrize("persona", ["staff_member", "commissioner", "outsider", "associate"])
-def test_people_who_administer_nothing_are_refused_the_list_and_the_form(client, request, persona, school_org):
+def test_people_who_administer_nothing_are_refused_the_list_and_the_form(
+    client, request, persona, school_org
+):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(LIST_URL).status_code == 403
@@ -178,7 +180,9 @@ def test_an_la_officer_manages_their_own_authoritys_tokens(client, la_officer, h
     assert response.status_code == 200
 
 
-def test_someone_who_administers_two_organisations_chooses_which(client, headteacher, home_la_org, school_org):
+def test_someone_who_administers_two_organisations_chooses_which(
+    client, headteacher, home_la_org, school_org
+):
     MembershipFactory(user=headteacher, organisation=home_la_org, role=Role.LA_OFFICER)
     client.force_login(headteacher)
 
@@ -291,7 +295,9 @@ def test_a_blank_name_is_an_error(client, headteacher, school_org):
 # --- revoking --------------------------------------------------------------------------------
 
 
-def test_a_double_click_revokes_once_and_emails_once(client, headteacher, token, django_capture_on_commit_callbacks):
+def test_a_double_click_revokes_once_and_emails_once(
+    client, headteacher, token, django_capture_on_commit_callbacks
+):
     client.force_login(headteacher)
     data = {FIELD_NAME: form_token(client.get(revoke_url(token)))}
 
@@ -384,7 +390,8 @@ def test_the_list_shows_each_tokens_details_and_status(client, headteacher, scho
     revoked, _ = services.issue_api_token(organisation=school_org, name="Revoked one")
     services.revoke_api_token(revoked)
     expiring, _ = services.issue_api_token(
-        organisation=school_org, name="Expired one", expires_on=timezone.localdate() + datetime.timedelta(days=2)
+        organisation=school_org, name="Expired one",
+        expires_on=timezone.localdate() + datetime.timedelta(days=2),
     )
     ApiToken.objects.filter(pk=expiring.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
     client.force_login(headteacher)
@@ -454,7 +461,8 @@ def test_the_list_costs_the_same_queries_for_few_or_many_tokens(
     for number in range(12):
         # A creator each: the page names who created every token.
         ApiToken.issue(
-            organisation=school_org if number % 2 else home_la_org, name=f"T{number}", created_by=UserFactory()
+            organisation=school_org if number % 2 else home_la_org, name=f"T{number}",
+            created_by=UserFactory(),
         )
     with django_assert_max_num_queries(LIST_QUERIES):
         many = _list_queries(client)
