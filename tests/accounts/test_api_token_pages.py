@@ -467,3 +467,14 @@ def test_the_list_costs_the_same_queries_for_few_or_many_tokens(
     with django_assert_max_num_queries(LIST_QUERIES):
         many = _list_queries(client)
     assert few == many
+
+
+def test_the_people_page_links_to_the_tokens_for_their_administrators_only(
+    client, headteacher, la_officer, school_org
+):
+    people = reverse("accounts:organisation", args=[school_org.pk])
+    link = f"{LIST_URL}?organisation={school_org.pk}"
+    client.force_login(headteacher)
+    assert link in client.get(people).content.decode()
+    client.force_login(la_officer)  # manages the school's people, not its tokens
+    assert link not in client.get(people).content.decode()
