@@ -357,7 +357,7 @@ class ApiTokenForm(GovukFormMixin, forms.Form):
         self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
         if len(self.organisations) == 1:
             self.fields["organisation"].widget = forms.HiddenInput()
-            self.fields["organisation"].initial = next(iter(self.organisations))
+            self.initial["organisation"] = next(iter(self.organisations))
         latest, example = today + API_TOKEN_LONGEST_LIFE, today + datetime.timedelta(days=365)
         self.fields["expires_on"].help_text = (
             "The token stops working as this day starts. Leave it empty for a token that does not "
@@ -365,6 +365,8 @@ class ApiTokenForm(GovukFormMixin, forms.Form):
             f"For example, {example:%-d %-m %Y}"
         )
         self.fields["name"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        # The mixin read the fields before the choices, widget and hint above were set.
+        self._bound_fields_cache.clear()
 
     def clean_organisation(self):
         return self.organisations[self.cleaned_data["organisation"]]

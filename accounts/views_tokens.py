@@ -127,7 +127,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(
         request.POST if request.method == "POST" else None,
         organisations=organisations, today=timezone.localdate(),
-        initial={"organisation": request.GET.get("organisation")},
+        initial={"organisation": request.GET["organisation"]} if "organisation" in request.GET else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -171,6 +171,9 @@ def test_signed_out_people_are_sent_to_sign_in(client, token):
 
 def test_an_la_officer_manages_their_own_authoritys_tokens(client, la_officer, home_la_org):
     client.force_login(la_officer)
+    page = client.get(CREATE_URL).content.decode()
+    assert f'type="hidden" name="organisation" value="{home_la_org.pk}"' in page
+    assert "At most two years ahead" in page
 
     response = create(client, home_la_org, name="LA MIS")
 
