@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import AccessRequest, ApiToken, Invitation, Membership, Organisation, User
 
 
@@ -109,8 +110,8 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        issued, key = ApiToken.issue(
-            organisation=obj.organisation, name=obj.name, created_by=request.user
+        issued, key = services.issue_api_token(
+            organisation=obj.organisation, name=obj.name, actor=request.user
         )
         # The admin carries on with the instance it built (for its log and redirect), so give it
         # the saved token's state rather than issuing keys in a second place.
@@ -126,10 +127,9 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        tokens = list(queryset.filter(revoked_at__isnull=True))
-        for token in tokens:
-            token.revoke()
-        self.message_user(request, f"Revoked {len(tokens)} token(s).", messages.SUCCESS)
+        tokens = queryset.filter(revoked_at__isnull=True).select_related("organisation")
+        revoked = sum(services.revoke_api_token(token, actor=request.user) for token in tokens)
+        self.message_user(request, f"Revoked {revoked} token(s).", messages.SUCCESS)
 
 
 @admin.register(Invitation)

@@ -17,7 +17,7 @@ from .choices import EmailKind
 from .models import Organisation, User
 
 if TYPE_CHECKING:
-    from .models import AccessRequest, Invitation
+    from .models import AccessRequest, ApiToken, Invitation
 
 
 def absolute_url(url_name: str, *args: Any, **kwargs: Any) -> str:
@@ -128,3 +128,22 @@ def password_reset(user, *, uid: str, token: str) -> None:
             "protocol": site.scheme, "domain": site.netloc,
         },
     )
+
+
+def _token_context(token: ApiToken, actor) -> dict[str, Any]:
+    return {
+        "token": token,
+        "actor": actor,
+        "link": absolute_url("accounts:api-token-detail", token.pk),
+    }
+
+
+def api_token_created(token: ApiToken, *, actor, to: list[str]) -> None:
+    """To the organisation's administrators (a security notice, always sent): who created a token
+    for it, and where to revoke it if nobody should have. Never the key."""
+    send_email("api-token-created", to=to, context=_token_context(token, actor))
+
+
+def api_token_revoked(token: ApiToken, *, actor, to: list[str]) -> None:
+    """To the organisation's administrators (a security notice, always sent): who revoked a token."""
+    send_email("api-token-revoked", to=to, context=_token_context(token, actor))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
@@ -12,11 +14,11 @@ from django.contrib.auth.forms import (
 )
 from django.db.models import Q
 
-from govuk.forms import GovukFormMixin, apply_govuk_classes
+from govuk.forms import GovukFormMixin, apply_govuk_classes, date_field
 from schools.models import Diocese, LocalAuthority, School, Trust
 
 from .choices import REQUESTABLE_KINDS, ROLES_BY_ORGANISATION_KIND, EmailKind, OrganisationKind, Role
-from .models import User
+from .models import API_TOKEN_LONGEST_LIFE, ApiToken, User
 from .validators import PHONE_MAX_LENGTH, validate_uk_phone
 
 
@@ -323,3 +325,48 @@ class ChangePasswordForm(GovukFormMixin, PasswordChangeForm):
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
         apply_govuk_classes(self)
+
+
+TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
+
+
+class ApiTokenForm(GovukFormMixin, forms.Form):
+    """A new API token: which organisation (for someone who administers several), what it is for,
+    and when it stops working. The range of the expiry is the model's: its message is shown here."""
+
+    organisation = forms.TypedChoiceField(
+        label="Which organisation is the token for?", coerce=int, widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the organisation the token is for",
+            "invalid_choice": "Choose the organisation the token is for",
+        },
+    )
+    name = forms.CharField(
+        label="Name", max_length=TOKEN_NAME_MAX_LENGTH,
+        help_text="What the token is for, so that you know it later. For example, 'MIS nightly sync'.",
+        error_messages={
+            "required": "Enter a name for the token",
+            "max_length": f"Name must be {TOKEN_NAME_MAX_LENGTH} characters or fewer",
+        },
+    )
+    expires_on = date_field("Expiry date (optional)", required=False, required_message="")
+
+    def __init__(self, *args, organisations=(), today: datetime.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {o.pk: o for o in organisations}
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        if len(self.organisations) == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.initial["organisation"] = next(iter(self.organisations))
+        latest, example = today + API_TOKEN_LONGEST_LIFE, today + datetime.timedelta(days=365)
+        self.fields["expires_on"].help_text = (
+            "The token stops working as this day starts. Leave it empty for a token that does not "
+            f"expire. At most two years ahead: on or before {latest:%-d %B %Y}. "
+            f"For example, {example:%-d %-m %Y}"
+        )
+        self.fields["name"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        # The mixin read the fields before the choices, widget and hint above were set.
+        self._bound_fields_cache.clear()
+
+    def clean_organisation(self):
+        return self.organisations[self.cleaned_data["organisation"]]

@@ -313,6 +313,9 @@ class ApiToken(models.Model):
             prefix=key[:8], key_digest=hash_token_key(key),
         )
         token.full_clean()
+        if created_by is not None:
+            # Its history names the person even where no request is (a command, a task).
+            token._history_user = created_by
         token.save()
         return token, key
 

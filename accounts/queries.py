@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 
 from .choices import LA_MAINTAINED_TYPE_GROUP, AccessRequestState, OrganisationKind, Role
-from .models import AccessRequest, Invitation, Membership, Organisation
+from .models import AccessRequest, ApiToken, Invitation, Membership, Organisation
+from .rules import administered_organisations, administers
 
 
 def organisations_managed_by(user) -> QuerySet[Organisation]:
@@ -98,3 +102,57 @@ def access_requests_for_organisation(organisation: Organisation) -> QuerySet[Acc
     return AccessRequest.objects.filter(condition, state=AccessRequestState.AWAITING_DECISION).select_related(
         "school", "local_authority", "trust", "diocese"
     )
+
+
+def api_tokens_visible_to(user) -> QuerySet[ApiToken]:
+    """The tokens this person may see and revoke: every one for a national administrator, their
+    own organisations' for an organisation's administrators (accounts.manage_organisation_api_tokens)."""
+    tokens = ApiToken.objects.select_related("organisation", "created_by").order_by("-created_at", "-pk")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return tokens.none()
+    if user.is_national_administrator:
+        return tokens
+    return tokens.filter(organisation__in=[o.pk for o in administered_organisations(user)])
+
+
+def administrators_of(organisation: Organisation) -> list[str]:
+    """The addresses of the organisation's active administrators (accounts.rules.administers) and
+    its shared inbox: whom a security notice about the organisation goes to."""
+    memberships = Membership.objects.filter(organisation=organisation, user__is_active=True).select_related(
+        "user", "organisation"
+    )
+    addresses = [m.user.email for m in memberships if administers(m, organisation)]
+    if organisation.email:
+        addresses.append(organisation.email)
+    return list(dict.fromkeys(addresses))
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    """One change in a token's history, for its page: when, what, and who (None: a command)."""
+
+    at: datetime
+    what: str
+    who: object | None
+
+
+def api_token_history(token: ApiToken) -> list[TokenEvent]:
+    """The token's audit trail from its simple_history records, oldest first, in one query."""
+    records = list(token.history.select_related("history_user").order_by("history_date", "history_id"))
+    events, previous = [], None
+    for record in records:
+        if record.history_type == "+":
+            what = "Created"
+        elif record.history_type == "-":
+            what = "Deleted"
+        else:
+            changes = record.diff_against(previous).changes if previous else []
+            changed = {change.field for change in changes}
+            if "revoked_at" in changed and record.revoked_at is not None:
+                what = "Revoked"
+            else:
+                labels = [str(ApiToken._meta.get_field(name).verbose_name) for name in sorted(changed)]
+                what = f"Changed: {', '.join(labels)}" if labels else "Saved without changes"
+        events.append(TokenEvent(at=record.history_date, what=what, who=record.history_user))
+        previous = record
+    return events

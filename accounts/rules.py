@@ -36,8 +36,9 @@ def is_school_leader(user) -> bool:
     return user.is_authenticated and user.has_role(*SCHOOL_LEADER_ROLES)
 
 
+# Every organisation's tokens, from the Django admin and the commands as well as the pages. The
+# pages' own rules (an organisation's administrators, their organisation's tokens) are below.
 rules.add_perm("accounts.manage_api_tokens", is_national_administrator)
-
 
 
 def _answers(user) -> dict:
@@ -192,3 +193,48 @@ def manages_people_somewhere(user) -> bool:
 
 
 rules.add_perm("accounts.manage_people_somewhere", manages_people_somewhere)
+
+
+# --- An organisation's administrators (its API tokens) ---------------------------------------------
+
+
+def administers(membership, organisation) -> bool:
+    """Whether this membership makes its person an administrator of the organisation itself: a
+    member whose role makes them a manager of its people (manages_through), or a national
+    administrator of a national body. An LA officer who manages a maintained school's people is
+    not that school's administrator."""
+    if organisation is None or membership.organisation_id != organisation.pk:
+        return False
+    return membership.role == Role.NATIONAL_ADMINISTRATOR or manages_through(membership, organisation)
+
+
+def administered_organisations(user) -> list:
+    """The active organisations this person administers (a partner system's token: none)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(dict.fromkeys(
+        m.organisation for m in user.active_memberships if administers(m, m.organisation)
+    ))
+
+
+@rules.predicate
+def can_manage_api_tokens_of(user, token_or_organisation) -> bool:
+    """National administrators manage every token; an organisation's administrators its own."""
+    organisation = getattr(token_or_organisation, "organisation", token_or_organisation)
+    if organisation is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_national_administrator:
+        return True
+    return any(administers(m, organisation) for m in user.active_memberships)
+
+
+@rules.predicate
+def manages_api_tokens_somewhere(user) -> bool:
+    """Whether to offer the API tokens pages: a national administrator, or an organisation's."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_national_administrator or administered_organisations(user))
+
+
+rules.add_perm("accounts.manage_organisation_api_tokens", can_manage_api_tokens_of)
+rules.add_perm("accounts.manage_api_tokens_somewhere", manages_api_tokens_somewhere)

@@ -29,7 +29,8 @@ from .choices import (
     Role,
 )
 from .errors import AccountsError, LinkUnusable
-from .models import AccessRequest, Invitation, Membership, Organisation, User
+from .models import AccessRequest, ApiToken, Invitation, Membership, Organisation, User
+from .queries import administrators_of
 from .rules import can_answer_access_request, grantable_roles, manages_through
 
 INVITATION_SALT = "accounts.invitation"
@@ -621,6 +622,66 @@ def decline_access_request(access_request: AccessRequest, *, reason: str, actor:
         locked.save(update_fields=["state", "decided_at", "decided_by", "decline_reason"])
         transaction.on_commit(lambda: emails.access_request_declined(locked))
     return locked
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+
+def api_token_expiry(day: datetime.date | None) -> datetime.datetime | None:
+    """When a token given an expiry date stops working: as that day starts, UK time, so it is refused
+    all that day, as the API's refusal says ("This token expired on <day>")."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def issue_api_token(
+    *,
+    organisation: Organisation,
+    name: str,
+    expires_on: datetime.date | None = None,
+    actor: User | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for the organisation, and its key (shown once, never stored). Raises
+    ValidationError naming ``name`` or ``expires_at`` (the model's range: after today, at most two
+    years ahead). The caller checks that ``actor`` may (the pages: accounts.rules; the Django admin:
+    its model permissions); no actor is the service's operators (a command).
+
+    Side effects, in order: the token is saved (its history naming the actor); on commit, a
+    security notice to the organisation's administrators and its shared inbox."""
+    with transaction.atomic():
+        token, key = ApiToken.issue(
+            organisation=organisation, name=name.strip(), created_by=actor,
+            expires_at=api_token_expiry(expires_on),
+        )
+        transaction.on_commit(
+            lambda: emails.api_token_created(token, actor=actor, to=administrators_of(organisation))
+        )
+    return token, key
+
+
+def revoke_api_token(token: ApiToken, *, actor: User | None = None) -> bool:
+    """Revoke the token at once: every later request with its key is refused with 401. Revoking a
+    revoked token changes nothing and sends nothing (a double click, two administrators at once):
+    returns whether this call revoked it. The caller checks that ``actor`` may, as for issuing.
+
+    Side effects, in order: ``revoked_at`` set under a row lock (its history naming the actor); on
+    commit, a security notice to the organisation's administrators and its shared inbox."""
+    with transaction.atomic():
+        locked = (
+            ApiToken.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=token.pk)
+        )
+        token.revoked_at = locked.revoked_at
+        if locked.revoked_at is not None:
+            return False
+        if actor is not None:
+            locked._history_user = actor
+        locked.revoke()
+        token.revoked_at = locked.revoked_at
+        transaction.on_commit(
+            lambda: emails.api_token_revoked(locked, actor=actor, to=administrators_of(locked.organisation))
+        )
+    return True
 
 
 # --- Setting a first password (an account made for someone, e.g. a designated leader) -----------

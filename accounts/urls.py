@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from . import views_people as people
+from . import views_tokens as tokens
 
 app_name = "accounts"
 
@@ -52,6 +53,10 @@ urlpatterns = [
         "organisation/<int:pk>/invitations/<int:invitation_pk>/cancel/",
         people.invitation_cancel, name="invitation-cancel",
     ),
+    path("api-tokens/", tokens.ApiTokenListView.as_view(), name="api-token-list"),
+    path("api-tokens/new/", tokens.api_token_create, name="api-token-create"),
+    path("api-tokens/<int:pk>/", tokens.api_token_detail, name="api-token-detail"),
+    path("api-tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api-token-revoke"),
     path("set-password/", people.set_password, name="set-password"),
     path("set-password/<str:token>/", people.set_password_link, name="set-password-link"),
     path("you/", people.your_account, name="you"),

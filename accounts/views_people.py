@@ -260,6 +260,9 @@ def organisation_people(request: HttpRequest, pk: int) -> HttpResponse:
         "access_requests": list(queries.access_requests_for_organisation(organisation)),
         "manageable_roles": roles,
         "can_invite": bool(roles),
+        "can_manage_api_tokens": request.user.has_perm(
+            "accounts.manage_organisation_api_tokens", organisation
+        ),
     }
     return render(request, "accounts/organisation_people.html", context)
 

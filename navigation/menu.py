@@ -34,7 +34,7 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
         }
     ),
     "admin": frozenset({"imports", "admin", "api-guidance"}),
-    "account": frozenset({"you", "people"}),
+    "account": frozenset({"you", "people", "api-tokens"}),
 }
 MAX_TOP_LEVEL_ITEMS = 7  # the sections and "Sign out" together
 # What the navigation asks about the person's own work, answered together in one query per page.
@@ -196,6 +196,8 @@ def _account_pages(user) -> list[Page]:
         pages.append(Page("Your organisation", organisation, prefixes=(access_request,)))
     if _may(user, "webhooks.manage_webhooks_somewhere"):
         pages.append(Page("Webhooks", reverse("webhooks:subscription-list")))
+    if _may(user, "accounts.manage_api_tokens_somewhere"):
+        pages.append(Page("API tokens", reverse("accounts:api-token-list")))
     return pages
 
 

@@ -1,9 +1,11 @@
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.choices import OrganisationKind
@@ -76,6 +78,38 @@ def test_organisation_name_shared_by_two_kinds_is_ambiguous(home_la_org):
 def test_blank_or_overlong_purpose_is_refused(home_la_org, name):
     with pytest.raises(CommandError, match="--name"):
         run("create_api_token", "--organisation", home_la_org.name, "--name", name)
+
+
+def test_create_with_expires_stops_the_token_as_that_day_starts(home_la_org):
+    day = timezone.localdate() + datetime.timedelta(days=30)
+
+    output = run(
+        "create_api_token", "--organisation", home_la_org.name, "--name", "Sync", "--expires", str(day)
+    )
+
+    token = ApiToken.objects.get()
+    starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    assert timezone.localtime(token.expires_at) == starts
+    assert f"expires {day:%Y-%m-%d}" in output
+
+
+OUT_OF_RANGE = "in the future and at most two years ahead"
+
+
+@pytest.mark.parametrize(
+    "expires, message",
+    [
+        (str(datetime.date.today()), OUT_OF_RANGE),
+        (str(datetime.date.today() + datetime.timedelta(days=732)), OUT_OF_RANGE),
+        ("31/12/2027", "give it as YYYY-MM-DD"),
+        ("2027-02-30", "give it as YYYY-MM-DD"),
+    ],
+    ids=["today", "beyond two years", "not ISO", "no such day"],
+)
+def test_create_refuses_an_expiry_out_of_range_or_malformed(home_la_org, expires, message):
+    with pytest.raises(CommandError, match=message):
+        run("create_api_token", "--organisation", home_la_org.name, "--name", "Sync", "--expires", expires)
+    assert not ApiToken.objects.exists()
 
 
 # revoke_api_token

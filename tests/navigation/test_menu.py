@@ -26,7 +26,7 @@ EXPECTED = {
             "Term dates", "Bursaries", "Claims assurance",
         ],
         "Admin": ["Imports", "API guidance"],
-        "Your account": ["Your account", "Your organisation", "Webhooks"],
+        "Your account": ["Your account", "Your organisation", "Webhooks", "API tokens"],
     },
     "superuser_admin": {
         "Tasks": ["Tasks"],
@@ -40,7 +40,7 @@ EXPECTED = {
             "Term dates", "Bursaries", "Claims assurance",
         ],
         "Admin": ["Imports", "API guidance", "Django admin"],
-        "Your account": ["Your account", "Your organisation", "Webhooks"],
+        "Your account": ["Your account", "Your organisation", "Webhooks", "API tokens"],
     },
     "la_officer": {
         "Tasks": ["Tasks"],
@@ -50,7 +50,7 @@ EXPECTED = {
             "Support requests", "Waiting for you", "Deployments", "Claims", "Risk assessments",
             "Dashboard", "Money", "Term dates",
         ],
-        "Your account": ["Your account", "Your organisation", "Webhooks"],
+        "Your account": ["Your account", "Your organisation", "Webhooks", "API tokens"],
     },
     "teaching_school_lead": {
         "Tasks": ["Tasks"],
@@ -60,7 +60,7 @@ EXPECTED = {
             "Application rounds",
         ],
         "Support": ["Support requests", "Waiting for you", "Deployments", "Claims"],
-        "Your account": ["Your account", "Your organisation", "Webhooks"],
+        "Your account": ["Your account", "Your organisation", "Webhooks", "API tokens"],
     },
     "commissioner": {
         "Tasks": ["Tasks"],

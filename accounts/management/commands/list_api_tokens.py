@@ -7,7 +7,7 @@ from ._api_tokens import find_organisation
 
 class Command(BaseCommand):
     help = (
-        "List API tokens (id, prefix, organisation, purpose, created, last used, revoked), newest "
+        "List API tokens (id, prefix, organisation, purpose, created, last used, expiry, revoked), newest "
         "first. Keys are never shown: only their prefixes. Revoked tokens are left out unless "
         "--all is given."
     )
@@ -29,5 +29,6 @@ class Command(BaseCommand):
                 str(token.pk), token.prefix, token.organisation.name, token.name,
                 f"{token.created_at:%Y-%m-%d}",
                 f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used",
+                f"expires {token.expires_at:%Y-%m-%d}" if token.expires_at else "no expiry",
                 f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active",
             ]))

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
+from accounts import services
+
 from ._api_tokens import find_token
 
 
@@ -7,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Revoke an API token at once: every later request with its key is refused with 401. "
         "Name the token by its id or its prefix (the first 8 characters of the key, shown by "
-        "list_api_tokens and in the admin). Revoking a revoked token changes nothing."
+        "list_api_tokens and in the admin). The organisation's administrators are emailed that it was "
+        "revoked. Revoking a revoked token changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -15,9 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, token: str, **options) -> None:
         api_token = find_token(token)
-        if not api_token.is_active:
+        if not services.revoke_api_token(api_token):
             revoked_on = f"{api_token.revoked_at:%Y-%m-%d %H:%M}"
             self.stdout.write(f"Token {api_token.pk} ({api_token}) was already revoked on {revoked_on}.")
             return
-        api_token.revoke()
         self.stdout.write(self.style.SUCCESS(f"Revoked token {api_token.pk}: {api_token}."))
