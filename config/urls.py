@@ -28,6 +28,7 @@ urlpatterns = [
     path("term-dates/", include("schooldays.urls")),
     path("funding/money/", include("funding.urls_finance")),
     path("webhooks/", include("webhooks.urls")),
+    path("", include("statements.urls")),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("signed-in/", signed_in, name="signed-in"),
