@@ -35,7 +35,10 @@ def test_each_statement_is_readable_signed_in(client, la_officer, path):
     assert client.get(path).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/", reverse("accounts:sign-in"), reverse("accounts:request-access"), "/nowhere/"])
+SIGNED_OUT_PAGES = ["/", reverse("accounts:sign-in"), reverse("accounts:request-access"), "/nowhere/"]
+
+
+@pytest.mark.parametrize("path", SIGNED_OUT_PAGES)
 def test_every_page_signed_out_links_both_statements_from_its_footer(client, db, path):
     html = footer(client.get(path, follow=True).content.decode())
 
@@ -104,7 +107,9 @@ def test_the_cookies_page_lists_each_cookie_with_the_lifetime_its_settings_give(
 def test_the_messages_cookie_is_listed_only_while_messages_are_kept_in_a_cookie(settings):
     settings.MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-    assert [cookie.name for cookie in service_cookies()] == [settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME]
+    names = [cookie.name for cookie in service_cookies()]
+
+    assert names == [settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME]
 
 
 @pytest.mark.parametrize(
