@@ -33,9 +33,10 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs) -> None:
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Email address"
-        self.fields["username"].widget.attrs.update(
-            {"autocomplete": "email", "spellcheck": "false", "type": "email"}
-        )
+        # Django focuses the email box; GOV.UK pages do not move focus past the page's start.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["username"].widget.input_type = "email"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
 

@@ -79,6 +79,7 @@ def prepare_list_filter_form(form: forms.Form) -> None:
 class SchoolSearchForm(GovukFormMixin, forms.Form):
     q = forms.CharField(
         label="School name or URN",
+        help_text="Schools you can commission support for.",
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),

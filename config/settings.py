@@ -40,6 +40,13 @@ if TRUSTED_PROXY_COUNT:
 
 SERVICE_NAME = env.str("SERVICE_NAME", default="Find and broker system leaders")
 PHASE_BANNER = env.str("PHASE_BANNER", default="Beta")
+# Who runs the service and how anyone reaches them: named in the accessibility statement and the
+# cookies page (statements app); the phase banner's feedback link goes to FEEDBACK_URL, or else
+# emails the contact address.
+SERVICE_ORGANISATION = env.str("SERVICE_ORGANISATION", default="Department for Education")
+SERVICE_CONTACT_EMAIL = env.str("SERVICE_CONTACT_EMAIL", default="syslead@syslead.invalid")
+SERVICE_CONTACT_PHONE = env.str("SERVICE_CONTACT_PHONE", default="")
+FEEDBACK_URL = env.str("FEEDBACK_URL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,6 +83,7 @@ INSTALLED_APPS = [
     "navigation",
     "webhooks",
     "apiguide",
+    "statements",
     "demo",
 ]
 
@@ -121,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.service",
                 "worklist.context_processors.task_count",
+                "statements.context_processors.feedback",
             ],
         },
     },

@@ -30,6 +30,7 @@ urlpatterns = [
     path("webhooks/", include("webhooks.urls")),
     # The API's guidance, outside /api/ (whose errors are problem details): pages, for everyone.
     path("developers/", include("apiguide.urls")),
+    path("", include("statements.urls")),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("signed-in/", signed_in, name="signed-in"),

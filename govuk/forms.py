@@ -119,7 +119,9 @@ ERROR_CLASSES = {
 def apply_govuk_classes(form: forms.BaseForm) -> None:
     """Give every widget its GOV.UK class, and link hints to their inputs for screen readers."""
     for name, field in form.fields.items():
-        bound = form[name]
+        # Not ``form[name]``: that caches the bound field with today's label and hint, and a form's
+        # __init__ may still change them after this runs (as the password forms do).
+        bound = field.get_bound_field(form, name)
         css_class = WIDGET_CLASSES.get(bound.widget_type)
         if css_class:
             existing = field.widget.attrs.get("class", "")
