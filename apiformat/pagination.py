@@ -3,11 +3,16 @@ from __future__ import annotations
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from paging import KeysFirstPaginator
+
 from .filters import reject_repeated_parameters
 
 
 class StandardPagination(PageNumberPagination):
-    """Page-number pagination; ``?page_size=`` above the maximum is served at the maximum."""
+    """Page-number pagination; ``?page_size=`` above the maximum is served at the maximum. A page
+    reads its keys first, then its rows (``paging``)."""
+
+    django_paginator_class = KeysFirstPaginator
 
     page_size = 50
     page_size_query_param = "page_size"
