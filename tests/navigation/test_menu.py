@@ -25,7 +25,7 @@ EXPECTED = {
             "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
             "Term dates", "Bursaries", "Claims assurance",
         ],
-        "Admin": ["Imports", "API docs"],
+        "Admin": ["Imports", "API docs", "People's data"],
         "Your account": ["Your account", "Your organisation", "Webhooks"],
     },
     "superuser_admin": {
@@ -39,7 +39,7 @@ EXPECTED = {
             "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
             "Term dates", "Bursaries", "Claims assurance",
         ],
-        "Admin": ["Imports", "API docs", "Django admin"],
+        "Admin": ["Imports", "API docs", "People's data", "Django admin"],
         "Your account": ["Your account", "Your organisation", "Webhooks"],
     },
     "la_officer": {

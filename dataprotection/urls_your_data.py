@@ -1,0 +1,13 @@
+"""A person's own data, under /accounts/your-data/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "your-data"
+
+urlpatterns = [
+    path("", views.your_data, name="your-data"),
+    path("download/", views.your_data_download, name="download"),
+    path("copies/<str:token>/", views.prepared_copy, name="prepared-copy"),
+]
