@@ -9,5 +9,7 @@ app_name = "your-data"
 urlpatterns = [
     path("", views.your_data, name="your-data"),
     path("download/", views.your_data_download, name="download"),
-    path("copies/<str:token>/", views.prepared_copy, name="prepared-copy"),
+    # The tokened link moves its token into the session and redirects to the clean URL (accounts.links).
+    path("copy/", views.prepared_copy, name="prepared-copy-clean"),
+    path("copies/<str:token>/", views.prepared_copy_link, name="prepared-copy"),
 ]

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.links import stash_token, stashed_token
 from accounts.models import User
 from govuk.pagination import pagination_context
 
@@ -24,6 +25,7 @@ from .forms import PersonSearchForm, RequestReferenceForm
 from .models import DataRequest, RetentionRule
 
 PEOPLE_PER_PAGE = 50
+COPY_LINK = "data-copy"
 
 
 def _require(request: HttpRequest, perm: str, obj=None) -> None:
@@ -76,11 +78,15 @@ def your_data_download(request: HttpRequest) -> HttpResponse:
     return _made(request, request.user, made, "your-data:your-data")
 
 
+def prepared_copy_link(request: HttpRequest, token: str) -> HttpResponse:
+    return stash_token(request, COPY_LINK, token, "your-data:prepared-copy-clean")
+
+
 @login_required
-def prepared_copy(request: HttpRequest, token: str) -> HttpResponse:
+def prepared_copy(request: HttpRequest) -> HttpResponse:
     _require(request, "dataprotection.copy_own_data")
     try:
-        data_request = services.prepared_copy(token, user=request.user)
+        data_request = services.prepared_copy(stashed_token(request, COPY_LINK), user=request.user)
     except DataProtectionError as error:
         return render(request, "dataprotection/link_unusable.html", {"message": str(error)}, status=404)
     name = f"data-{data_request.subject_id}-{timezone.localdate(data_request.ready_at):%Y-%m-%d}.zip"

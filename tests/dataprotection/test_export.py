@@ -127,7 +127,7 @@ def test_a_large_copy_is_prepared_by_a_task_and_offered_by_a_link_that_expires(
     link = reverse("your-data:prepared-copy", args=[services.download_token(copy)])
     page = client.get(YOUR_DATA_URL).content.decode()
     assert link in page
-    download = client.get(link)
+    download = client.get(link, follow=True)
     assert download.status_code == 200
     files = _unzip(b"".join(download.streaming_content))
     assert "ADA-TAG statement" in files["data/applications.json"].decode()
@@ -135,7 +135,7 @@ def test_a_large_copy_is_prepared_by_a_task_and_offered_by_a_link_that_expires(
     later = timezone.now() + timezone.timedelta(hours=settings.DATA_EXPORT_LINK_HOURS, minutes=1)
     with time_machine.travel(later):
         client.force_login(ada)  # the session itself has long timed out
-        expired = client.get(link)
+        expired = client.get(link, follow=True)
     assert expired.status_code == 404 and "expired" in expired.content.decode()
 
 
@@ -145,10 +145,10 @@ def test_a_copys_link_serves_only_the_person_who_asked(client, ada, bob, setting
     copy = services.build_prepared_export(made.data_request.pk)
     link = reverse("your-data:prepared-copy", args=[services.download_token(copy)])
     client.force_login(bob)
-    assert client.get(link).status_code == 404
+    assert client.get(link, follow=True).status_code == 404
     client.force_login(ada)
-    assert client.get(link + "x").status_code == 404
-    assert client.get(link).status_code == 200
+    assert client.get(link + "x", follow=True).status_code == 404
+    assert client.get(link, follow=True).status_code == 200
 
 
 def test_building_a_copy_twice_builds_it_once(ada, settings):
