@@ -194,3 +194,29 @@ def erase_person(person: User, *, actor: User, reason: str) -> DataRequest:
             summary={"applications": deleted["applications"], "files": deleted["files"],
                      "references_given": len(references)},
         )
+
+
+# --- Rectification --------------------------------------------------------------------------------
+
+
+def correct_details(person: User, *, actor: User, full_name: str, email: str, phone: str) -> User:
+    """Correct a person's name, email address and phone on their request (they correct their own name
+    and phone on "Your account"). The new email address is how they sign in from then on; the
+    change is in the account's history, with who made it."""
+    if not actor.has_perm("dataprotection.correct_details", person):
+        raise DataProtectionError("You cannot correct this person's details.")
+    email = email.strip().lower()
+    if email.endswith(f"@{anonymise.ANONYMISED_DOMAIN}"):
+        raise DataProtectionError("Enter a real email address")
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if person.email.endswith(f"@{anonymise.ANONYMISED_DOMAIN}"):
+            raise DataProtectionError("This person has been erased: their details cannot be corrected.")
+        if User.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+            raise DataProtectionError("Someone else already has an account with this email address")
+        person.full_name = " ".join(full_name.split())
+        person.email = email
+        person.phone = " ".join(phone.split())
+        person.full_clean(validate_unique=False, validate_constraints=False)
+        person.save(update_fields=["full_name", "email", "phone"])
+    return person

@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/erase/", views.person_erase, name="person-erase"),
+    path("people/<int:pk>/details/", views.person_details, name="person-details"),
 ]

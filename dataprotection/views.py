@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -21,7 +21,7 @@ from govuk.pagination import pagination_context
 from . import export, services
 from .choices import DataRequestKind
 from .errors import DataProtectionError
-from .forms import PersonSearchForm, RequestReferenceForm
+from .forms import CorrectDetailsForm, PersonSearchForm, RequestReferenceForm
 from .models import DataRequest, RetentionRule
 
 PEOPLE_PER_PAGE = 50
@@ -148,6 +148,27 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dataprotection/person_erase.html", {
         "person": person, "plan": plan, "form": form,
     }, status=400 if form.errors else 200)
+
+
+@login_required
+def person_details(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk, "dataprotection.correct_details")
+    initial = {"full_name": person.full_name, "email": person.email, "phone": person.phone}
+    form = CorrectDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_details(person, actor=request.user, **form.cleaned_data)
+        except DataProtectionError as error:
+            form.add_error("email" if "email" in str(error) else None, str(error))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "Their details have been corrected.")
+            return redirect("dataprotection:person", pk=person.pk)
+    return render(request, "dataprotection/person_details.html", {"person": person, "form": form},
+                  status=400 if form.errors else 200)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
