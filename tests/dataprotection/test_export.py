@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 DOWNLOAD_URL = reverse("your-data:download")
 YOUR_DATA_URL = reverse("your-data:your-data")
+PEOPLE_QUERIES = 12
 
 
 @pytest.fixture
@@ -200,3 +201,15 @@ def test_an_administrator_finds_people_by_name_or_email(client, national_admin, 
     client.force_login(national_admin)
     page = client.get(reverse("dataprotection:people"), {"q": "lovelace"}).content.decode()
     assert "ada@subject.example.org" in page and "bob@other.example.org" not in page
+
+
+@pytest.mark.parametrize("found", [2, 6])
+def test_the_people_search_costs_a_fixed_number_of_queries(
+    client, national_admin, found, django_assert_max_num_queries
+):
+    for n in range(found):
+        UserFactory(full_name=f"Searchable {n}")
+    client.force_login(national_admin)
+    with django_assert_max_num_queries(PEOPLE_QUERIES):
+        page = client.get(reverse("dataprotection:people"), {"q": "searchable"}).content.decode()
+    assert page.count("Searchable ") == found
