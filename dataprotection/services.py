@@ -169,8 +169,8 @@ def erase_person(person: User, *, actor: User, reason: str) -> DataRequest:
 
     Side effects, in order: the person's row locked; their applications without a designation
     deleted; references they gave de-identified; their account anonymised (see
-    ``anonymise.anonymise_accounts``); a DataRequest recording the erasure; their files deleted
-    from storage after the commit.
+    ``anonymise.anonymise_accounts``); copies of their data made earlier expired; a DataRequest
+    recording the erasure; their files (and those copies) deleted from storage after the commit.
     """
     if not actor.has_perm("dataprotection.erase_person", person):
         raise DataProtectionError("You cannot erase this person.")
@@ -189,6 +189,9 @@ def erase_person(person: User, *, actor: User, reason: str) -> DataRequest:
         )
         anonymise.scrub_history(RefereeRequest, references)
         anonymise.anonymise_accounts([person.pk], record_history=True)
+        copies = DataRequest.objects.filter(subject=person, status=ExportStatus.READY).exclude(archive="")
+        anonymise.delete_files(copies.values_list("archive", flat=True))
+        copies.update(status=ExportStatus.EXPIRED, archive="")
         return DataRequest.objects.create(
             kind=DataRequestKind.ERASURE, subject=person, made_by=actor, reason=reason.strip(),
             summary={"applications": deleted["applications"], "files": deleted["files"],

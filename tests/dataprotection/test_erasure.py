@@ -80,6 +80,24 @@ def test_an_administrator_erases_a_person_and_the_audit_records_stay(
     assert record.made_by == national_admin and record.reason == "Email to the DPO, 1 December"
 
 
+def test_erasing_deletes_copies_of_their_data_made_earlier(
+    client, national_admin, ada, settings, django_capture_on_commit_callbacks
+):
+    from dataprotection import services
+    from dataprotection.choices import ExportStatus
+
+    settings.DATA_EXPORT_INLINE_MAX_RECORDS = 0
+    copy = services.build_prepared_export(services.make_copy(ada, made_by=ada).data_request.pk)
+    stored = copy.archive.name
+    assert default_storage.exists(stored)
+    client.force_login(national_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_erase_url(ada), {"reason": "Letter"})
+    copy.refresh_from_db()
+    assert copy.status == ExportStatus.EXPIRED and not copy.archive
+    assert not default_storage.exists(stored)
+
+
 def test_erasing_needs_the_requests_reference(client, national_admin, ada, finished_ada):
     client.force_login(national_admin)
     response = client.post(_erase_url(ada), {"reason": ""})
