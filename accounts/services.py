@@ -747,7 +747,10 @@ def request_password_reset(*, email: str, ip_address: str) -> None:
         message="You have asked to reset a password too many times. Try again in an hour.",
     )
     with transaction.atomic():
-        transaction.on_commit(lambda: send_password_reset.delay(email=email))
+        # kwargsrepr is what Celery logs of the arguments, in the worker and in the task's result log.
+        transaction.on_commit(lambda: send_password_reset.apply_async(
+            kwargs={"email": email}, kwargsrepr="{'email': '(not logged)'}"
+        ))
 
 
 def password_reset_users(email: str):

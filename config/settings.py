@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "webhooks",
     "apiguide",
     "statements",
+    "dataprotection",
     "demo",
 ]
 
@@ -345,7 +346,28 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "idempotency.clear_expired_keys",
         "schedule": crontab(hour=3, minute=15),
     },
+    "dataprotection-apply-retention": {
+        # Deletes or anonymises what is past its retention period; a re-run does nothing more.
+        "task": "dataprotection.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+
+# Data protection (dataprotection app): who the controller and the data protection officer are, for
+# the privacy notice; when a copy of a person's data is too large to build while they wait (then a
+# task builds it and a signed link offers it for DATA_EXPORT_LINK_HOURS); retention's batch size.
+DATA_CONTROLLER_NAME = env.str("DATA_CONTROLLER_NAME", default="Department for Education")
+DATA_CONTROLLER_ADDRESS = env.str(
+    "DATA_CONTROLLER_ADDRESS", default="Sanctuary Buildings, 20 Great Smith Street, London SW1P 3BT"
+)
+DATA_PROTECTION_OFFICER_EMAIL = env.str("DATA_PROTECTION_OFFICER_EMAIL", default="dpo@syslead.invalid")
+DATA_PROTECTION_OFFICER_NAME = env.str("DATA_PROTECTION_OFFICER_NAME", default="Data Protection Officer")
+DATA_EXPORT_INLINE_MAX_RECORDS = env.int("DATA_EXPORT_INLINE_MAX_RECORDS", default=5000)
+DATA_EXPORT_INLINE_MAX_BYTES = env.int("DATA_EXPORT_INLINE_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_EXPORT_LINK_HOURS = env.int("DATA_EXPORT_LINK_HOURS", default=72)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+if DATA_EXPORT_LINK_HOURS <= 0 or RETENTION_BATCH_SIZE <= 0:
+    raise ImproperlyConfigured("DATA_EXPORT_LINK_HOURS and RETENTION_BATCH_SIZE must be greater than 0.")
 
 # Webhooks (webhooks app): https only and public addresses only, unless these say otherwise (for
 # tests and development against a local receiver; refused in production).

@@ -7,10 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from config.api import ApiRootView
 from config.health import healthz, livez
 from config.views import signed_in
+from dataprotection import views as dataprotection_views
 from worklist import views as worklist_views
 
 urlpatterns = [
     path("", worklist_views.home, name="home"),
+    path("accounts/your-data/", include("dataprotection.urls_your_data")),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("designations/manage/", include("designations.urls_lifecycle")),
@@ -31,6 +33,8 @@ urlpatterns = [
     # The API's guidance, outside /api/ (whose errors are problem details): pages, for everyone.
     path("developers/", include("apiguide.urls")),
     path("", include("statements.urls")),
+    path("data-protection/", include("dataprotection.urls")),
+    path("privacy/", dataprotection_views.privacy, name="privacy"),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
     path("signed-in/", signed_in, name="signed-in"),

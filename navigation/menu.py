@@ -181,6 +181,8 @@ def _admin_pages(user) -> list[Page]:
         pages.append(Page("Imports", reverse("schools:import-list")))
     if _may(user, "accounts.manage_api_tokens"):
         pages.append(Page("API guidance", reverse("apiguide:index")))
+    if _may(user, "dataprotection.manage_people_data"):
+        pages.append(Page("People's data", reverse("dataprotection:people")))
     if user.is_staff:
         pages.append(Page("Django admin", reverse("admin:index")))
     return pages
@@ -188,7 +190,7 @@ def _admin_pages(user) -> list[Page]:
 
 def _account_pages(user) -> list[Page]:
     you = reverse("accounts:you")
-    pages = [Page("Your account", you)]
+    pages = [Page("Your account", you, prefixes=(reverse("your-data:your-data"),))]
     if _may(user, "accounts.manage_people_somewhere"):
         # An access request's page belongs to "Your organisation", where the requests are listed.
         access_request = reverse("accounts:access-request-detail", args=[1]).removesuffix("1/")

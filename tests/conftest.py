@@ -217,3 +217,7 @@ def _seeded_rows_after_a_flush(request):
         ).mark_local_authority_referees(apps, None)
     if not SchoolYear.objects.exists():
         importlib.import_module("schooldays.migrations.0002_seed_national_term_dates").seed(apps, None)
+    from dataprotection.models import RetentionRule
+
+    if not RetentionRule.objects.exists():
+        importlib.import_module("dataprotection.migrations.0001_initial").add_default_rules(apps, None)

@@ -18,7 +18,9 @@ TOO_MANY = "You have asked to reset a password too many times. Try again in an h
 def scheduled(monkeypatch):
     """The emails each request schedules, instead of sending them."""
     emails = []
-    monkeypatch.setattr(tasks.send_password_reset, "delay", lambda **kwargs: emails.append(kwargs["email"]))
+    monkeypatch.setattr(
+        tasks.send_password_reset, "apply_async", lambda kwargs, **options: emails.append(kwargs["email"])
+    )
     return emails
 
 

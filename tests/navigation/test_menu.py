@@ -25,7 +25,7 @@ EXPECTED = {
             "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
             "Term dates", "Bursaries", "Claims assurance",
         ],
-        "Admin": ["Imports", "API guidance"],
+        "Admin": ["Imports", "API guidance", "People's data"],
         "Your account": ["Your account", "Your organisation", "Webhooks", "API tokens"],
     },
     "superuser_admin": {
@@ -39,7 +39,7 @@ EXPECTED = {
             "Support requests", "Deployments", "Claims", "Dashboard", "Money", "Professional partners",
             "Term dates", "Bursaries", "Claims assurance",
         ],
-        "Admin": ["Imports", "API guidance", "Django admin"],
+        "Admin": ["Imports", "API guidance", "People's data", "Django admin"],
         "Your account": ["Your account", "Your organisation", "Webhooks", "API tokens"],
     },
     "la_officer": {
