@@ -67,7 +67,7 @@ def test_a_bad_phone_number_is_refused(client, national_admin, ada):
     client.force_login(national_admin)
     response = client.post(_url(ada), {"full_name": "Ada", "email": ada.email, "phone": "12"})
     assert response.status_code == 400
-    assert "<title>Correct Ada Lovelace" in response.content.decode()
+    assert "<title>Error: Correct Ada Lovelace" in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["la_officer", "school_leader", "commissioner", "outsider"])
