@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint check-deploy bench bench-smoke browser-deps check-browser
+.PHONY: help install run test lint check-deploy bench bench-smoke api-contract browser-deps check-browser
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ bench-smoke: install ## The load benchmark at 1% scale on a fresh database: ever
 	dropdb -h 127.0.0.1 -U postgres --if-exists --force $(BENCH_SMOKE_DB)
 	createdb -h 127.0.0.1 -U postgres $(BENCH_SMOKE_DB)
 	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_SMOKE_DB) $(PY) bench/run.py --smoke $(BENCH_ARGS)
+
+api-contract: install ## schemathesis, every check, over the whole API schema for three tokens on a fresh PostgreSQL database
+	@scripts/api-contract.sh
 
 browser-deps: ## Install Debian's Chromium for the browser tests (needs root or sudo)
 	@scripts/install-chromium.sh

@@ -36,6 +36,7 @@ class StrictFilterBackend(DjangoFilterBackend):
             if getattr(view, "action", "list") == "list":
                 reject_unknown_parameters(request, allowed_parameters(filterset_class, view))
             reject_repeated_parameters(request, single_valued_filters(filterset_class))
+            reject_malformed_booleans(request, boolean_filters(filterset_class))
         return super().filter_queryset(request, queryset, view)
 
 
@@ -66,6 +67,28 @@ def reject_repeated_parameters(request, names: set[str]) -> None:
     repeated = sorted(name for name in names if len(request.query_params.getlist(name)) > 1)
     if repeated:
         raise ValidationError({name: ["Give this parameter once."] for name in repeated})
+
+
+#: A boolean parameter's only spellings, as the schema's ``type: boolean`` serialises them. The
+#: pages' forms read booleans loosely (a checkbox's ``on``); django-filter reads any other value as
+#: "not given", which would answer ``?include_closed=yes`` as if no filter had been asked for.
+BOOLEAN_VALUES = frozenset({"true", "false"})
+
+
+def boolean_filters(filterset_class) -> set[str]:
+    return {
+        name for name, declared in filterset_class.base_filters.items()
+        if isinstance(declared, django_filters.BooleanFilter)
+    }
+
+
+def reject_malformed_booleans(request, names: set[str]) -> None:
+    malformed = sorted(
+        name for name in names
+        if name in request.query_params and request.query_params[name] not in BOOLEAN_VALUES
+    )
+    if malformed:
+        raise ValidationError({name: ["Give true or false."] for name in malformed})
 
 
 # --- ids and dates -----------------------------------------------------------------------------------
@@ -130,13 +153,18 @@ OFFSET_MESSAGE = "Give a time-zone offset between -15:59 and +15:59, or Z for UT
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time, answered in UTC: PostgreSQL refuses offsets beyond ±15:59, which
-    Python parses, and a date-time at the edge of the calendar cannot be moved to UTC."""
+    """An ISO 8601 date-time, answered in UTC. An offset beyond ±15:59 (which Python parses and
+    PostgreSQL refuses) is refused here too, and a date-time at the edge of the calendar cannot be
+    moved to UTC."""
 
     def to_python(self, value):
         parsed = super().to_python(value)
         if parsed is None:
             return None
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            # Refused like every other date-time parameter, as the schema's pattern says.
+            raise forms.ValidationError(OFFSET_MESSAGE, code="invalid")
         try:
             return parsed.astimezone(datetime.UTC)
         except OverflowError:

@@ -6,7 +6,8 @@
 - 409 on state changes (a POST to ``.../{id}/<action>/``);
 
 each as ``application/problem+json`` with the ``Problem`` component (``ConflictProblem`` for 409).
-An operation's own description of a status (``error_responses``) is kept."""
+An operation's own description of a status (``error_responses``) is kept. The same hook gives every
+date-time query parameter the pattern of the offsets the API takes."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ CONFLICT_PROBLEM_SCHEMA = {
     ]
 }
 STATE_CHANGE_PATH = re.compile(r"\{[^}]+\}/[a-z-]+/?$")
+#: A date-time parameter's offset, as the API takes it: Z, or at most ±15:59 (PostgreSQL's limit;
+#: RFC 3339 allows ±23:59). apiformat.filters refuses the rest with a 400.
+DATE_TIME_OFFSET_PATTERN = r"(Z|z|[+-](0[0-9]|1[0-5]):[0-5][0-9])$"
 METHODS = ("get", "put", "patch", "post", "delete")
 
 
@@ -68,7 +72,18 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
         for method, operation in operations.items():
             if method in METHODS:
                 _document_errors(path, method, operation)
+                _bound_date_time_offsets(operation)
     return result
+
+
+def _bound_date_time_offsets(operation: dict) -> None:
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "query" and schema.get("format") == "date-time":
+            schema.setdefault("pattern", DATE_TIME_OFFSET_PATTERN)
+            description = parameter.get("description", "")
+            note = "The time-zone offset is Z or between -15:59 and +15:59."
+            parameter["description"] = f"{description} {note}".strip()
 
 
 def _document_errors(path: str, method: str, operation: dict) -> None:

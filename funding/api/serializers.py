@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apiformat.fields import required_text
 from brokerage.api.serializers import OrganisationSummarySerializer, SchoolSummarySerializer, one_of
 from money.api import amount_field
 
@@ -114,16 +115,25 @@ class ClaimNoteSerializer(serializers.Serializer):
 
 
 class ClaimNeededNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True, max_length=2000, help_text="Required.")
+    note = required_text("Say what information you need.", max_length=2000, help_text="Required.")
+
+
+class ClaimAnswerSerializer(serializers.Serializer):
+    note = required_text(
+        "Give the information the commissioner asked for.", max_length=2000, help_text="Required."
+    )
 
 
 class ClaimRejectionSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=2000, help_text="Why it is rejected.")
+    reason = required_text(
+        "Give the reason for rejecting the claim.", max_length=2000, help_text="Why it is rejected."
+    )
 
 
 class ClaimPaySerializer(serializers.Serializer):
     paid_on = serializers.DateField(help_text="Today or within the last two years.")
-    reference = serializers.CharField(
-        max_length=PAYMENT_REFERENCE_MAX, allow_blank=True, help_text="The finance system's reference."
+    reference = required_text(
+        "Enter the payment reference.", max_length=PAYMENT_REFERENCE_MAX,
+        help_text="The finance system's reference.",
     )
 

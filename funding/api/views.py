@@ -35,6 +35,7 @@ from ..models import Claim, ClaimEvent
 from ..rules import SCHOOL_KINDS, decide_refusal, is_of_claiming_school, may_claim_for, token_school_id
 from .filters import ClaimFilterSet
 from .serializers import (
+    ClaimAnswerSerializer,
     ClaimCreateSerializer,
     ClaimNeededNoteSerializer,
     ClaimNoteSerializer,
@@ -200,12 +201,12 @@ class ClaimViewSet(
     @_action_schema(
         "Give the information asked for",
         "The claiming school answers a request for information and the claim goes back to the commissioner.",
-        request=ClaimNeededNoteSerializer,
+        request=ClaimAnswerSerializer,
     )
     @action(detail=True, methods=["post"], url_path="give-information", filter_backends=[])
     def give_information(self, request: Request, pk: str | None = None) -> Response:
         return self._answer(
-            ClaimNeededNoteSerializer,
+            ClaimAnswerSerializer,
             lambda claim, actor, data: services.give_information(claim, actor=actor, note=data["note"]),
         )
 

@@ -21,6 +21,8 @@ DATE_TIME_PARAMETERS = [
     (TRANSITIONS, "since"),
     (CLAIMS, "submitted_since"),
     (CLAIMS, "changed_since"),
+    (ROUNDS, "updated_since"),
+    (SUPPORT_REQUESTS, "updated_since"),
 ]
 DATE_PARAMETERS = [
     (SUPPORT_REQUESTS, "created_after"),

@@ -98,3 +98,41 @@ def test_amounts_are_decimal_strings(schema):
     budget = schema["components"]["schemas"]["SupportRequest"]["properties"]["budget"]
     assert budget["type"] == "string"
     assert budget["format"] == "decimal"
+
+
+def test_every_date_time_parameter_declares_the_offsets_the_api_takes(schema):
+    import re
+
+    date_times = [
+        (path, parameter) for path, _, operation in operations(schema)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query" and parameter["schema"].get("format") == "date-time"
+    ]
+    assert {parameter["name"] for _, parameter in date_times} >= {"updated_since", "since", "changed_since"}
+    for path, parameter in date_times:
+        pattern = re.compile(parameter["schema"]["pattern"])
+        assert pattern.search("2026-01-01T00:00:00+15:59"), (path, parameter["name"])
+        assert pattern.search("2026-01-01T00:00:00Z")
+        assert not pattern.search("2026-01-01T00:00:00+16:00")
+        assert not pattern.search("2026-01-01T00:00:00-19:35")
+
+
+@pytest.mark.parametrize(
+    "component, name",
+    [
+        ("ClaimRejectionRequest", "reason"),
+        ("ClaimNeededNoteRequest", "note"),
+        ("ClaimAnswerRequest", "note"),
+        ("ClaimPayRequest", "reference"),
+    ],
+)
+def test_text_the_api_requires_is_declared_as_more_than_spaces(schema, component, name):
+    field = schema["components"]["schemas"][component]["properties"][name]
+    assert field["minLength"] == 1
+    assert field["pattern"] == r"\S"
+    assert name in schema["components"]["schemas"][component]["required"]
+
+
+def test_a_subscription_declares_at_least_one_event_type(schema):
+    request = schema["components"]["schemas"]["SubscriptionWithSecretRequest"]
+    assert request["properties"]["event_types"]["minItems"] == 1

@@ -22,7 +22,7 @@ from accounts.models import Organisation, User
 from funding import services
 from funding.choices import ClaimAction, ClaimState
 from funding.models import ClaimApproval, Payment
-from tests.apiclients import client_for, client_with_token, error_fields, errors_by_field
+from tests.apiclients import client_for, client_with_token, error_fields, error_messages, errors_by_field
 from tests.factories import ApiTokenFactory, OrganisationFactory
 from tests.factories.funding import ClaimSetting, evidence_file, make_claim
 
@@ -508,6 +508,32 @@ def test_giving_information_needs_the_information(setting):
     claim = claim_in(setting, ClaimState.INFORMATION_REQUESTED)
     response = client_of(setting, "claiming_school").post(action_url(claim, "give-information"), {"note": ""})
     assert "note" in errors(response)
+
+
+@pytest.mark.parametrize(
+    ("name", "party", "state", "body", "message"),
+    [
+        ("reject", "commissioner", ClaimState.SUBMITTED, {"reason": " \n"},
+         "Give the reason for rejecting the claim."),
+        ("request-information", "commissioner", ClaimState.SUBMITTED, {"note": ""},
+         "Say what information you need."),
+        ("give-information", "claiming_school", ClaimState.INFORMATION_REQUESTED, {"note": "  "},
+         "Give the information the commissioner asked for."),
+        ("pay", "commissioner", ClaimState.APPROVED, {"paid_on": lambda: TODAY(), "reference": ""},
+         "Enter the payment reference."),
+    ],
+)
+def test_text_a_decision_needs_is_refused_blank_in_the_domains_words(
+    setting, name, party, state, body, message
+):
+    """The schema declares this text as required and more than spaces; the refusal says what to give."""
+    claim = claim_in(setting, state)
+    body = {key: value() if callable(value) else value for key, value in body.items()}
+    response = client_of(setting, party).post(action_url(claim, name), body, format="json")
+    assert response.status_code == 400
+    assert error_messages(response) == [message]
+    claim.refresh_from_db()
+    assert claim.state == state
 
 
 # --- nobody decides their own case ----------------------------------------------------------------

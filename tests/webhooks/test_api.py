@@ -119,6 +119,7 @@ def test_a_state_changes_time_is_the_deployments(home_deployment):
         ({"since": "abc"}, "since"),
         ({"since": "-1"}, "since"),
         ({"limit": "0"}, "limit"),
+        ({"limit": "501"}, "limit"),
         ({"cursor": "1"}, "cursor"),
     ],
 )

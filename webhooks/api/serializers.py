@@ -31,7 +31,8 @@ class EventPageSerializer(serializers.Serializer):
 
 class SubscriptionSerializer(serializers.ModelSerializer):
     event_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False,
+        # min_length as well, so the schema says so (minItems): allow_empty alone is not shown.
+        child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False, min_length=1,
         help_text="The types of event to send.",
     )
     organisation = serializers.PrimaryKeyRelatedField(

@@ -40,7 +40,10 @@ def _whole_number(request: Request, name: str, default: int, minimum: int, maxim
     if not (raw.isascii() and raw.isdigit()) or int(raw) < minimum:
         raise ValidationError({name: [f"Give a whole number of at least {minimum}."]})
     value = int(raw)
-    return min(value, maximum) if maximum else value
+    # Refused rather than served at the maximum: the schema declares the maximum.
+    if maximum is not None and value > maximum:
+        raise ValidationError({name: [f"Give a whole number from {minimum} to {maximum}."]})
+    return value
 
 
 class EventFeedView(APIView):
