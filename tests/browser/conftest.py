@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +57,49 @@ def watch_for_csp_violations(page, violations: list[str]) -> None:
     page.on("console", on_console)
 
 
+# Not the service's own pages (the API, its Swagger UI, the Django admin, files): not revisited.
+NOT_REVISITED = ("/api/", "/admin/", "/static/", "/assets/", "/media/")
+
+
+def record_visits(page) -> list[str]:
+    """Every address the page's main frame shows during the test, in order."""
+    visited: list[str] = []
+
+    def on_navigated(frame) -> None:
+        if frame == page.main_frame:
+            visited.append(frame.url)
+
+    page.on("framenavigated", on_navigated)
+    return visited
+
+
+def assert_visited_pages_accessible(page, visited: list[str]) -> None:
+    """Open again each page the test showed, as the test left its person, and check it with axe:
+    so every browser test checks every page it visits, not only those it names. (A page that a
+    form's answer showed is opened by its address; the crawl sends every form empty.)"""
+    origin = next((urlsplit(url).netloc for url in visited if url.startswith("http")), None)
+    checked: set[str] = set()
+    failures: list[str] = []
+    for url in dict.fromkeys(visited):
+        parts = urlsplit(url)
+        if parts.netloc != origin or parts.path.startswith(NOT_REVISITED):
+            continue
+        try:
+            response = page.goto(url)
+        except PlaywrightError:
+            continue  # an address only a form posts to: a GET there has no page to show
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        if page.url in checked:
+            continue
+        checked.add(page.url)
+        try:
+            assert_accessible(page)
+        except AssertionError as failure:
+            failures.append(str(failure))
+    assert not failures, "axe found WCAG 2.2 AA failures: " + " | ".join(failures)
+
+
 @pytest.fixture
 def csp_violations():
     violations: list[str] = []
@@ -62,23 +108,30 @@ def csp_violations():
 
 
 @pytest.fixture
-def page(page, csp_violations):
+def page(page, csp_violations, live_server):
+    """The test's page, watched for CSP violations; afterwards each page it showed is checked
+    with axe (the live server is still up: this fixture depends on it)."""
     watch_for_csp_violations(page, csp_violations)
-    return page
+    visited = record_visits(page)
+    yield page
+    if not page.is_closed():
+        assert_visited_pages_accessible(page, visited)
 
 
 @pytest.fixture
-def new_page(browser, csp_violations):
-    """A page in a new browser context (another person), watched like `page`."""
-    contexts = []
+def new_page(browser, csp_violations, live_server):
+    """A page in a new browser context (another person), watched and checked like `page`."""
+    pages = []
 
     def make():
         context = browser.new_context()
-        contexts.append(context)
         fresh = context.new_page()
         watch_for_csp_violations(fresh, csp_violations)
+        pages.append((context, fresh, record_visits(fresh)))
         return fresh
 
     yield make
-    for context in contexts:
+    for context, fresh, visited in pages:
+        if not fresh.is_closed():
+            assert_visited_pages_accessible(fresh, visited)
         context.close()
