@@ -13,8 +13,8 @@ from accounts.choices import OrganisationKind, Role
 from accounts.models import AccessRequest, Invitation
 from deployments.choices import AgreementMethod, NoticeKind, Party
 from deployments.models import AgreementStaff, FinalEvaluation, Notice, RecordedSignoff
-from funding.models import Claim
-from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory
+from funding.models import Claim, Sample, SampleDraw
+from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
 from tests.factories.brokerage import (
     CoachingSessionFactory,
     ProfessionalPartnershipFactory,
@@ -44,8 +44,8 @@ from tests.factories.designations import (
 )
 from tests.factories.funding import ClaimSetting, make_claim
 
-# Sources a person may have nothing in here: sampled claims need a whole assurance round.
-NOT_MADE = {"assurance_evidence_given"}
+# Sources a person may have nothing in here.
+NOT_MADE: set[str] = set()
 
 
 def every_kind_of_record(person, tag: str) -> dict:
@@ -96,6 +96,7 @@ def every_kind_of_record(person, tag: str) -> dict:
     setting.log()
     claim = make_claim(setting, note=f"{tag} claim")
     Claim.objects.filter(pk=claim.pk).update(submitted_by=person)
+    _sampled(claim, person, tag)
     organisation = OrganisationFactory(kind=OrganisationKind.LOCAL_AUTHORITY, name=f"{tag} inviting council")
     Invitation.objects.create(
         email=person.email, organisation=organisation, role=Role.LA_OFFICER, full_name=person.full_name,
@@ -107,3 +108,21 @@ def every_kind_of_record(person, tag: str) -> dict:
     )
     return {"application": application, "designation": designation, "deployment": deployment,
             "evidence": evidence, "recorded": recorded, "claim": claim, "days": Decimal("1")}
+
+
+def _sampled(claim: Claim, person, tag: str) -> Sample:
+    """The claim drawn for assurance, with the evidence ``person`` gave for it."""
+    today = timezone.localdate()
+    draw = SampleDraw.objects.create(
+        rate=100, seed=1, paid_from=today - datetime.timedelta(days=30), paid_to=today,
+        drawn_by=UserFactory(),
+    )
+    sample = Sample(
+        claim=claim, draw=draw, school_note=f"{tag} sample note", evidence_given_by=person,
+        evidence_given_at=timezone.now(), evidence_name=f"{tag}-timesheet.pdf",
+        evidence_content_type="application/pdf",
+    )
+    sample.evidence.save(f"{tag}-timesheet.pdf", ContentFile(f"{tag} sample bytes".encode()), save=False)
+    sample.evidence_size = sample.evidence.size
+    sample.save()
+    return sample

@@ -69,13 +69,15 @@ def test_the_copy_holds_every_kind_of_personal_record_and_nobody_elses(client, a
                  "ADA-TAG time", "ADA-TAG progress", "ADA-TAG impact", "ADA-TAG leave",
                  "ADA-TAG coaching wanted",
                  "ADA-TAG session", "ADA-TAG support", "ADA-TAG claim", "ADA-TAG access wanted",
-                 "ADA-TAG commissioner", "ADA-TAG-stalled", "01632 960 001", "ada@subject.example.org"):
+                 "ADA-TAG commissioner", "ADA-TAG-stalled", "ADA-TAG sample note", "ADA-TAG sample bytes",
+                 "01632 960 001", "ada@subject.example.org"):
         assert text in everything, text
     assert data["profile"][0]["full_name"] == "Ada Lovelace"
     assert "password" not in data["profile"][0]
     assert data["history_account"] and data["history_applications"]
     assert files["files/application-evidence/" + _evidence_name(data)] == b"ADA-TAG evidence bytes"
     assert any(name.startswith("files/agreement-copies/") for name in files)
+    assert any(name.startswith("files/assurance-evidence/") for name in files)
     assert "BOB-TAG" not in everything
     assert "bob@other.example.org" not in everything and "Bob Babbage" not in everything
     assert DataRequest.objects.get(subject=ada).made_by == ada
