@@ -3,7 +3,10 @@ the whole page (WCAG 1.4.10)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
 
 
@@ -30,3 +33,15 @@ def test_the_label_keeps_the_captions_escaping_and_quotes_cannot_end_it():
 def test_a_table_without_a_caption_is_refused():
     with pytest.raises(TemplateSyntaxError, match="caption"):
         render("<table><tr><td>1</td></tr></table>")
+
+
+def test_every_table_in_the_services_templates_sits_in_a_region():
+    """A table outside a region scrolls the whole page at 320 px; emails are not pages."""
+    root = Path(settings.BASE_DIR) / "templates"
+    unwrapped = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.html"))
+        if "emails" not in path.parts
+        and path.read_text().count("<table") != path.read_text().count("{% table_region %}")
+    ]
+    assert unwrapped == []
