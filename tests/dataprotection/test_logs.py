@@ -42,7 +42,8 @@ def _log_text(caplog) -> str:
 
 
 def test_a_flow_logs_no_personal_data_or_tokens(
-    client, caplog, officer, home_la_org, home_school, settings, django_capture_on_commit_callbacks
+    client, caplog, officer, home_la_org, home_school, settings, django_capture_on_commit_callbacks,
+    eager_celery,
 ):
     settings.SITE_URL = "https://syslead.test"
     # The app loggers at DEBUG; Django's and the libraries' at INFO, the most production logs (DEBUG
