@@ -1,13 +1,13 @@
-"""Who may manage an organisation's webhooks: its administrators (the members whose role makes
-them managers of its people, as accounts.rules.manages_through says, in that organisation itself),
-national administrators, and the organisation's own API tokens."""
+"""Who may manage an organisation's webhooks: its administrators (accounts.rules.administers, the
+same people who manage its API tokens), national administrators, and the organisation's own API
+tokens."""
 
 from __future__ import annotations
 
 import rules
 
+from accounts import rules as account_rules
 from accounts.principals import is_api_client
-from accounts.rules import manages_through
 
 
 def administers(user, organisation) -> bool:
@@ -17,19 +17,14 @@ def administers(user, organisation) -> bool:
         return user.organisation.pk == organisation.pk
     if user.is_national_administrator:
         return True
-    return any(
-        m.organisation_id == organisation.pk and manages_through(m, organisation)
-        for m in user.active_memberships
-    )
+    return any(account_rules.administers(m, organisation) for m in user.active_memberships)
 
 
 def administered_organisations(user) -> list:
     """The organisations whose webhooks the person manages (national administrators: see all)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
     if is_api_client(user):
         return [user.organisation]
-    return [m.organisation for m in user.active_memberships if manages_through(m, m.organisation)]
+    return account_rules.administered_organisations(user)
 
 
 @rules.predicate
