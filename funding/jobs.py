@@ -111,17 +111,13 @@ def months_owed(up_to: datetime.date, *, batch_size: int = BATCH_SIZE) -> tuple[
     deployments: set[int] = set()
     pairs = _months_unclaimed(up_to).iterator(chunk_size=batch_size * 4)
     while batch := list(islice(pairs, batch_size * 4)):
-        keys = {unclaimed_key(pk, _as_date(month)): (pk, _as_date(month)) for pk, month in batch}
+        keys = {unclaimed_key(pk, month): (pk, month) for pk, month in batch}
         told = _keys_told(NoticeKind.UNCLAIMED_DAYS, key__in=keys)
         for key, (pk, month) in keys.items():
             deployments.add(pk)
             if key not in told:
                 owed[pk].append(month)
     return len(deployments), owed
-
-
-def _as_date(month: datetime.date | datetime.datetime) -> datetime.date:
-    return month.date() if isinstance(month, datetime.datetime) else month
 
 
 def _deployments_owed(ids: list[int], up_to: datetime.date) -> list[Deployment]:
