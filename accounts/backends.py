@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
@@ -28,6 +29,20 @@ def model_permission_names() -> frozenset[str]:
 
 
 class ModelPermissionBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The signed-in person, with the facts every page asks about them read in the same query
+        (``accounts.rules.load_with_the_person``)."""
+        from .rules import keep_loaded_facts, with_loaded_facts
+
+        try:
+            user = with_loaded_facts(get_user_model()._default_manager.all()).get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
+            return None
+        keep_loaded_facts(user)
+        return user
+
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         if perm not in model_permission_names():
             return False

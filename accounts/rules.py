@@ -80,27 +80,51 @@ class UserFact:
         return remembered(user, self.key, lambda: any(rows(user).exists() for rows in self.rows))
 
     def columns(self) -> dict[str, Callable]:
-        return {f"{self.key}__{index}": rows for index, rows in enumerate(self.rows)}
+        return {f"fact_{self.key}_{index}": rows for index, rows in enumerate(self.rows)}
+
+
+def _fact_expressions(facts) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    return {column: Exists(rows(OuterRef("pk"))) for fact in facts for column, rows in fact.columns().items()}
 
 
 def answer_all(user, facts) -> None:
     """Answer every fact not yet answered for this person in one query."""
     if not getattr(user, "is_authenticated", False):
         return
-    from django.db.models import Exists, OuterRef
-
     answers = _answers(user)
     missing = [fact for fact in facts if fact.key not in answers]
     if not missing:
         return
-    expressions = {
-        column: Exists(rows(OuterRef("pk"))) for fact in missing for column, rows in fact.columns().items()
-    }
     from django.contrib.auth import get_user_model
 
-    row = get_user_model().objects.filter(pk=user.pk).values(**expressions).first() or {}
+    row = get_user_model().objects.filter(pk=user.pk).values(**_fact_expressions(missing)).first() or {}
     for fact in missing:
         answers[fact.key] = any(row.get(column) for column in fact.columns())
+
+
+# Facts answered in the very query that loads the signed-in person for a request
+# (``accounts.backends.ModelPermissionBackend.get_user``): those every page asks, such as the
+# navigation's, registered by the apps that ask them when they are ready.
+FACTS_LOADED_WITH_THE_PERSON: list[UserFact] = []
+
+
+def load_with_the_person(*facts: UserFact) -> None:
+    FACTS_LOADED_WITH_THE_PERSON.extend(fact for fact in facts if fact not in FACTS_LOADED_WITH_THE_PERSON)
+
+
+def with_loaded_facts(people):
+    """The people (a queryset of users) with a column for each registered fact."""
+    return people.annotate(**_fact_expressions(FACTS_LOADED_WITH_THE_PERSON))
+
+
+def keep_loaded_facts(user) -> None:
+    """Remember the answers ``with_loaded_facts`` read with this person, for the request."""
+    answers = _answers(user)
+    for fact in FACTS_LOADED_WITH_THE_PERSON:
+        columns = fact.columns()
+        answers[fact.key] = any(user.__dict__.pop(column, False) for column in columns)
 # --- Who may manage whom -------------------------------------------------------------------------
 
 

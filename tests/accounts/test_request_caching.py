@@ -3,6 +3,8 @@ permissions) is read once, kept on the user object for that request only, and fo
 membership of theirs changes within it."""
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import load_backend
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +14,10 @@ from accounts import services
 from accounts.backends import model_permission_names
 from accounts.choices import OrganisationKind, Role
 from accounts.models import User
+from designations.rules import HOLDS_A_DESIGNATION
+from navigation.menu import PERSONAL_FACTS, navigation_for
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories.designations import DesignationFactory
 
 # Rules with no model permission of the same name, and two that are both.
 RULES = [
@@ -101,3 +106,39 @@ def test_a_membership_granted_is_seen_on_the_next_request(client, outsider, url_
 def navigation_of(response) -> str:
     page = response.content.decode()
     return page[page.index('id="navigation"'):]
+
+
+# --- the facts every page asks, read with the person ----------------------------------------------
+
+
+def load_signed_in(user: User) -> User | None:
+    """The person as the session's backend loads them for a request."""
+    return load_backend(settings.AUTHENTICATION_BACKENDS[-1]).get_user(user.pk)
+
+
+@pytest.fixture
+def leader(db) -> User:
+    return DesignationFactory().holder
+
+
+def test_the_navigation_asks_nothing_of_its_own_about_the_person_a_request_has_loaded(leader):
+    person = load_signed_in(leader)
+    list(person.active_memberships)
+
+    assert queries(lambda: navigation_for(person)) == 0
+    assert {fact.key for fact in PERSONAL_FACTS} <= set(person._rule_answers)
+
+
+@pytest.mark.parametrize(("persona", "holds"), [("leader", True), ("la_officer", False)])
+def test_the_facts_read_with_the_person_are_the_facts_asked_alone(request, persona, holds):
+    person = request.getfixturevalue(persona)
+
+    assert HOLDS_A_DESIGNATION(load_signed_in(person)) is holds
+    assert HOLDS_A_DESIGNATION(fresh(person)) is holds  # asked on its own, by its own query
+
+
+def test_a_deactivated_person_is_not_loaded_for_a_request(la_officer):
+    la_officer.is_active = False
+    la_officer.save(update_fields=["is_active"])
+
+    assert load_signed_in(la_officer) is None

@@ -176,7 +176,7 @@ def test_search_query_count_is_constant(client, new_head, home_school, django_as
 
 # Session, user, the new head's posts, count and page of partners, their specialisms, the head's
 # live partnership, memberships for the navigation, the filter's specialisms.
-SEARCH_QUERIES = 10  # with the navigation's one query about the person
+SEARCH_QUERIES = 9  # the navigation's facts come with the user
 
 
 # --- permissions ------------------------------------------------------------------------------------------
@@ -406,7 +406,7 @@ def test_mine_query_count_is_constant(client, lle, django_assert_num_queries):
 
 # Session, user, count and page, the new-head and LLE checks, memberships (nav); a rule that says no
 # asks Django's model permissions nothing (accounts.backends).
-MINE_QUERIES = 8  # with the navigation's one query about the person
+MINE_QUERIES = 7  # the navigation's facts come with the user
 
 
 def test_mine_empty_state(client, outsider):

@@ -173,7 +173,7 @@ def test_pool_page_with_nothing_to_measure(client, teaching_school_lead, teachin
 
 # Session, user, memberships, the pool and its prefetches (specialisms, training records, training
 # requirements), and the pool's deployments.
-POOL_QUERIES = 9  # with the navigation's one query about the person
+POOL_QUERIES = 8  # the navigation's facts come with the user
 
 
 def test_pool_page_query_count_is_constant(

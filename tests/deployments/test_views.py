@@ -223,7 +223,7 @@ def test_the_list_costs_the_same_queries_for_2_and_20_rows(
 ):
     _deployments(count, home_la_org, home_school)
     client.force_login(la_officer)
-    with django_assert_max_num_queries(9):  # with the navigation's one query about the person
+    with django_assert_max_num_queries(8):  # the navigation's facts come with the user
         response = client.get(reverse("deployments:deployment-list"))
     assert len(response.context["deployments"]) == count
 
@@ -295,8 +295,8 @@ def test_the_deployment_page_costs_the_same_queries_for_2_and_20_entries(
 ):
     _busy(home_deployment, count)
     client.force_login(la_officer)
-    # 20, plus the contacts panel (members, named staff), agreements recorded on a party's behalf
-    # and the navigation's one query about the person; the invitations pending at each party and
+    # 20, plus the contacts panel (members, named staff) and agreements recorded on a party's
+    # behalf (the navigation's facts come with the user); the invitations pending at each party and
     # whether the viewer may invite there (is the viewer named staff?); the broker's own schools (may
     # they broker this one?); the supported school's term dates, which count the agreement's days.
     # One more than before costs were shown: the agreed version is read again with who pays whom,

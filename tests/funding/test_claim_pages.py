@@ -327,9 +327,9 @@ def test_the_list_has_an_empty_state(client, setting):
     assert "There are no claims to show" in client.get(reverse("claims:claim-list")).content.decode()
 
 
-# Session, user, memberships (3); the navigation's one query about the person's own work (1); the
-# claims counted and the page of them, with their school, deployment, leader and type (2).
-LIST_QUERIES = 6
+# Session, user with the navigation's facts about their own work, memberships (3); the claims
+# counted and the page of them, with their school, deployment, leader and type (2).
+LIST_QUERIES = 5
 
 
 @pytest.mark.parametrize("count", [1, 6])

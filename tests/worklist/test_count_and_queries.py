@@ -220,11 +220,10 @@ def claim_tasks(request) -> None:
 
 # Session, user, memberships (3); the fifteen providers (16: agreements to agree prefetch their
 # signoffs, agreements to draft read drafts and undrafted deployments, claims to answer read
-# nothing for someone who is no school's head or business manager); the navigation's one query
-# about the person's own work (1); the schools the person works at, so that their own cases are left
-# out of what they assess and decide (1); the term dates the stalled deployments' rule counts school
-# weeks over (1).
-HOME_QUERIES = 22
+# nothing for someone who is no school's head or business manager); the schools the person works
+# at, so that their own cases are left out of what they assess and decide (1); the term dates the
+# stalled deployments' rule counts school weeks over (1).
+HOME_QUERIES = 21
 
 
 @pytest.mark.parametrize("n", [1, 10])
