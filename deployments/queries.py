@@ -155,6 +155,19 @@ class PartyPeople:
         return self.party is not None and not self.people
 
 
+def _in_party_organisations(deployment: Deployment, school_ids: set[int]) -> Q:
+    """Memberships or invitations in the parties' organisations (the schools' own and the
+    commissioner) in a role that could agree for one of them; the caller sorts out which role
+    counts where. One lookup of the row's own indexed organisation key: the parties' conditions
+    ORed across the join to organisations would make PostgreSQL join every membership first."""
+    from accounts.models import Organisation
+
+    organisations = Organisation.objects.filter(
+        Q(school_id__in=school_ids, kind__in=sorted(SCHOOL_KINDS)) | Q(pk=deployment.commissioner_id)
+    ).values("pk")
+    return Q(organisation_id__in=organisations, role__in=sorted(SCHOOL_ROLES | COMMISSIONER_ROLES))
+
+
 def party_people(deployment: Deployment) -> list[PartyPeople]:
     """Each party (the supported school, the leader's school, the commissioner) with the active
     people who can agree for it and the invitations still pending there, then the leader. Three
@@ -166,14 +179,7 @@ def party_people(deployment: Deployment) -> list[PartyPeople]:
     school_ids = {deployment.supported_school_id, deployment.leader_school_id}
     memberships = (
         Membership.objects.filter(user__is_active=True, organisation__is_active=True)
-        .filter(
-            Q(
-                organisation__school_id__in=school_ids,
-                organisation__kind__in=sorted(SCHOOL_KINDS),
-                role__in=sorted(SCHOOL_ROLES),
-            )
-            | Q(organisation_id=deployment.commissioner_id, role__in=sorted(COMMISSIONER_ROLES))
-        )
+        .filter(_in_party_organisations(deployment, school_ids))
         .select_related("user", "organisation")
         .order_by("user__full_name", "user__email")
     )
@@ -226,14 +232,7 @@ def _pending_invitations_by_party(deployment: Deployment, school_ids: set[int]) 
 
     invitations = (
         Invitation.objects.usable()
-        .filter(
-            Q(
-                organisation__school_id__in=school_ids,
-                organisation__kind__in=sorted(SCHOOL_KINDS),
-                role__in=sorted(SCHOOL_ROLES),
-            )
-            | Q(organisation_id=deployment.commissioner_id, role__in=sorted(COMMISSIONER_ROLES))
-        )
+        .filter(_in_party_organisations(deployment, school_ids))
         .select_related("organisation")
         .order_by("email")
     )

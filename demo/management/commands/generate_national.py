@@ -50,13 +50,15 @@ class Command(BaseCommand):
         self._summary(stages, time.perf_counter() - started)
 
     def _refresh_planner_statistics(self) -> None:
-        """Tell PostgreSQL's planner what was loaded: until autovacuum gets round to it, it plans for
-        the empty tables and, for example, scans every organisation to find one user's memberships."""
+        """Tell PostgreSQL's planner what was loaded, and mark the new pages all-visible: until
+        autovacuum gets round to it, it plans for the empty tables (and, for example, scans every
+        organisation to find one user's memberships), and each index-only scan still reads the
+        table's rows, as a settled database would not."""
         if connection.vendor != "postgresql":
             return
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
         self.stdout.write(f"planner statistics: done in {time.perf_counter() - started:.1f} s")
 
     def _progress(self, stage: Stage) -> None:
