@@ -11,6 +11,7 @@ from .choices import (
     LA_MAINTAINED_TYPE_GROUP,
     ROLES_BY_ORGANISATION_KIND,
     SCHOOL_LEADER_ROLES,
+    AccessRequestState,
     OrganisationKind,
     Role,
 )
@@ -101,6 +102,19 @@ def answer_all(user, facts) -> None:
     row = get_user_model().objects.filter(pk=user.pk).values(**expressions).first() or {}
     for fact in missing:
         answers[fact.key] = any(row.get(column) for column in fact.columns())
+
+
+def _access_requests_routed_to(person):
+    from .models import AccessRequest
+
+    return AccessRequest.objects.filter(routed_to=person, state=AccessRequestState.AWAITING_DECISION)
+
+
+# An undecided request for access waits for this person (the tasks page; national administrators
+# answer every request whether routed to them or not).
+HAS_ACCESS_REQUESTS_ROUTED = UserFact("has_access_requests_routed", _access_requests_routed_to)
+
+
 # --- Who may manage whom -------------------------------------------------------------------------
 
 

@@ -218,13 +218,15 @@ def claim_tasks(request) -> None:
             funding_services.approve(claim, actor=setting.commissioner)
 
 
-# Session, user, memberships (3); the fifteen providers (16: agreements to agree prefetch their
-# signoffs, agreements to draft read drafts and undrafted deployments, claims to answer read
-# nothing for someone who is no school's head or business manager); the navigation's one query
-# about the person's own work (1); the schools the person works at, so that their own cases are left
-# out of what they assess and decide (1); the term dates the stalled deployments' rule counts school
-# weeks over (1).
-HOME_QUERIES = 22
+# Session, user, memberships (3); what the page asks about the person's own work, for the
+# providers and the navigation together (1); agreements to agree, change or send (1); requests to
+# broker (1); deployments to draft, review, evaluate or log time on (1) and the term dates the
+# stalled deployments' rule counts school weeks over (1); claims to decide and pay (1; claims to
+# answer read nothing for someone who is no school's head or business manager); the schools the
+# person works at, so that their own cases are left out of what they assess and decide (1);
+# applications to assess (1); references awaited (1); cases to decide (1); designation reviews due
+# (1); partnership requests (1); invitations (1); access requests (1).
+HOME_QUERIES = 17
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -247,7 +249,7 @@ def test_the_tasks_page_costs_the_same_queries_whatever_the_number_of_tasks(
     assert set(kinds) == expected
     assert {kind: kinds.count(kind) for kind in expected} == dict.fromkeys(expected, n)
     assert badge(len(kinds)) in response.content.decode()
-    assert len(PROVIDERS) == 18  # funding.worklist_assurance adds three, tested in tests/funding
+    assert len(PROVIDERS) == 15  # funding.worklist_assurance adds three, tested in tests/funding
 
 
 def test_signing_in_counts_the_tasks_for_the_pages_that_follow(client, la_officer, home_request):
