@@ -104,6 +104,14 @@ def answer_all(user, facts) -> None:
         answers[fact.key] = any(row.get(column) for column in fact.columns())
 
 
+def forget(user, facts) -> None:
+    """Drop the remembered answers to these facts, for when the person's own action may have
+    changed them."""
+    answers = _answers(user)
+    for fact in facts:
+        answers.pop(fact.key, None)
+
+
 def _access_requests_routed_to(person):
     from .models import AccessRequest
 

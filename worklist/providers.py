@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import worklist as account_tasks
 from accounts.principals import acting_person
-from accounts.rules import HAS_ACCESS_REQUESTS_ROUTED, answer_all
+from accounts.rules import HAS_ACCESS_REQUESTS_ROUTED, answer_all, forget
 from accounts.worklist import Task
 from brokerage import worklist as brokerage_tasks
 from brokerage.rules import HAS_A_RECENT_HEADSHIP, HAS_PARTNERSHIPS, HOLDS_CURRENT_LLE
@@ -79,7 +79,14 @@ def remember_count(user, count: int) -> int:
 
 
 def refresh_count(user) -> int:
-    return remember_count(user, len(tasks_for(user)))
+    """Count the user's tasks afresh, as they sign in or once they have acted: what is known about
+    their own work is asked again rather than taken from earlier in the request, and not kept
+    for the rest of it."""
+    forget(user, FACTS)
+    try:
+        return remember_count(user, len(tasks_for(user)))
+    finally:
+        forget(user, FACTS)
 
 
 def task_count_for(user) -> int | None:
@@ -87,4 +94,4 @@ def task_count_for(user) -> int | None:
     if acting_person(user) is None:
         return None
     count = cache.get(_count_key(user))
-    return refresh_count(user) if count is None else count
+    return remember_count(user, len(tasks_for(user))) if count is None else count
