@@ -24,6 +24,13 @@ from .services.work import REVIEWABLE_STATES
 State = DeploymentState
 SCHOOL_KINDS = {OrganisationKind.SCHOOL, OrganisationKind.TEACHING_SCHOOL}
 DEPLOYMENT_RELATIONS = ("supported_school", "leader", "designation__designation_type")
+# What the tasks show of a deployment and what rules.parties_of and queries.is_stalled read: a broker
+# and commissioner may have many, and a school row is wide.
+DEPLOYMENT_FIELDS = (
+    "state", "created_at", "next_review_on", "state_changed_at", "supported_school_id", "leader_school_id",
+    "leader_id", "commissioner_id", "supported_school__name", "supported_school__local_authority_id",
+    "leader__full_name", "leader__email", "designation__designation_type__code",
+)
 DRAFTED_STATES = [State.PROPOSED, State.AGREED, State.ACTIVE, State.PAUSED]
 
 
@@ -82,6 +89,7 @@ def agreements_to_agree_or_change(user, today: datetime.date) -> list[Task]:
         Agreement.objects.filter(reduce(or_, waiting))
         .annotate(was_sent=Exists(was_sent), **signed)
         .select_related(*(f"deployment__{name}" for name in DEPLOYMENT_RELATIONS))
+        .only("version", "status", "created_at", *(f"deployment__{name}" for name in DEPLOYMENT_FIELDS))
         .order_by("created_at", "pk")
     )
     version_url = url_for_each("deployments:agreement-version", arity=2)
@@ -152,6 +160,7 @@ def deployments_to_follow_up(user, today: datetime.date) -> list[Task]:
         .filter(reduce(or_, flags.values()))
         .annotate(**{name: _flag(condition) for name, condition in flags.items()})
         .select_related(*DEPLOYMENT_RELATIONS)
+        .only(*DEPLOYMENT_FIELDS)
         .order_by("pk")
     )
 
