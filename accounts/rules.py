@@ -11,6 +11,7 @@ from .choices import (
     LA_MAINTAINED_TYPE_GROUP,
     ROLES_BY_ORGANISATION_KIND,
     SCHOOL_LEADER_ROLES,
+    AccessRequestState,
     OrganisationKind,
     Role,
 )
@@ -125,6 +126,27 @@ def keep_loaded_facts(user) -> None:
     for fact in FACTS_LOADED_WITH_THE_PERSON:
         columns = fact.columns()
         answers[fact.key] = any(user.__dict__.pop(column, False) for column in columns)
+
+
+def forget(user, facts) -> None:
+    """Drop the remembered answers to these facts, for when the person's own action may have
+    changed them."""
+    answers = _answers(user)
+    for fact in facts:
+        answers.pop(fact.key, None)
+
+
+def _access_requests_routed_to(person):
+    from .models import AccessRequest
+
+    return AccessRequest.objects.filter(routed_to=person, state=AccessRequestState.AWAITING_DECISION)
+
+
+# An undecided request for access waits for this person (the tasks page; national administrators
+# answer every request whether routed to them or not).
+HAS_ACCESS_REQUESTS_ROUTED = UserFact("has_access_requests_routed", _access_requests_routed_to)
+
+
 # --- Who may manage whom -------------------------------------------------------------------------
 
 

@@ -1,14 +1,19 @@
 """The task record every app's worklist provider returns, for the "Your tasks" home page.
 
 A provider is ``def <name>(user, today: datetime.date) -> list[Task]``: everything of one or more
-kinds that waits for ``user``, read in a fixed number of queries whatever the number of tasks.
-Each app keeps its providers in its own ``worklist.py``; the ``worklist`` app composes them."""
+kinds that waits for ``user``, read in a fixed number of queries whatever the number of tasks. A
+provider that cannot apply to the person, judged from their memberships (``active_memberships``)
+or from the answered facts about their own work (``accounts.rules.UserFact``, answered together
+before the providers run), returns [] without a query. Each app keeps its providers in its own
+``worklist.py``; the ``worklist`` app composes them."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -47,10 +52,22 @@ def as_date(moment: datetime.datetime | datetime.date | None) -> datetime.date |
     return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
 
 
+# Stands for each integer argument while a pattern is reversed: no path of the service holds it.
+_PLACEHOLDER = 987_654_321_000
+
+
+def url_for_each(viewname: str, arity: int = 1) -> Callable[..., str]:
+    """``reverse(viewname, args=[...])`` for many rows of integer arguments: the pattern is reversed
+    once, then each row's arguments are put in (a long list reverses hundreds of links)."""
+    placeholders = [str(_PLACEHOLDER + index) for index in range(arity)]
+    pattern = reverse(viewname, args=[int(p) for p in placeholders]).replace("{", "{{").replace("}", "}}")
+    for index, placeholder in enumerate(placeholders):
+        pattern = pattern.replace(placeholder, f"{{{index}}}")
+    return lambda *args: pattern.format(*(int(arg) for arg in args))
+
+
 def invitations_to_answer(user, today: datetime.date) -> list[Task]:
     """Invitations to join an organisation addressed to this person's email (one query)."""
-    from django.urls import reverse
-
     from .queries import invitations_pending_for
     from .services import invitation_token
 
@@ -68,16 +85,21 @@ def invitations_to_answer(user, today: datetime.date) -> list[Task]:
 
 
 def access_requests_to_decide(user, today: datetime.date) -> list[Task]:
-    """Confirmed requests for access routed to this person, to approve or decline (one query)."""
-    from django.urls import reverse
-
+    """Confirmed requests for access routed to this person, to approve or decline: one query, none
+    for someone with no request routed to them (except a national administrator, who answers all)."""
     from .queries import access_requests_to_answer
+    from .rules import HAS_ACCESS_REQUESTS_ROUTED
 
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if not (user.is_national_administrator or HAS_ACCESS_REQUESTS_ROUTED(user)):
+        return []
+    url = url_for_each("accounts:access-request-detail")
     return [
         Task(
             kind="answer-access-request",
             what="Approve or decline a request for access",
-            url=reverse("accounts:access-request-detail", args=[access_request.pk]),
+            url=url(access_request.pk),
             school=access_request.target_name,
             detail=f"{access_request.full_name}, as {access_request.get_role_display().lower()}",
             since=as_date(access_request.confirmed_at),

@@ -309,6 +309,18 @@ HOLDS_A_DESIGNATION = UserFact("holds_a_designation", _designations_held)
 holds_a_designation = rules.predicate(HOLDS_A_DESIGNATION, name="holds_a_designation")
 
 
+
+
+def _applications_made(person):
+    from .models import Application
+
+    return Application.objects.filter(applicant=person)
+
+
+# Has applied for a designation: their applications may wait for a referee.
+HAS_APPLIED = UserFact("has_applied", _applications_made)
+
+
 rules.add_perm("designations.view_own_designations", holds_a_designation)
 # The assessment queue: national administrators, and teaching-school leads for their own SLE rounds.
 rules.add_perm("designations.view_assessment_queue", is_national_administrator | is_teaching_school_lead)

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
-from accounts.worklist import Task, as_date
+from accounts.choices import Role
+from accounts.worklist import Task, as_date, url_for_each
 
 from .choices import UNDECIDED_APPLICATION_STATES, ApplicationState
 from .models import Application, Designation, RefereeRequest
 from .queries import applications_assessable_by, cases_for, exclude_own_applications, reviews_due_for
+from .rules import HAS_APPLIED
 
 ASSESSOR_STEPS = {
     ApplicationState.SUBMITTED: ("assess-application", "Start assessing the application"),
@@ -31,9 +32,14 @@ def _holder(designation: Designation) -> str:
 
 
 def applications_to_assess(user, today: datetime.date) -> list[Task]:
-    """Applications the user may assess that wait for the assessor (not for a referee). One query."""
+    """Applications the user may assess that wait for the assessor (not for a referee): one query,
+    and one for the schools the user works at. None for who leads no teaching school and is no
+    national administrator: they assess nothing."""
     if not getattr(user, "is_authenticated", False):
         return []
+    if not (user.is_national_administrator or user.has_role(Role.TEACHING_SCHOOL_LEAD)):
+        return []
+    url = url_for_each("applications:assess")
     applications = exclude_own_applications(
         user,
         applications_assessable_by(
@@ -47,7 +53,7 @@ def applications_to_assess(user, today: datetime.date) -> list[Task]:
             detail=f"{application.designation_type.code} application by {application.applicant}",
             school=application.school.name,
             since=as_date(application.submitted_at or application.created_at),
-            url=reverse("applications:assess", args=[application.pk]),
+            url=url(application.pk),
         )
         for application in applications
     ]
@@ -55,9 +61,10 @@ def applications_to_assess(user, today: datetime.date) -> list[Task]:
 
 def references_awaited(user, today: datetime.date) -> list[Task]:
     """The latest unanswered referee request on each of the applicant's undecided applications;
-    due when its link expires. One query."""
-    if not getattr(user, "is_authenticated", False):
+    due when its link expires. One query; none for who has never applied."""
+    if not HAS_APPLIED(user):
         return []
+    url = url_for_each("applications:task-list")
     later = RefereeRequest.objects.filter(
         application=OuterRef("application"), sent_at__gt=OuterRef("sent_at")
     )
@@ -79,7 +86,7 @@ def references_awaited(user, today: datetime.date) -> list[Task]:
             school=awaited.application.school.name,
             since=as_date(awaited.sent_at),
             due_on=as_date(awaited.expires_at),
-            url=reverse("applications:task-list", args=[awaited.application_id]),
+            url=url(awaited.application_id),
         )
         for awaited in awaited
     ]
@@ -89,6 +96,7 @@ def cases_to_decide(user, today: datetime.date) -> list[Task]:
     """Open de-designation cases on designations the user manages. One query."""
     if not getattr(user, "is_authenticated", False):
         return []
+    url = url_for_each("designations-manage:case-decide")
     return [
         Task(
             kind="decide-case",
@@ -96,7 +104,7 @@ def cases_to_decide(user, today: datetime.date) -> list[Task]:
             detail=f"{_holder(case.designation)}: {case.get_reason_display()}",
             school=case.designation.school.name,
             since=as_date(case.opened_at),
-            url=reverse("designations-manage:case-decide", args=[case.pk]),
+            url=url(case.pk),
         )
         for case in cases_for(user)
     ]
@@ -106,6 +114,7 @@ def designation_reviews_due(user, today: datetime.date) -> list[Task]:
     """Designation reviews overdue or due within 30 days, of designations the user manages. One query."""
     if not getattr(user, "is_authenticated", False):
         return []
+    url = url_for_each("designations-manage:review-record", arity=2)
     return [
         Task(
             kind="designation-review",
@@ -113,7 +122,7 @@ def designation_reviews_due(user, today: datetime.date) -> list[Task]:
             detail=_holder(review.designation),
             school=review.designation.school.name,
             due_on=review.due_on,
-            url=reverse("designations-manage:review-record", args=[review.designation_id, review.pk]),
+            url=url(review.designation_id, review.pk),
         )
         for review in reviews_due_for(user, today)
     ]

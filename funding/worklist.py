@@ -5,12 +5,13 @@ claiming school's head and business manager: one query). See accounts.worklist f
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
+from django.db.models.functions import TruncDate
 
 from accounts.choices import SCHOOL_FINANCE_ROLES
-from accounts.worklist import Task, as_date
+from accounts.worklist import Task, url_for_each
 from brokerage.rules import COMMISSIONER_ROLES
 from money import format_pounds
 
@@ -18,7 +19,12 @@ from .choices import ClaimState
 from .models import Claim, ClaimApproval
 from .rules import SCHOOL_KINDS, SCHOOL_VIEW_ROLES
 
-RELATIONS = ("claiming_school", "deployment__supported_school", "deployment__leader")
+# What a claim's task shows, read as plain rows dated by the database: a commissioner may have
+# hundreds.
+FIELDS = (
+    "pk", "reference", "total", "state", "claiming_school__name", "deployment__supported_school__name",
+)
+DATED = {"changed_on": TruncDate("state_changed_at")}
 
 
 def _memberships(user) -> list:
@@ -43,18 +49,18 @@ def _to_decide_for(user) -> QuerySet[Claim] | None:
     return (
         Claim.objects.filter(commissioner_id__in=commissioners)
         .exclude(Q(submitted_by=user) | Q(deployment__leader=user) | Q(claiming_school_id__in=own_schools))
-        .select_related(*RELATIONS)
     )
 
 
-def _task(claim: Claim, kind: str, what: str, since) -> Task:
+def _task(claim: dict, kind: str, what: str, url: Callable[..., str]) -> Task:
+    """The task for one of FIELDS' rows of a claim, waiting since its last change of state."""
     return Task(
         kind=kind,
         what=what,
-        detail=f"{claim.reference}, {format_pounds(claim.total)} from {claim.claiming_school.name}",
-        school=claim.deployment.supported_school.name,
-        since=as_date(since),
-        url=reverse("claims:claim-detail", args=[claim.pk]),
+        detail=f"{claim['reference']}, {format_pounds(claim['total'])} from {claim['claiming_school__name']}",
+        school=claim["deployment__supported_school__name"],
+        since=claim["changed_on"],
+        url=url(claim["pk"]),
     )
 
 
@@ -70,17 +76,18 @@ def claims_to_decide_and_pay(user, today: datetime.date) -> list[Task]:
         | Q(state=ClaimState.AWAITING_SECOND_APPROVAL) & ~Exists(approved_by_me)
         | Q(state=ClaimState.APPROVED)
     ).order_by("state_changed_at", "pk")
-    return [_task_for_commissioner(claim) for claim in claims]
+    url = url_for_each("claims:claim-detail")
+    return [_task_for_commissioner(claim, url) for claim in claims.values(*FIELDS, **DATED)]
 
 
-def _task_for_commissioner(claim: Claim) -> Task:
-    if claim.state == ClaimState.APPROVED:
-        return _task(claim, "pay-claim", "Approved claims to pay: record the payment", claim.state_changed_at)
-    if claim.state == ClaimState.AWAITING_SECOND_APPROVAL:
+def _task_for_commissioner(claim: dict, url: Callable[..., str]) -> Task:
+    if claim["state"] == ClaimState.APPROVED:
+        return _task(claim, "pay-claim", "Approved claims to pay: record the payment", url)
+    if claim["state"] == ClaimState.AWAITING_SECOND_APPROVAL:
         what = "Claims to decide: give the second approval"
     else:
         what = "Claims to decide: approve, ask for information or reject"
-    return _task(claim, "decide-claim", what, claim.state_changed_at)
+    return _task(claim, "decide-claim", what, url)
 
 
 def claims_to_answer(user, today: datetime.date) -> list[Task]:
@@ -90,12 +97,9 @@ def claims_to_answer(user, today: datetime.date) -> list[Task]:
         return []
     claims = (
         Claim.objects.filter(claiming_school_id__in=schools, state=ClaimState.INFORMATION_REQUESTED)
-        .select_related(*RELATIONS)
         .order_by("state_changed_at", "pk")
+        .values(*FIELDS, **DATED)
     )
-    return [
-        _task(
-            claim, "answer-claim", "Claims to answer: give the information asked for", claim.state_changed_at
-        )
-        for claim in claims
-    ]
+    url = url_for_each("claims:claim-detail")
+    what = "Claims to answer: give the information asked for"
+    return [_task(claim, "answer-claim", what, url) for claim in claims]

@@ -10,7 +10,7 @@ from django.db.models import Count, Min
 from django.urls import reverse
 
 from accounts.choices import SCHOOL_FINANCE_ROLES
-from accounts.worklist import Task, as_date
+from accounts.worklist import Task, as_date, url_for_each
 
 from .choices import BursaryState, ClawbackState, SampleState
 from .models import Bursary, Clawback, Sample
@@ -38,6 +38,7 @@ def sample_evidence_to_give(user, today: datetime.date) -> list[Task]:
         .select_related("claim__claiming_school", "draw")
         .order_by("draw__drawn_at", "pk")
     )
+    url = url_for_each("assurance:sample-evidence")
     return [
         Task(
             kind="give-sample-evidence",
@@ -45,7 +46,7 @@ def sample_evidence_to_give(user, today: datetime.date) -> list[Task]:
             detail=f"Claim {sample.claim.reference}",
             school=sample.claim.claiming_school.name,
             since=as_date(sample.draw.drawn_at),
-            url=reverse("assurance:sample-evidence", args=[sample.pk]),
+            url=url(sample.pk),
         )
         for sample in samples
     ]
@@ -61,6 +62,7 @@ def clawbacks_to_approve(user, today: datetime.date) -> list[Task]:
         .select_related("sample__claim__claiming_school")
         .order_by("opened_at", "pk")
     )
+    url = url_for_each("assurance:clawback-approve")
     return [
         Task(
             kind="approve-clawback",
@@ -68,7 +70,7 @@ def clawbacks_to_approve(user, today: datetime.date) -> list[Task]:
             detail=f"Claim {clawback.sample.claim.reference}, £{clawback.amount:,.2f}",
             school=clawback.sample.claim.claiming_school.name,
             since=as_date(clawback.opened_at),
-            url=reverse("assurance:clawback-approve", args=[clawback.pk]),
+            url=url(clawback.pk),
         )
         for clawback in clawbacks
     ]

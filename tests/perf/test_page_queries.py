@@ -85,8 +85,14 @@ def grow_deployment(deployment, n: int):
 DEPLOYMENT_PAGE = {"la_officer": 19, "leader": 15, "school_leader": 16}
 # The page (10) and matching: the ranked page, the exclusion counts, the track records (5).
 REQUEST_PAGE = 15
+# Session, the user with what the providers and the navigation ask about the person's own work,
+# memberships (3); invitations, found by email whoever the person is (1); agreements to agree for
+# a party (1). Then only what the role can have: requests to broker and deployments to follow up
+# for a broker (2); claims to decide and pay for a commissioner (1); the term dates for a leader with
+# an active deployment (1); for a teaching school lead the schools they work at, applications to
+# assess, cases and reviews due (4). See tests/worklist/test_count_and_queries.py.
 HOME_PAGE = {
-    "la_officer": 16, "leader": 11, "school_leader": 10, "commissioner": 11, "teaching_school_lead": 18,
+    "la_officer": 8, "leader": 7, "school_leader": 5, "commissioner": 6, "teaching_school_lead": 11,
 }
 SCHOOL_PAGE = 6
 DIRECTORY_PAGE = 10

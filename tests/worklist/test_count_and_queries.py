@@ -28,6 +28,7 @@ from tests.factories.designations import (
     ReviewFactory,
 )
 from tests.factories.schooldays import in_term
+from worklist.providers import FACTS as FACTS_ASKED
 from worklist.providers import PROVIDERS, task_count_for, tasks_for
 
 from .conftest import quiet_deployment, task_kinds
@@ -218,12 +219,15 @@ def claim_tasks(request) -> None:
             funding_services.approve(claim, actor=setting.commissioner)
 
 
-# Session, user, memberships (3); the fifteen providers (16: agreements to agree prefetch their
-# signoffs, agreements to draft read drafts and undrafted deployments, claims to answer read
-# nothing for someone who is no school's head or business manager); the schools the person works
-# at, so that their own cases are left out of what they assess and decide (1); the term dates the
-# stalled deployments' rule counts school weeks over (1).
-HOME_QUERIES = 21
+# Session, the user with what the providers and the navigation ask about the person's own work,
+# memberships (3); agreements to agree, change or send (1); requests to
+# broker (1); deployments to draft, review, evaluate or log time on (1) and the term dates the
+# stalled deployments' rule counts school weeks over (1); claims to decide and pay (1; claims to
+# answer read nothing for someone who is no school's head or business manager); the schools the
+# person works at, so that their own cases are left out of what they assess and decide (1);
+# applications to assess (1); references awaited (1); cases to decide (1); designation reviews due
+# (1); partnership requests (1); invitations (1); access requests (1).
+HOME_QUERIES = 16
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -246,7 +250,7 @@ def test_the_tasks_page_costs_the_same_queries_whatever_the_number_of_tasks(
     assert set(kinds) == expected
     assert {kind: kinds.count(kind) for kind in expected} == dict.fromkeys(expected, n)
     assert badge(len(kinds)) in response.content.decode()
-    assert len(PROVIDERS) == 18  # funding.worklist_assurance adds three, tested in tests/funding
+    assert len(PROVIDERS) == 15  # funding.worklist_assurance adds three, tested in tests/funding
 
 
 def test_signing_in_counts_the_tasks_for_the_pages_that_follow(client, la_officer, home_request):
@@ -257,3 +261,108 @@ def test_signing_in_counts_the_tasks_for_the_pages_that_follow(client, la_office
     assert response.url == reverse("home")
     assert cache.get(f"worklist:task-count:{la_officer.pk}") == 1
     assert badge(1) in client.get(reverse("deployments:deployment-list")).content.decode()
+
+
+# --- what cannot apply costs nothing -------------------------------------------------------------
+
+
+def _fresh(user):
+    """The person as a new request loads them: with their memberships, nothing yet known about their
+    own work."""
+    from accounts.models import User
+
+    person = User.objects.get(pk=user.pk)
+    person.active_memberships  # noqa: B018 -- loaded, as for every signed-in request
+    return person
+
+
+def test_a_person_with_no_role_and_no_work_of_their_own_costs_one_query_for_every_provider_but_one(
+    db, django_assert_num_queries
+):
+    from accounts.rules import answer_all
+    from tests.factories import UserFactory
+    from worklist.providers import FACTS
+
+    nobody = _fresh(UserFactory())
+    today = timezone.localdate()
+
+    with django_assert_num_queries(1):  # the facts about their own work, all at once
+        answer_all(nobody, FACTS)
+    for provider in PROVIDERS:
+        # Invitations are found by email address, whoever the person is.
+        expected = 1 if provider.__name__ == "invitations_to_answer" else 0
+        with django_assert_num_queries(expected):
+            assert provider(nobody, today) == [], provider.__name__
+
+
+def test_a_broker_with_no_work_of_their_own_costs_no_query_for_a_leaders_or_applicants_tasks(
+    la_officer, home_request, django_assert_num_queries
+):
+    from accounts.rules import answer_all
+    from brokerage.worklist import partnership_requests
+    from designations.worklist import applications_to_assess, references_awaited
+    from worklist.providers import FACTS
+
+    broker = _fresh(la_officer)
+    answer_all(broker, FACTS)
+    today = timezone.localdate()
+
+    with django_assert_num_queries(0):
+        assert partnership_requests(broker, today) == []
+        assert references_awaited(broker, today) == []
+        assert applications_to_assess(broker, today) == []  # leads no teaching school
+
+
+def test_the_facts_the_providers_ask_include_the_navigations_so_a_page_asks_once():
+    from navigation.menu import PERSONAL_FACTS
+    from worklist.providers import FACTS
+
+    assert set(PERSONAL_FACTS) <= set(FACTS)
+
+
+def test_the_tasks_page_asks_about_the_persons_own_work_once_for_itself_and_the_navigation(
+    client, la_officer, home_request
+):
+    """Once, with the person as the request loads them: no query of its own on the tasks page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(la_officer)
+
+    with CaptureQueriesContext(connection) as context:
+        client.get(reverse("home"))
+
+    facts = [query["sql"] for query in context.captured_queries if "fact_works_on_a_deployment_0" in query["sql"]]
+    assert len(facts) == 1
+    assert all(f"fact_{fact.key}_0" in facts[0] for fact in FACTS_ASKED)
+    assert '"accounts_user"."password"' in facts[0]  # the query that loads the person
+
+
+def test_a_count_after_the_persons_own_action_asks_about_their_work_afresh(
+    reference_awaited, applicant
+):
+    from worklist.providers import refresh_count
+
+    person = _fresh(applicant)
+    person._rule_answers = {"has_applied": False}  # as asked earlier in the request, before applying
+
+    assert refresh_count(person) == 1
+    assert "has_applied" not in person._rule_answers  # nor kept for the rest of the request
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("viewname", "args"),
+    [
+        ("brokerage:request-detail", [7]),
+        ("deployments:agreement-version", [12, 3]),
+        ("designations-manage:review-record", [5, 98765]),
+        ("claims:claim-detail", [1]),
+    ],
+)
+def test_a_link_pattern_reversed_once_gives_each_rows_link_as_reverse_does(viewname, args):
+    from accounts.worklist import url_for_each
+
+    assert url_for_each(viewname, arity=len(args))(*args) == reverse(viewname, args=args)
