@@ -165,6 +165,16 @@ class DeploymentTransition(Timestamped):
         return f"{self.from_state} → {self.to_state}"
 
 
+def agreed_days_of(
+    time_basis: str, days_per_week: Decimal | None, total_days: Decimal | None, weeks: Decimal
+) -> Decimal:
+    """An agreement's days (``Agreement.agreed_days``) from its terms and its term weeks, for
+    terms read without the model."""
+    if time_basis == TimeBasis.TOTAL_DAYS:
+        return total_days or Decimal(0)
+    return round_to_half_day((days_per_week or Decimal(0)) * weeks)
+
+
 class Agreement(models.Model):
     """One version of the brokerage agreement. A change after agreement is a new version,
     agreed again by all three parties."""
@@ -176,7 +186,7 @@ class Agreement(models.Model):
     support_approach = NotesField()
     school_participants = NotesField(
         max_length=2000,
-        help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'."
+        help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'.",
     )
     time_basis = models.CharField(max_length=20, choices=TimeBasis.choices, default=TimeBasis.DAYS_PER_WEEK)
     days_per_week = BoundedDecimalField(
@@ -278,9 +288,7 @@ class Agreement(models.Model):
     def agreed_days(self) -> Decimal:
         """Total days as typed; else days a week × the term weeks (see ``weeks``) to the half day:
         ``schooldays.calendar.days_for_weekly_commitment`` for the supported school's authority."""
-        if self.time_basis == TimeBasis.TOTAL_DAYS:
-            return self.total_days or Decimal(0)
-        return round_to_half_day((self.days_per_week or Decimal(0)) * self.weeks)
+        return agreed_days_of(self.time_basis, self.days_per_week, self.total_days, self.weeks)
 
     @property
     def cost(self) -> Decimal | None:
@@ -566,8 +574,10 @@ class FinalEvaluation(models.Model):
         starts_on = self.deployment.starts_on if self.deployment_id else None
         if starts_on and self.evaluated_on and self.evaluated_on < starts_on:
             raise ValidationError(
-                {"evaluated_on": f"The date of the evaluation must be on or after {long_date(starts_on)}, "
-                 "when the support started"}
+                {
+                    "evaluated_on": f"The date of the evaluation must be on or after {long_date(starts_on)}, "
+                    "when the support started"
+                }
             )
 
 

@@ -37,9 +37,9 @@ CSV_URL = reverse("dashboard:deployments-csv")
 # Session and user, memberships (with their authorities), then the figures: the term dates the
 # stall rule counts school weeks over, deployment figures (whose at-risk count the list's pages
 # use), the at-risk page, requests by age, schools at risk, coverage, and the page's nav; then the
-# money this year: the agreed versions, their cost lines and staff, the term dates that pro-rate
-# them, and the payments (funding.finance.committed_and_paid).
-DASHBOARD_QUERIES = 15  # with the navigation's one query about the person
+# money this year: the agreed versions with their cost lines (one query), the term dates that
+# pro-rate them, and the payments (funding.finance.committed_and_paid).
+DASHBOARD_QUERIES = 13  # with the navigation's one query about the person
 # Session, user, memberships (with their authorities), and the deployments in one query; then their agreed
 # versions and those versions' cost lines (two more, for the money columns), and the term dates
 # that count their days (one more per chunk of rows).

@@ -92,7 +92,7 @@ DIRECTORY_PAGE = 11
 # The session, user and memberships (with their authorities), the figures (deployments,
 # requests, schools, coverage), the at-risk page, the term dates and the money this year: see
 # tests/oversight/test_dashboard.py.
-DASHBOARD_PAGE = 15
+DASHBOARD_PAGE = 13
 # Session, user, memberships (3); the navigation's one question about the person's own work (1). The
 # task count comes from the cache.
 EMPTY_PAGE = 4
