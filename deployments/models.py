@@ -130,6 +130,19 @@ class Deployment(Timestamped):
             # The lists' order (newest first, read backwards) and the API's changed_since filter.
             models.Index(fields=["created_at", "id"], name="deployment_list_order"),
             models.Index(fields=["state_changed_at"], name="deployment_state_changed_at"),
+            # An authority's live deployments and their risks (its dashboard's figures) are read
+            # from this index alone; the rows it tests are England's live ones, not every one.
+            models.Index(
+                fields=["supported_school", "commissioner"],
+                include=["id", "state", "latest_red", "next_review_on", "last_time_logged_on", "starts_on"],
+                condition=Q(state__in=[DeploymentState.ACTIVE, DeploymentState.PAUSED]),
+                name="live_deployment_scope",
+            ),
+            # A commissioner's deployments with their supported schools, without reading the rows
+            # (the year's agreed versions, funding.finance).
+            models.Index(
+                fields=["commissioner", "id", "supported_school"], name="deployment_commissioner_scope"
+            ),
         ]
         constraints = [
             # One live proposal per leader per request, whichever way two proposals race.
@@ -186,7 +199,7 @@ class Agreement(models.Model):
     support_approach = NotesField()
     school_participants = NotesField(
         max_length=2000,
-        help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'.",
+        help_text="Which leaders of the supported school take part, e.g. 'Headteacher; maths lead'."
     )
     time_basis = models.CharField(max_length=20, choices=TimeBasis.choices, default=TimeBasis.DAYS_PER_WEEK)
     days_per_week = BoundedDecimalField(
@@ -574,10 +587,8 @@ class FinalEvaluation(models.Model):
         starts_on = self.deployment.starts_on if self.deployment_id else None
         if starts_on and self.evaluated_on and self.evaluated_on < starts_on:
             raise ValidationError(
-                {
-                    "evaluated_on": f"The date of the evaluation must be on or after {long_date(starts_on)}, "
-                    "when the support started"
-                }
+                {"evaluated_on": f"The date of the evaluation must be on or after {long_date(starts_on)}, "
+                 "when the support started"}
             )
 
 
