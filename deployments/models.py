@@ -130,6 +130,19 @@ class Deployment(Timestamped):
             # The lists' order (newest first, read backwards) and the API's changed_since filter.
             models.Index(fields=["created_at", "id"], name="deployment_list_order"),
             models.Index(fields=["state_changed_at"], name="deployment_state_changed_at"),
+            # An authority's live deployments and their risks (its dashboard's figures) are read
+            # from this index alone; the rows it tests are England's live ones, not every one.
+            models.Index(
+                fields=["supported_school", "commissioner"],
+                include=["id", "state", "latest_red", "next_review_on", "last_time_logged_on", "starts_on"],
+                condition=Q(state__in=[DeploymentState.ACTIVE, DeploymentState.PAUSED]),
+                name="live_deployment_scope",
+            ),
+            # A commissioner's deployments with their supported schools, without reading the rows
+            # (the year's agreed versions, funding.finance).
+            models.Index(
+                fields=["commissioner", "id", "supported_school"], name="deployment_commissioner_scope"
+            ),
         ]
         constraints = [
             # One live proposal per leader per request, whichever way two proposals race.
@@ -163,6 +176,16 @@ class DeploymentTransition(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state}"
+
+
+def agreed_days_of(
+    time_basis: str, days_per_week: Decimal | None, total_days: Decimal | None, weeks: Decimal
+) -> Decimal:
+    """An agreement's days (``Agreement.agreed_days``) from its terms and its term weeks, for
+    terms read without the model."""
+    if time_basis == TimeBasis.TOTAL_DAYS:
+        return total_days or Decimal(0)
+    return round_to_half_day((days_per_week or Decimal(0)) * weeks)
 
 
 class Agreement(models.Model):
@@ -278,9 +301,9 @@ class Agreement(models.Model):
     def agreed_days(self) -> Decimal:
         """Total days as typed; else days a week × the term weeks (see ``weeks``) to the half day:
         ``schooldays.calendar.days_for_weekly_commitment`` for the supported school's authority."""
-        if self.time_basis == TimeBasis.TOTAL_DAYS:
-            return self.total_days or Decimal(0)
-        return round_to_half_day((self.days_per_week or Decimal(0)) * self.weeks)
+        # The term weeks (read from the term dates) only when they count.
+        weeks = Decimal(0) if self.time_basis == TimeBasis.TOTAL_DAYS else self.weeks
+        return agreed_days_of(self.time_basis, self.days_per_week, self.total_days, weeks)
 
     @property
     def cost(self) -> Decimal | None:

@@ -111,6 +111,8 @@ class Claim(Timestamped):
     class Meta:
         indexes = [
             models.Index(fields=["updated_at", "id"], name="claim_sync_order"),
+            # A commissioner's claims found from the index alone (the payments of its year).
+            models.Index(fields=["commissioner", "id"], name="claim_commissioner_scope"),
         ]
         ordering = ["-submitted_at", "-pk"]
         constraints = [

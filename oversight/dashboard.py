@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Organisation
@@ -138,12 +138,21 @@ def live_deployments(
     ``review_overdue`` and ``stalled`` (active, and no time logged for four school weeks, counting
     from the start when none has been logged); red objectives at the latest review are
     ``latest_red``, kept on the deployment when a review is saved."""
-    return (
+    return _with_risks(
         Deployment.objects.filter(
             deployments_in_authorities(authority_ids),
             state__in=[DeploymentState.ACTIVE, DeploymentState.PAUSED],
-        )
-        .select_related("supported_school", "leader", "designation__designation_type", "broker")
+        ),
+        today,
+        thresholds,
+    )
+
+
+def _with_risks(
+    deployments: QuerySet[Deployment], today: datetime.date, thresholds: StallThresholds | None
+) -> QuerySet[Deployment]:
+    return (
+        deployments.select_related("supported_school", "leader", "designation__designation_type", "broker")
         .annotate(
             review_overdue=Q(next_review_on__lt=today),
             quiet_since=quiet_since(),
@@ -198,6 +207,24 @@ def at_risk_deployments(
     authority_ids: list[int], today: datetime.date, thresholds: StallThresholds | None = None
 ) -> QuerySet[Deployment]:
     return live_deployments(authority_ids, today, thresholds).filter(at_risk_condition())
+
+
+def at_risk_slice(
+    authority_ids: list[int], today: datetime.date, thresholds: StallThresholds, bottom: int, top: int
+) -> list[Deployment]:
+    """``at_risk_deployments[bottom:top]`` in one query: the slice's keys are chosen in a subquery
+    from the live deployments' index alone, each found row then looking up its school's name to
+    sort by, and only those rows are read with their joins. Filtered and sorted with every joined
+    column, the database reads each of England's live deployments (or joins every school) to find
+    the authority's few."""
+    school_name = School.objects.filter(pk=OuterRef("supported_school_id")).values("name")
+    keys = (
+        at_risk_deployments(authority_ids, today, thresholds)
+        .annotate(school_name=Subquery(school_name))
+        .order_by("school_name", "pk")
+        .values("pk")[bottom:top]
+    )
+    return list(_with_risks(Deployment.objects.filter(pk__in=keys), today, thresholds))
 
 
 # --- (c) schools at risk without support: brokerage.queries.schools_at_risk_without_support --------

@@ -11,10 +11,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from deployments.models import Agreement
+from deployments.choices import CostKind, RateBasis, TimeBasis
+from deployments.models import Agreement, AgreementCostLine, AgreementStaff
 from funding import finance
 from funding.choices import ClaimState
+from money import total as money_total
+from tests.factories import OrganisationFactory
 from tests.factories.brokerage import SupportRequestFactory
+from tests.factories.deployments import AgreementFactory, DeploymentFactory
 from tests.factories.finance import (
     DAY_RATE,
     at,
@@ -211,4 +215,52 @@ def test_the_years_money_costs_the_same_queries_for_one_deployment_or_many(setti
         deployment = setting.deployment
         add(ClaimSetting.create(support_request=SupportRequestFactory(commissioner=deployment.commissioner)))
     assert len(finance.year_money([organisation_of(setting)], year).by_deployment) == 4
-    assert queries_for(organisation_of(setting), year) == one <= 8
+    assert queries_for(organisation_of(setting), year) == one <= 6
+
+
+def test_committed_from_the_terms_read_as_values_is_committed_from_the_models():
+    """The year's money reads each agreed version's terms and cost lines as plain values; every
+    way of stating the time and the rate commits what the model's cost summary does."""
+    commissioner = OrganisationFactory()
+    year = last_year()
+    spans = [  # within the year, across 31 March, across 1 April, over the whole year and more
+        (datetime.date(year, 9, 1), datetime.date(year, 12, 18)),
+        (datetime.date(year + 1, 1, 6), datetime.date(year + 1, 7, 20)),
+        (datetime.date(year, 2, 2), datetime.date(year, 6, 30)),
+        (datetime.date(year - 1, 11, 3), datetime.date(year + 1, 5, 14)),
+    ]
+    terms = [
+        {"days_per_week": Decimal("1.5"), "day_rate": Decimal("433.33")},
+        {"time_basis": TimeBasis.TOTAL_DAYS, "days_per_week": None, "total_days": Decimal("7.5")},
+        {"rate_basis": RateBasis.TOTAL, "day_rate": None, "total_amount": Decimal("2500.50")},
+        {"rate_basis": RateBasis.TOTAL, "day_rate": None, "total_amount": None},  # no total: nothing
+    ]
+    for index, (starts_on, ends_on) in enumerate(spans):
+        for n, kwargs in enumerate(terms):
+            deployment = DeploymentFactory(
+                support_request=SupportRequestFactory(commissioner=commissioner), starts_on=starts_on
+            )
+            agreement = AgreementFactory(
+                deployment=deployment, starts_on=starts_on, ends_on=ends_on, **kwargs
+            )
+            for line in range((index + n) % 3):
+                AgreementCostLine.objects.create(
+                    agreement=agreement,
+                    order=line,
+                    kind=CostKind.SUPPLY_COVER,
+                    days=Decimal("2.5"),
+                    day_rate=Decimal("180.25"),
+                )
+            AgreementStaff.objects.create(agreement=agreement, name="A teacher", role="Maths lead", days=2)
+    for financial_year in (year - 1, year, year + 1):
+        start, end = finance.financial_year_bounds(financial_year)
+        models = finance.committed_in(
+            list(finance.current_agreed_versions([commissioner.pk], start, end)), start, end
+        )
+        values = finance.committed_terms_in(
+            finance.current_agreed_terms([commissioner.pk], start, end), start, end
+        )
+        assert values == models and any(values.values())
+        sums = finance.committed_and_paid([commissioner.pk], financial_year)
+        assert sums.committed == money_total(models.values())
+        assert finance.year_money([commissioner.pk], financial_year).totals.committed == sums.committed

@@ -35,12 +35,11 @@ PAYMENTS_CSV = reverse("finance:payments-csv")
 EXPORT = reverse("finance:payment-export")
 IMPORT = reverse("finance:payment-import")
 HEADINGS = ["Claim reference", "Amount", "Paid on", "Payment reference"]
-# Session, user, memberships; the agreed versions, their cost lines and staff, the term dates that
-# pro-rate them, the claims' and payments' sums, the deployments and schools named; the payments
+# Session, user, memberships; the agreed versions with their cost lines (one query), the term dates
+# that pro-rate them, the claims' and payments' sums, the deployments and schools named; the payments
 # page (count and rows) and the claims awaiting payment. The navigation's facts come with the user.
-# (A rule that says
-# no asks Django's model permissions nothing: accounts.backends.)
-MONEY_PAGE_QUERIES = 14
+# (A rule that says no asks Django's model permissions nothing: accounts.backends.)
+MONEY_PAGE_QUERIES = 12
 CSV_QUERIES = 4  # session, user, memberships, the rows (each chunk of them)
 
 

@@ -14,6 +14,7 @@ from brokerage.choices import RequestStatus
 from brokerage.models import SupportRequest
 from deployments.choices import DeploymentState, Rag
 from deployments.models import ObjectiveProgress
+from deployments.queries import stall_thresholds
 from deployments.services import refresh_latest_review
 from designations.models import DesignationType
 from oversight import dashboard
@@ -36,10 +37,10 @@ INDEX = reverse("dashboard:index")
 CSV_URL = reverse("dashboard:deployments-csv")
 # Session and user, memberships (with their authorities), then the figures: the term dates the
 # stall rule counts school weeks over, deployment figures (whose at-risk count the list's pages
-# use), the at-risk page, requests by age, schools at risk, coverage, and the page's nav; then the
-# money this year: the agreed versions, their cost lines and staff, the term dates that pro-rate
-# them, and the payments (funding.finance.committed_and_paid).
-DASHBOARD_QUERIES = 14  # the navigation's facts come with the user
+# use), the at-risk page, requests by age, schools at risk, coverage; then the
+# money this year: the agreed versions with their cost lines (one query), the term dates that
+# pro-rate them, and the payments (funding.finance.committed_and_paid).
+DASHBOARD_QUERIES = 12  # the navigation's facts come with the user
 # Session, user, memberships (with their authorities), and the deployments in one query; then their agreed
 # versions and those versions' cost lines (two more, for the money columns), and the term dates
 # that count their days (one more per chunk of rows).
@@ -229,6 +230,31 @@ def test_dashboard_page_lists_at_risk_deployments(client, la_officer, risky):
     assert "2 red objectives at the latest review" in content
     assert f"Review overdue: it was due on {days_ago(1):%-d %B %Y}" in content
     assert [row["deployment"].pk for row in response.context["at_risk"]].count(risky["all_three"].pk) == 1
+
+
+def test_the_at_risk_list_is_paged_in_its_order_with_the_reasons(client, la_officer, risky, monkeypatch):
+    monkeypatch.setattr("oversight.views.AT_RISK_PER_PAGE", 2)
+    listed = list(dashboard.at_risk_deployments([risky["red"].supported_school.local_authority_id], today()))
+    assert len(listed) == 5
+    client.force_login(la_officer)
+    pages = [client.get(INDEX, {"page": number}).context for number in (1, 2, 3)]
+    assert [[row["deployment"].pk for row in page["at_risk"]] for page in pages] == [
+        [d.pk for d in listed[0:2]],
+        [d.pk for d in listed[2:4]],
+        [d.pk for d in listed[4:]],
+    ]
+    assert [row["reasons"] for page in pages for row in page["at_risk"]] == [
+        dashboard.risk_reasons(d) for d in listed
+    ]
+    assert pages[2]["at_risk_page"].has_previous() and not pages[2]["at_risk_page"].has_next()
+
+
+def test_at_risk_slice_is_the_lists_slice(risky, home_la):
+    ids = [home_la.pk]
+    listed = [d.pk for d in dashboard.at_risk_deployments(ids, today())]
+    thresholds = stall_thresholds(today())
+    assert [d.pk for d in dashboard.at_risk_slice(ids, today(), thresholds, 1, 4)] == listed[1:4]
+    assert dashboard.at_risk_slice(ids, today(), thresholds, 5, 5) == []
 
 
 def test_other_authorities_deployments_are_not_counted(risky, other_la):

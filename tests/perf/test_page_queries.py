@@ -99,7 +99,7 @@ DIRECTORY_PAGE = 10
 # The session, user and memberships (with their authorities), the figures (deployments,
 # requests, schools, coverage), the at-risk page, the term dates and the money this year: see
 # tests/oversight/test_dashboard.py.
-DASHBOARD_PAGE = 14
+DASHBOARD_PAGE = 12
 # Session, the user with the navigation's facts about their own work, memberships (3). The task
 # count comes from the cache.
 EMPTY_PAGE = 3
