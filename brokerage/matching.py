@@ -344,25 +344,73 @@ def ranked_queryset(request: SupportRequest, window, needs: list | None = None) 
     )
 
 
-class Candidates(Sequence):
-    """Candidates read lazily: a slice is one query for its rows (and one for their specialisms),
-    and only the rows read are given reasons. The count comes from ``match``'s counting query when
-    known, so a page can say "the best 20 of 3,000" without reading 3,000."""
+class _Rows:
+    """Reads the rows of the candidates asked for, with what their reasons need, by key: every
+    page of a matching asked for before one is read comes in the same query (a page showing the
+    ranked and the excluded leaders reads both at once)."""
 
-    def __init__(self, queryset: QuerySet[Designation], build, count: int | None = None) -> None:
-        self._queryset, self._build, self._count = queryset, build, count
+    def __init__(self, queryset: QuerySet[Designation]) -> None:
+        self._queryset = queryset
+        self._read: dict[int, Designation] = {}
+        self._wanted: set[int] = set()
+
+    def want(self, keys: Sequence[int]) -> None:
+        self._wanted.update(key for key in keys if key not in self._read)
+
+    def get(self, keys: Sequence[int]) -> list[Designation]:
+        self.want(keys)
+        if self._wanted:
+            self._read.update(
+                (row.pk, row) for row in self._queryset.filter(pk__in=sorted(self._wanted)).order_by()
+            )
+            self._wanted.clear()
+        return [self._read[key] for key in keys if key in self._read]
+
+
+class _Page(Sequence):
+    """Some candidates in their order, read and given reasons when first looked at."""
+
+    def __init__(self, keys: list[int], rows: _Rows, build) -> None:
+        self._keys, self._rows, self._build = keys, rows, build
+        self._candidates: list[Candidate] | None = None
+        rows.want(keys)
+
+    def _all(self) -> list[Candidate]:
+        if self._candidates is None:
+            self._candidates = [self._build(row) for row in self._rows.get(self._keys)]
+        return self._candidates
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        return self._all() == list(other)
+
+
+class Candidates(Sequence):
+    """Candidates in their order, read lazily: the order and the count are known from ``match``'s
+    one ranking query (the keys alone), a slice reads its rows by key when first looked at, and only
+    the rows read are given reasons, so a page can say "the best 20 of 3,000" without reading 3,000."""
+
+    def __init__(self, keys: list[tuple[int, int]], rows: _Rows, build) -> None:
+        # (designation id, holder id) in order.
+        self._keys, self._rows, self._build = keys, rows, build
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = self._queryset.count()
-        return self._count
+        return len(self._keys)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._build(designation) for designation in self._queryset[index]]
+            return _Page([pk for pk, _ in self._keys[index]], self._rows, self._build)
         if index < 0:
             index += len(self)
         rows = self[index : index + 1]
@@ -377,7 +425,7 @@ class Candidates(Sequence):
         return list(self) == list(other)
 
     def without_holder(self, holder_id: int) -> Candidates:
-        return Candidates(self._queryset.exclude(holder_id=holder_id), self._build)
+        return Candidates([key for key in self._keys if key[1] != holder_id], self._rows, self._build)
 
 
 @dataclass
@@ -396,7 +444,7 @@ class Matching:
         return [(Exclusion(code).label, n) for code, n in self.exclusion_counts.items() if n]
 
 
-RANKING = ("-score", F("distance_km").asc(nulls_last=True), "pk")
+EXCLUDED_ORDER = (Coalesce(NullIf(F("holder__full_name"), Value("")), F("holder__email")), "pk")
 
 
 def _builder(request: SupportRequest, window, needs: dict[int, str]):
@@ -416,22 +464,35 @@ def _builder(request: SupportRequest, window, needs: dict[int, str]):
 
 def match(request: SupportRequest, *, today: datetime.date) -> Matching:
     """Every considered leader, ranked (best first) or excluded (with the reasons), lazily: the
-    database filters, scores, counts and orders them, and reasons are written for the rows read."""
+    database filters, scores and orders them in one query of their keys and flags (counted here),
+    and rows are read, and reasons written, for the candidates looked at."""
     window = window_for(request, today)
     needs = list(request.needs.all())
     annotated = ranked_queryset(request, window, needs)
-    counts = annotated.aggregate(
-        ranked=Count("pk", filter=Q(excluded=False)),
-        excluded_total=Count("pk", filter=Q(excluded=True)),
-        **{code: Count("pk", filter=Q(**{f"is_{code}": True})) for code in Exclusion.values},
+    flags = [f"is_{code}" for code in Exclusion.values]
+    ranked: list[tuple[float, bool, float, int, int]] = []
+    excluded: list[tuple[int, int]] = []
+    counts = dict.fromkeys(Exclusion.values, 0)
+    # In the excluded list's order (by name, which only the database's collation orders as the
+    # page shows it). The ranked are sorted here, best first: by score, then the nearer (unknown
+    # distances last), then designation id, from the figures the database worked out, so each
+    # leader's score is worked out once.
+    keys = annotated.order_by(*EXCLUDED_ORDER).values_list(
+        "pk", "holder_id", "score", "distance_km", *flags
     )
+    for pk, holder_id, score, distance, *flagged in keys:
+        if any(flagged):
+            excluded.append((pk, holder_id))
+        else:
+            ranked.append((-score, distance is None, distance or 0.0, pk, holder_id))
+        for code, flag in zip(Exclusion.values, flagged, strict=True):
+            counts[code] += bool(flag)
+    ranked.sort()
     build = _builder(request, window, {s.pk: s.name for s in needs})
-    excluded = annotated.filter(excluded=True).order_by(
-        Coalesce(NullIf(F("holder__full_name"), Value("")), F("holder__email")), "pk"
-    )
+    rows = _Rows(annotated)
     return Matching(
-        ranked=Candidates(annotated.filter(excluded=False).order_by(*RANKING), build, counts["ranked"]),
-        excluded=Candidates(excluded, build, counts["excluded_total"]),
+        ranked=Candidates([(pk, holder_id) for *_, pk, holder_id in ranked], rows, build),
+        excluded=Candidates(excluded, rows, build),
         window=window,
-        exclusion_counts={code: counts[code] for code in Exclusion.values},
+        exclusion_counts=counts,
     )
