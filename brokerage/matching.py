@@ -285,15 +285,7 @@ class HolderValue(Func):
 def _spare_expression(request, window, considered: QuerySet[Designation]) -> Expression:
     """The days a week each leader has free: what they can give, unless they have committed work
     or time away in the window, when the workload works it out (for those leaders only)."""
-    busy = (
-        considered.filter(workload().committed_during(OuterRef("holder_id"), *window))
-        .annotate(available=_availability_of_holder())
-        .order_by()
-        .values_list("holder_id", "available")
-        .distinct()
-    )
-    available = dict(busy)
-    free = workload().free_days(available, *window) if available else {}
+    free = workload().free_days(considered.order_by().values("holder_id"), *window)
     return HolderValue(free, F("available"), DAYS)
 
 
@@ -469,10 +461,11 @@ def match(request: SupportRequest, *, today: datetime.date) -> Matching:
     window = window_for(request, today)
     needs = list(request.needs.all())
     annotated = ranked_queryset(request, window, needs)
-    flags = [f"is_{code}" for code in Exclusion.values]
+    codes = Exclusion.values
+    flags = [f"is_{code}" for code in codes]
     ranked: list[tuple[float, bool, float, int, int]] = []
     excluded: list[tuple[int, int]] = []
-    counts = dict.fromkeys(Exclusion.values, 0)
+    counts = dict.fromkeys(codes, 0)
     # In the excluded list's order (by name, which only the database's collation orders as the
     # page shows it). The ranked are sorted here, best first: by score, then the nearer (unknown
     # distances last), then designation id, from the figures the database worked out, so each
@@ -485,7 +478,7 @@ def match(request: SupportRequest, *, today: datetime.date) -> Matching:
             excluded.append((pk, holder_id))
         else:
             ranked.append((-score, distance is None, distance or 0.0, pk, holder_id))
-        for code, flag in zip(Exclusion.values, flagged, strict=True):
+        for code, flag in zip(codes, flagged, strict=True):
             counts[code] += bool(flag)
     ranked.sort()
     build = _builder(request, window, {s.pk: s.name for s in needs})
