@@ -17,12 +17,14 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
 
 from brokerage.models import SupportRequest
@@ -33,7 +35,7 @@ from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
 from .models import Deployment, Unavailability
-from .services.capacity import Commitment, SchoolDayCounts, headroom
+from .services.capacity import Away, Commitment, SchoolDayCounts, headroom
 
 DAYS = DecimalField(max_digits=6, decimal_places=2)
 
@@ -52,53 +54,48 @@ def _availability() -> Subquery:
     return Subquery(best, output_field=DAYS)
 
 
-def _by_leader(rows, key) -> dict[int, list]:
-    grouped: dict[int, list] = defaultdict(list)
-    for row in rows:
-        grouped[key(row)].append(row)
-    return grouped
-
-
 class DeploymentsWorkload:
     """Implements brokerage.workload.Workload from deployments' models and capacity rules."""
 
     def free_days(
         self, leader_ids: Iterable[int], starts_on: datetime.date, ends_on: datetime.date
     ) -> dict[int, Decimal]:
-        """Three queries at most: the leaders' committed deployments and their unavailability
-        overlapping the period (each row with its leader's availability), and the term dates of the
-        supported schools' authorities (one calendar for them all) when there are commitments. Only
-        the leaders with either are worked out: the others have every day they can give free."""
+        """Two queries at most: the leaders' committed deployments and their unavailability
+        overlapping the period together (each row with its leader's availability), and the term
+        dates of the supported schools' authorities (one calendar for them all) when there are
+        commitments. Only the leaders with either are worked out: the others have every day they
+        can give free."""
         if not isinstance(leader_ids, QuerySet):
             leader_ids = list(leader_ids)
+        overlapping = {"leader_id__in": leader_ids, "starts_on__lte": ends_on, "ends_on__gte": starts_on}
+        columns = ("leader_id", "starts_on", "ends_on")
         committed_rows = (
-            Deployment.objects.filter(
-                leader_id__in=leader_ids,
-                state__in=sorted(COMMITTED_STATES),
-                starts_on__lte=ends_on,
-                ends_on__gte=starts_on,
-            )
+            Deployment.objects.filter(state__in=sorted(COMMITTED_STATES), **overlapping)
             .order_by()
             .values_list(
-                "leader_id", "starts_on", "ends_on", "days_per_week",
-                "supported_school__local_authority_id", _availability(),
+                *columns, "days_per_week", "supported_school__local_authority_id", _availability(),
+                Value(True),
             )
         )
-        away_rows = list(
-            Unavailability.objects.filter(
-                leader_id__in=leader_ids, starts_on__lte=ends_on, ends_on__gte=starts_on
-            )
-            .annotate(available=_availability())
+        away_rows = (
+            Unavailability.objects.filter(**overlapping)
             .order_by()
+            .values_list(
+                *columns, "days_per_week_available", Value(None, IntegerField()), _availability(),
+                Value(False),
+            )
         )
         available: dict[int, Decimal] = {}
         committed: dict[int, list[Commitment]] = defaultdict(list)
-        for leader_id, starts, ends, days, authority_id, most in committed_rows:
+        unavailable: dict[int, list[Away]] = defaultdict(list)
+        for leader_id, starts, ends, days, authority_id, most, is_committed in committed_rows.union(
+            away_rows, all=True
+        ):
             available[leader_id] = most or Decimal(0)
-            committed[leader_id].append(Commitment(starts, ends, days, authority_id))
-        for away in away_rows:
-            available[away.leader_id] = away.available or Decimal(0)
-        unavailable = _by_leader(away_rows, key=lambda u: u.leader_id)
+            if is_committed:
+                committed[leader_id].append(Commitment(starts, ends, days, authority_id))
+            else:
+                unavailable[leader_id].append(Away(starts, ends, days))
         authorities = [c.local_authority_id for commitments in committed.values() for c in commitments]
         # Only commitments count school days: time away alone needs no term dates.
         calendars = calendars_for(starts_on, ends_on, authorities) if authorities else {}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -43,6 +43,15 @@ class Commitment:
     ends_on: datetime.date
     days_per_week: Decimal
     local_authority_id: int | None = None  # the supported school's: its school days count
+
+
+@dataclass(frozen=True)
+class Away:
+    """A period of unavailability as capacity reads it (an ``Unavailability`` reads the same)."""
+
+    starts_on: datetime.date
+    ends_on: datetime.date
+    days_per_week_available: Decimal
 
 
 @dataclass(frozen=True)
@@ -143,14 +152,14 @@ class SchoolDayCounts:
         return count
 
 
-def _limit(available: Decimal, unavailable: list[Unavailability], day: datetime.date) -> Decimal:
+def _limit(available: Decimal, unavailable: Sequence[Unavailability | Away], day: datetime.date) -> Decimal:
     """What the leader can give a week, on the scale of that day: their availability, or less."""
     limits = (u.days_per_week_available for u in unavailable if u.starts_on <= day <= u.ends_on)
     return min([available, *limits])
 
 
 def _can_give(
-    available: Decimal, unavailable: list[Unavailability], worked: tuple[datetime.date, ...]
+    available: Decimal, unavailable: Sequence[Unavailability | Away], worked: tuple[datetime.date, ...]
 ) -> Decimal:
     """What the leader can give over a week's working days."""
     if not unavailable:
@@ -237,7 +246,7 @@ def headroom(
     *,
     available: Decimal,
     committed: list[Commitment],
-    unavailable: list[Unavailability],
+    unavailable: Sequence[Unavailability | Away],
     starts_on: datetime.date,
     ends_on: datetime.date,
     calendars: Mapping[int | None, SchoolCalendar],

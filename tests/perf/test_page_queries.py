@@ -82,8 +82,9 @@ def grow_deployment(deployment, n: int):
 # question the memberships cannot answer, whether the person is named staff (1); the parties' people
 # (1) and their pending invitations (1); the navigation's one question about the person's own work (1).
 DEPLOYMENT_PAGE = {"la_officer": 20, "leader": 16, "school_leader": 17}
-# The page (11) and matching: the ranked page, the exclusion counts, the track records (5).
-REQUEST_PAGE = 16
+# The page (11) and matching (4): the leaders' committed work and time away, their track records,
+# the ranking with its counts, and the rows shown (the ranked and the excluded together).
+REQUEST_PAGE = 15
 HOME_PAGE = {
     "la_officer": 17, "leader": 12, "school_leader": 11, "commissioner": 12, "teaching_school_lead": 19,
 }
