@@ -15,9 +15,8 @@ they are asked through brokerage.workload, so brokerage does not depend on the a
 from __future__ import annotations
 
 import datetime
-import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,9 +30,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
-    Field,
     FloatField,
-    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -188,6 +185,7 @@ class Exclusion(models.TextChoices):
 
 
 def _exclusion_conditions(request: SupportRequest) -> dict[str, Q]:
+    """Every exclusion but over capacity, which follows from the free days ``match`` knows."""
     school = request.school
     same_trust = (
         Q(school__trust_id=school.trust_id) & ~Q(school_id=school.pk) if school.trust_id else Q(pk__in=[])
@@ -197,15 +195,7 @@ def _exclusion_conditions(request: SupportRequest) -> dict[str, Q]:
         Exclusion.NOT_TRAINED: Q(training_completed_on__isnull=True),
         Exclusion.SAME_SCHOOL: Q(school_id=school.pk),
         Exclusion.SAME_TRUST: same_trust,
-        Exclusion.OVER_CAPACITY: Q(spare_days__lte=0),
     }
-
-
-def _any(conditions: dict[str, Q]) -> Q:
-    combined = Q(pk__in=[])
-    for condition in conditions.values():
-        combined |= condition
-    return combined
 
 
 def _flag(condition: Q) -> Case:
@@ -237,9 +227,9 @@ def _distance_expression(school) -> Expression:
     return Sqrt(east * east + north * north) / 1000.0
 
 
-def _score_expression(request: SupportRequest) -> Expression:
-    """``_score``'s sum in SQL, term by term in the same order, so the database ranks by the score
-    the page shows."""
+def _fit_expression(request: SupportRequest) -> Expression:
+    """The terms of ``_score``'s sum the database knows (specialisms, phase, distance), in the same
+    order; ``_ranking_score`` adds the rest in that order, so the ranking's score is the page's."""
     matched = Cast(Least(F("matched_count") * WEIGHTS["specialism"], WEIGHTS["specialism_cap"]), FloatField())
     phase = Case(When(school__phase=request.school.phase, then=Value(float(WEIGHTS["phase"]))), default=0.0)
     near = Case(
@@ -247,58 +237,15 @@ def _score_expression(request: SupportRequest) -> Expression:
         default=Greatest(Value(0.0), WEIGHTS["near"] * (1.0 - F("distance_km") / float(FAR_KM))),
         output_field=FloatField(),
     )
-    capacity = Cast(Least(F("spare_days"), Value(Decimal(2))), FloatField()) * float(WEIGHTS["capacity"])
-    completed = Cast(Least(F("completed"), 5) * WEIGHTS["completed"], FloatField())
-    met = Case(
-        When(evaluated__gt=0, then=Cast(F("met") * WEIGHTS["met"], FloatField()) / F("evaluated")),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    return ExpressionWrapper(
-        Value(0.0) + matched + phase + near + capacity + completed + met, output_field=FloatField()
-    )
+    return ExpressionWrapper(Value(0.0) + matched + phase + near, output_field=FloatField())
 
 
-class HolderValue(Func):
-    """The figure ``values`` gives the row's leader (``holder_id``), or ``default``: figures worked
-    out in Python for thousands of leaders reach the query as one JSON parameter, looked up by key
-    for each row, instead of a CASE whose branches list every leader (slow to build, and scanned
-    row by row each time the score, the flags or the column reads it)."""
-
-    output_field: Field
-
-    def __init__(self, values: Mapping[int, object], default: Expression, output_field: Field) -> None:
-        self.values_json = json.dumps({str(key): str(value) for key, value in values.items()})
-        super().__init__(F("holder_id"), default, output_field=output_field)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        key_sql, key_params = compiler.compile(self.source_expressions[0])
-        default_sql, default_params = compiler.compile(self.source_expressions[1])
-        sql_type = "integer" if isinstance(self.output_field, IntegerField) else "numeric"
-        if connection.vendor == "postgresql":
-            found = f"CAST((CAST(%s AS jsonb) ->> CAST({key_sql} AS text)) AS {sql_type})"
-        else:
-            found = f"CAST(json_extract(%s, '$.\"' || {key_sql} || '\"') AS {sql_type})"
-        return f"COALESCE({found}, {default_sql})", [self.values_json, *key_params, *default_params]
-
-
-def _spare_expression(request, window, considered: QuerySet[Designation]) -> Expression:
-    """The days a week each leader has free: what they can give, unless they have committed work
-    or time away in the window, when the workload works it out (for those leaders only)."""
-    free = workload().free_days(considered.order_by().values("holder_id"), *window)
-    return HolderValue(free, F("available"), DAYS)
-
-
-def _track_record_expressions(considered: QuerySet[Designation]) -> dict[str, HolderValue]:
-    """Completed deployments and objectives met and evaluated, for every considered leader: two
-    grouped queries, not three correlated subqueries for each row."""
-    records = workload().track_records(considered.order_by().values("holder_id"))
-    return {
-        name: HolderValue(
-            {holder: getattr(record, name) for holder, record in records.items()}, Value(0), IntegerField()
-        )
-        for name in ("completed", "met", "evaluated")
-    }
+def _ranking_score(fit: float, spare: Decimal, record: TrackRecord) -> float:
+    """``_fit_expression``'s figure plus the capacity and track record terms of ``_score``."""
+    capacity = float(min(spare, Decimal(2))) * float(WEIGHTS["capacity"])
+    completed = float(min(record.completed, 5) * WEIGHTS["completed"])
+    met = float(record.met * WEIGHTS["met"]) / record.evaluated if record.evaluated > 0 else 0.0
+    return fit + capacity + completed + met
 
 
 def _offers(need_pk: int) -> str:
@@ -307,32 +254,36 @@ def _offers(need_pk: int) -> str:
     return f"offers_need_{need_pk}"
 
 
-def ranked_queryset(request: SupportRequest, window, needs: list | None = None) -> QuerySet[Designation]:
-    """The considered designations, each annotated with what ranks or excludes it (spare days,
-    distance, specialisms matched, track record, score, and one flag per exclusion)."""
-    considered = considered_designations(request)
-    needs = [s.pk for s in (request.needs.all() if needs is None else needs)]
+def _ranking_queryset(request: SupportRequest, considered: QuerySet[Designation], needs: list):
+    """Each considered designation's key, holder, fit, distance, the holder's availability and one
+    flag for each exclusion the database can tell, in the excluded list's order."""
     offered = Designation.specialisms.through.objects.filter(designation_id=OuterRef("pk"))
     matched = (
-        offered.filter(specialism_id__in=needs)
+        offered.filter(specialism_id__in=[s.pk for s in needs])
         .order_by()
         .values("designation_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    spare = _spare_expression(request, window, considered)
-    conditions = _exclusion_conditions(request)
+    flags = {f"is_{code}": _flag(q) for code, q in _exclusion_conditions(request).items()}
+    return (
+        considered.annotate(
+            available=_availability_of_holder(),
+            distance_km=_distance_expression(request.school),
+            matched_count=Coalesce(Subquery(matched, output_field=IntegerField()), 0),
+        )
+        .annotate(fit=_fit_expression(request), **flags)
+        .order_by(*EXCLUDED_ORDER)
+        .values_list("pk", "holder_id", "fit", "distance_km", "available", *flags)
+    )
+
+
+def _shown_queryset(considered: QuerySet[Designation], needs: list) -> QuerySet[Designation]:
+    """The designations with whether they offer each need: read only for the rows shown, so their
+    reasons need no query of their specialisms."""
+    offered = Designation.specialisms.through.objects.filter(designation_id=OuterRef("pk"))
     return considered.annotate(
-        available=_availability_of_holder(),
-        spare_days=spare,
-        distance_km=_distance_expression(request.school),
-        matched_count=Coalesce(Subquery(matched, output_field=IntegerField()), 0),
-        **_track_record_expressions(considered),
-        **{_offers(need): Exists(offered.filter(specialism_id=need)) for need in needs},
-    ).annotate(
-        score=_score_expression(request),
-        excluded=_flag(_any(conditions)),
-        **{f"is_{code}": _flag(q) for code, q in conditions.items()},
+        **{_offers(need.pk): Exists(offered.filter(specialism_id=need.pk)) for need in needs}
     )
 
 
@@ -439,15 +390,16 @@ class Matching:
 EXCLUDED_ORDER = (Coalesce(NullIf(F("holder__full_name"), Value("")), F("holder__email")), "pk")
 
 
-def _builder(request: SupportRequest, window, needs: dict[int, str]):
+def _builder(request: SupportRequest, window, needs: dict[int, str], figures: dict[int, tuple]):
+    """``figures``: for each designation id, its ranking score, spare days and track record."""
+
     def build(designation: Designation) -> Candidate:
+        score, spare, record = figures[designation.pk]
+        designation.score = score  # the score it was ranked by
         candidate = Candidate(
-            designation,
-            distance_km=_distance_km(designation.school, request.school),
-            spare_days=designation.spare_days,
+            designation, distance_km=_distance_km(designation.school, request.school), spare_days=spare
         )
-        candidate.exclusions = _exclusions(designation, request, designation.spare_days, window)
-        record = TrackRecord(designation.completed, designation.met, designation.evaluated)
+        candidate.exclusions = _exclusions(designation, request, spare, window)
         _score(candidate, request, needs, record)
         return candidate
 
@@ -456,33 +408,38 @@ def _builder(request: SupportRequest, window, needs: dict[int, str]):
 
 def match(request: SupportRequest, *, today: datetime.date) -> Matching:
     """Every considered leader, ranked (best first) or excluded (with the reasons), lazily: the
-    database filters, scores and orders them in one query of their keys and flags (counted here),
-    and rows are read, and reasons written, for the candidates looked at."""
+    database filters the leaders and gives the figures it knows (one query of their keys, in the
+    excluded list's order), their free days and track records come from the workload, the ranking
+    and the counts are worked out here, and rows are read, and reasons written, for the candidates
+    looked at."""
     window = window_for(request, today)
     needs = list(request.needs.all())
-    annotated = ranked_queryset(request, window, needs)
-    codes = Exclusion.values
-    flags = [f"is_{code}" for code in codes]
+    considered = considered_designations(request)
+    leaders = considered.order_by().values("holder_id")
+    free = workload().free_days(leaders, *window)
+    records = workload().track_records(leaders)
+    none = TrackRecord()
     ranked: list[tuple[float, bool, float, int, int]] = []
     excluded: list[tuple[int, int]] = []
-    counts = dict.fromkeys(codes, 0)
-    # In the excluded list's order (by name, which only the database's collation orders as the
-    # page shows it). The ranked are sorted here, best first: by score, then the nearer (unknown
-    # distances last), then designation id, from the figures the database worked out, so each
-    # leader's score is worked out once.
-    keys = annotated.order_by(*EXCLUDED_ORDER).values_list(
-        "pk", "holder_id", "score", "distance_km", *flags
-    )
-    for pk, holder_id, score, distance, *flagged in keys:
+    counts = dict.fromkeys(Exclusion.values, 0)
+    figures: dict[int, tuple] = {}
+    codes = [*_exclusion_conditions(request), Exclusion.OVER_CAPACITY]
+    for pk, holder_id, fit, distance, available, *flagged in _ranking_queryset(request, considered, needs):
+        spare = free.get(holder_id, available)
+        record = records.get(holder_id, none)
+        score = _ranking_score(fit, spare, record)
+        figures[pk] = (score, spare, record)
+        flagged.append(spare <= 0)
+        for code, flag in zip(codes, flagged, strict=True):
+            counts[code] += bool(flag)
         if any(flagged):
             excluded.append((pk, holder_id))
         else:
+            # Best first: by score, then the nearer (unknown distances last), then designation id.
             ranked.append((-score, distance is None, distance or 0.0, pk, holder_id))
-        for code, flag in zip(codes, flagged, strict=True):
-            counts[code] += bool(flag)
     ranked.sort()
-    build = _builder(request, window, {s.pk: s.name for s in needs})
-    rows = _Rows(annotated)
+    build = _builder(request, window, {s.pk: s.name for s in needs}, figures)
+    rows = _Rows(_shown_queryset(considered, needs))
     return Matching(
         ranked=Candidates([(pk, holder_id) for *_, pk, holder_id in ranked], rows, build),
         excluded=Candidates(excluded, rows, build),
