@@ -15,9 +15,8 @@ they are asked through brokerage.workload, so brokerage does not depend on the a
 from __future__ import annotations
 
 import datetime
-import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,9 +30,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
-    Field,
     FloatField,
-    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -188,6 +185,7 @@ class Exclusion(models.TextChoices):
 
 
 def _exclusion_conditions(request: SupportRequest) -> dict[str, Q]:
+    """Every exclusion but over capacity, which follows from the free days ``match`` knows."""
     school = request.school
     same_trust = (
         Q(school__trust_id=school.trust_id) & ~Q(school_id=school.pk) if school.trust_id else Q(pk__in=[])
@@ -197,15 +195,7 @@ def _exclusion_conditions(request: SupportRequest) -> dict[str, Q]:
         Exclusion.NOT_TRAINED: Q(training_completed_on__isnull=True),
         Exclusion.SAME_SCHOOL: Q(school_id=school.pk),
         Exclusion.SAME_TRUST: same_trust,
-        Exclusion.OVER_CAPACITY: Q(spare_days__lte=0),
     }
-
-
-def _any(conditions: dict[str, Q]) -> Q:
-    combined = Q(pk__in=[])
-    for condition in conditions.values():
-        combined |= condition
-    return combined
 
 
 def _flag(condition: Q) -> Case:
@@ -237,9 +227,9 @@ def _distance_expression(school) -> Expression:
     return Sqrt(east * east + north * north) / 1000.0
 
 
-def _score_expression(request: SupportRequest) -> Expression:
-    """``_score``'s sum in SQL, term by term in the same order, so the database ranks by the score
-    the page shows."""
+def _fit_expression(request: SupportRequest) -> Expression:
+    """The terms of ``_score``'s sum the database knows (specialisms, phase, distance), in the same
+    order; ``_ranking_score`` adds the rest in that order, so the ranking's score is the page's."""
     matched = Cast(Least(F("matched_count") * WEIGHTS["specialism"], WEIGHTS["specialism_cap"]), FloatField())
     phase = Case(When(school__phase=request.school.phase, then=Value(float(WEIGHTS["phase"]))), default=0.0)
     near = Case(
@@ -247,66 +237,15 @@ def _score_expression(request: SupportRequest) -> Expression:
         default=Greatest(Value(0.0), WEIGHTS["near"] * (1.0 - F("distance_km") / float(FAR_KM))),
         output_field=FloatField(),
     )
-    capacity = Cast(Least(F("spare_days"), Value(Decimal(2))), FloatField()) * float(WEIGHTS["capacity"])
-    completed = Cast(Least(F("completed"), 5) * WEIGHTS["completed"], FloatField())
-    met = Case(
-        When(evaluated__gt=0, then=Cast(F("met") * WEIGHTS["met"], FloatField()) / F("evaluated")),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    return ExpressionWrapper(
-        Value(0.0) + matched + phase + near + capacity + completed + met, output_field=FloatField()
-    )
+    return ExpressionWrapper(Value(0.0) + matched + phase + near, output_field=FloatField())
 
 
-class HolderValue(Func):
-    """The figure ``values`` gives the row's leader (``holder_id``), or ``default``: figures worked
-    out in Python for thousands of leaders reach the query as one JSON parameter, looked up by key
-    for each row, instead of a CASE whose branches list every leader (slow to build, and scanned
-    row by row each time the score, the flags or the column reads it)."""
-
-    output_field: Field
-
-    def __init__(self, values: Mapping[int, object], default: Expression, output_field: Field) -> None:
-        self.values_json = json.dumps({str(key): str(value) for key, value in values.items()})
-        super().__init__(F("holder_id"), default, output_field=output_field)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        key_sql, key_params = compiler.compile(self.source_expressions[0])
-        default_sql, default_params = compiler.compile(self.source_expressions[1])
-        sql_type = "integer" if isinstance(self.output_field, IntegerField) else "numeric"
-        if connection.vendor == "postgresql":
-            found = f"CAST((CAST(%s AS jsonb) ->> CAST({key_sql} AS text)) AS {sql_type})"
-        else:
-            found = f"CAST(json_extract(%s, '$.\"' || {key_sql} || '\"') AS {sql_type})"
-        return f"COALESCE({found}, {default_sql})", [self.values_json, *key_params, *default_params]
-
-
-def _spare_expression(request, window, considered: QuerySet[Designation]) -> Expression:
-    """The days a week each leader has free: what they can give, unless they have committed work
-    or time away in the window, when the workload works it out (for those leaders only)."""
-    busy = (
-        considered.filter(workload().committed_during(OuterRef("holder_id"), *window))
-        .annotate(available=_availability_of_holder())
-        .order_by()
-        .values_list("holder_id", "available")
-        .distinct()
-    )
-    available = dict(busy)
-    free = workload().free_days(available, *window) if available else {}
-    return HolderValue(free, F("available"), DAYS)
-
-
-def _track_record_expressions(considered: QuerySet[Designation]) -> dict[str, HolderValue]:
-    """Completed deployments and objectives met and evaluated, for every considered leader: two
-    grouped queries, not three correlated subqueries for each row."""
-    records = workload().track_records(considered.order_by().values("holder_id"))
-    return {
-        name: HolderValue(
-            {holder: getattr(record, name) for holder, record in records.items()}, Value(0), IntegerField()
-        )
-        for name in ("completed", "met", "evaluated")
-    }
+def _ranking_score(fit: float, spare: Decimal, record: TrackRecord) -> float:
+    """``_fit_expression``'s figure plus the capacity and track record terms of ``_score``."""
+    capacity = float(min(spare, Decimal(2))) * float(WEIGHTS["capacity"])
+    completed = float(min(record.completed, 5) * WEIGHTS["completed"])
+    met = float(record.met * WEIGHTS["met"]) / record.evaluated if record.evaluated > 0 else 0.0
+    return fit + capacity + completed + met
 
 
 def _offers(need_pk: int) -> str:
@@ -315,54 +254,106 @@ def _offers(need_pk: int) -> str:
     return f"offers_need_{need_pk}"
 
 
-def ranked_queryset(request: SupportRequest, window, needs: list | None = None) -> QuerySet[Designation]:
-    """The considered designations, each annotated with what ranks or excludes it (spare days,
-    distance, specialisms matched, track record, score, and one flag per exclusion)."""
-    considered = considered_designations(request)
-    needs = [s.pk for s in (request.needs.all() if needs is None else needs)]
+def _ranking_queryset(request: SupportRequest, considered: QuerySet[Designation], needs: list):
+    """Each considered designation's key, holder, fit, distance, the holder's availability and one
+    flag for each exclusion the database can tell, in the excluded list's order."""
     offered = Designation.specialisms.through.objects.filter(designation_id=OuterRef("pk"))
     matched = (
-        offered.filter(specialism_id__in=needs)
+        offered.filter(specialism_id__in=[s.pk for s in needs])
         .order_by()
         .values("designation_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    spare = _spare_expression(request, window, considered)
-    conditions = _exclusion_conditions(request)
-    return considered.annotate(
-        available=_availability_of_holder(),
-        spare_days=spare,
-        distance_km=_distance_expression(request.school),
-        matched_count=Coalesce(Subquery(matched, output_field=IntegerField()), 0),
-        **_track_record_expressions(considered),
-        **{_offers(need): Exists(offered.filter(specialism_id=need)) for need in needs},
-    ).annotate(
-        score=_score_expression(request),
-        excluded=_flag(_any(conditions)),
-        **{f"is_{code}": _flag(q) for code, q in conditions.items()},
+    flags = {f"is_{code}": _flag(q) for code, q in _exclusion_conditions(request).items()}
+    return (
+        considered.annotate(
+            available=_availability_of_holder(),
+            distance_km=_distance_expression(request.school),
+            matched_count=Coalesce(Subquery(matched, output_field=IntegerField()), 0),
+        )
+        .annotate(fit=_fit_expression(request), **flags)
+        .order_by(*EXCLUDED_ORDER)
+        .values_list("pk", "holder_id", "fit", "distance_km", "available", *flags)
     )
 
 
-class Candidates(Sequence):
-    """Candidates read lazily: a slice is one query for its rows (and one for their specialisms),
-    and only the rows read are given reasons. The count comes from ``match``'s counting query when
-    known, so a page can say "the best 20 of 3,000" without reading 3,000."""
+def _shown_queryset(considered: QuerySet[Designation], needs: list) -> QuerySet[Designation]:
+    """The designations with whether they offer each need: read only for the rows shown, so their
+    reasons need no query of their specialisms."""
+    offered = Designation.specialisms.through.objects.filter(designation_id=OuterRef("pk"))
+    return considered.annotate(
+        **{_offers(need.pk): Exists(offered.filter(specialism_id=need.pk)) for need in needs}
+    )
 
-    def __init__(self, queryset: QuerySet[Designation], build, count: int | None = None) -> None:
-        self._queryset, self._build, self._count = queryset, build, count
+
+class _Rows:
+    """Reads the rows of the candidates asked for, with what their reasons need, by key: every
+    page of a matching asked for before one is read comes in the same query (a page showing the
+    ranked and the excluded leaders reads both at once)."""
+
+    def __init__(self, queryset: QuerySet[Designation]) -> None:
+        self._queryset = queryset
+        self._read: dict[int, Designation] = {}
+        self._wanted: set[int] = set()
+
+    def want(self, keys: Sequence[int]) -> None:
+        self._wanted.update(key for key in keys if key not in self._read)
+
+    def get(self, keys: Sequence[int]) -> list[Designation]:
+        self.want(keys)
+        if self._wanted:
+            self._read.update(
+                (row.pk, row) for row in self._queryset.filter(pk__in=sorted(self._wanted)).order_by()
+            )
+            self._wanted.clear()
+        return [self._read[key] for key in keys if key in self._read]
+
+
+class _Page(Sequence):
+    """Some candidates in their order, read and given reasons when first looked at."""
+
+    def __init__(self, keys: list[int], rows: _Rows, build) -> None:
+        self._keys, self._rows, self._build = keys, rows, build
+        self._candidates: list[Candidate] | None = None
+        rows.want(keys)
+
+    def _all(self) -> list[Candidate]:
+        if self._candidates is None:
+            self._candidates = [self._build(row) for row in self._rows.get(self._keys)]
+        return self._candidates
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        return self._all() == list(other)
+
+
+class Candidates(Sequence):
+    """Candidates in their order, read lazily: the order and the count are known from ``match``'s
+    one ranking query (the keys alone), a slice reads its rows by key when first looked at, and only
+    the rows read are given reasons, so a page can say "the best 20 of 3,000" without reading 3,000."""
+
+    def __init__(self, keys: list[tuple[int, int]], rows: _Rows, build) -> None:
+        # (designation id, holder id) in order.
+        self._keys, self._rows, self._build = keys, rows, build
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = self._queryset.count()
-        return self._count
+        return len(self._keys)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._build(designation) for designation in self._queryset[index]]
+            return _Page([pk for pk, _ in self._keys[index]], self._rows, self._build)
         if index < 0:
             index += len(self)
         rows = self[index : index + 1]
@@ -377,7 +368,7 @@ class Candidates(Sequence):
         return list(self) == list(other)
 
     def without_holder(self, holder_id: int) -> Candidates:
-        return Candidates(self._queryset.exclude(holder_id=holder_id), self._build)
+        return Candidates([key for key in self._keys if key[1] != holder_id], self._rows, self._build)
 
 
 @dataclass
@@ -396,18 +387,19 @@ class Matching:
         return [(Exclusion(code).label, n) for code, n in self.exclusion_counts.items() if n]
 
 
-RANKING = ("-score", F("distance_km").asc(nulls_last=True), "pk")
+EXCLUDED_ORDER = (Coalesce(NullIf(F("holder__full_name"), Value("")), F("holder__email")), "pk")
 
 
-def _builder(request: SupportRequest, window, needs: dict[int, str]):
+def _builder(request: SupportRequest, window, needs: dict[int, str], figures: dict[int, tuple]):
+    """``figures``: for each designation id, its ranking score, spare days and track record."""
+
     def build(designation: Designation) -> Candidate:
+        score, spare, record = figures[designation.pk]
+        designation.score = score  # the score it was ranked by
         candidate = Candidate(
-            designation,
-            distance_km=_distance_km(designation.school, request.school),
-            spare_days=designation.spare_days,
+            designation, distance_km=_distance_km(designation.school, request.school), spare_days=spare
         )
-        candidate.exclusions = _exclusions(designation, request, designation.spare_days, window)
-        record = TrackRecord(designation.completed, designation.met, designation.evaluated)
+        candidate.exclusions = _exclusions(designation, request, spare, window)
         _score(candidate, request, needs, record)
         return candidate
 
@@ -416,22 +408,41 @@ def _builder(request: SupportRequest, window, needs: dict[int, str]):
 
 def match(request: SupportRequest, *, today: datetime.date) -> Matching:
     """Every considered leader, ranked (best first) or excluded (with the reasons), lazily: the
-    database filters, scores, counts and orders them, and reasons are written for the rows read."""
+    database filters the leaders and gives the figures it knows (one query of their keys, in the
+    excluded list's order), their free days and track records come from the workload, the ranking
+    and the counts are worked out here, and rows are read, and reasons written, for the candidates
+    looked at."""
     window = window_for(request, today)
     needs = list(request.needs.all())
-    annotated = ranked_queryset(request, window, needs)
-    counts = annotated.aggregate(
-        ranked=Count("pk", filter=Q(excluded=False)),
-        excluded_total=Count("pk", filter=Q(excluded=True)),
-        **{code: Count("pk", filter=Q(**{f"is_{code}": True})) for code in Exclusion.values},
-    )
-    build = _builder(request, window, {s.pk: s.name for s in needs})
-    excluded = annotated.filter(excluded=True).order_by(
-        Coalesce(NullIf(F("holder__full_name"), Value("")), F("holder__email")), "pk"
-    )
+    considered = considered_designations(request)
+    leaders = considered.order_by().values("holder_id")
+    free = workload().free_days(leaders, *window)
+    records = workload().track_records(leaders)
+    none = TrackRecord()
+    ranked: list[tuple[float, bool, float, int, int]] = []
+    excluded: list[tuple[int, int]] = []
+    counts = dict.fromkeys(Exclusion.values, 0)
+    figures: dict[int, tuple] = {}
+    codes = [*_exclusion_conditions(request), Exclusion.OVER_CAPACITY]
+    for pk, holder_id, fit, distance, available, *flagged in _ranking_queryset(request, considered, needs):
+        spare = free.get(holder_id, available)
+        record = records.get(holder_id, none)
+        score = _ranking_score(fit, spare, record)
+        figures[pk] = (score, spare, record)
+        flagged.append(spare <= 0)
+        for code, flag in zip(codes, flagged, strict=True):
+            counts[code] += bool(flag)
+        if any(flagged):
+            excluded.append((pk, holder_id))
+        else:
+            # Best first: by score, then the nearer (unknown distances last), then designation id.
+            ranked.append((-score, distance is None, distance or 0.0, pk, holder_id))
+    ranked.sort()
+    build = _builder(request, window, {s.pk: s.name for s in needs}, figures)
+    rows = _Rows(_shown_queryset(considered, needs))
     return Matching(
-        ranked=Candidates(annotated.filter(excluded=False).order_by(*RANKING), build, counts["ranked"]),
-        excluded=Candidates(excluded, build, counts["excluded_total"]),
+        ranked=Candidates([(pk, holder_id) for *_, pk, holder_id in ranked], rows, build),
+        excluded=Candidates(excluded, rows, build),
         window=window,
-        exclusion_counts={code: counts[code] for code in Exclusion.values},
+        exclusion_counts=counts,
     )

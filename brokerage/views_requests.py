@@ -210,7 +210,9 @@ class RequestMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.support_request = get_object_or_404(requests_visible_to(request.user), pk=kwargs["pk"])
+        self.support_request = get_object_or_404(
+            requests_visible_to(request.user).select_related("raised_by"), pk=kwargs["pk"]
+        )
         if not request.user.has_perm(self.permission, self.support_request):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

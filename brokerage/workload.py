@@ -15,13 +15,13 @@ expression for an outer query), so a page's query count does not grow with the n
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 
 @dataclass(frozen=True)
@@ -37,22 +37,18 @@ class Workload(Protocol):
     """The questions brokerage asks about leaders' committed work."""
 
     def free_days(
-        self, available: Mapping[int, Decimal], starts_on: datetime.date, ends_on: datetime.date
+        self, leader_ids: Iterable[int], starts_on: datetime.date, ends_on: datetime.date
     ) -> dict[int, Decimal]:
-        """For each leader id in ``available`` (mapped to the days a week they can give): the days a
-        week they have free throughout the period, after their committed work and unavailability
-        (never below 0). A fixed number of queries whatever the number of leaders."""
+        """For each of the leaders with committed work or time away in the period: the days a week
+        they have free throughout it, after those and from the most their current designations
+        offer (never below 0). A leader missing from the dict has all their days free. ``leader_ids``
+        may be a queryset of ids (``values("holder_id")``), read as a subquery. A fixed number of
+        queries whatever the number of leaders."""
         ...
 
     def track_records(self, leader_ids: Iterable[int]) -> dict[int, TrackRecord]:
         """Each leader's track record; a leader with none may be missing from the dict.
         ``leader_ids`` may be a queryset of ids (``values("holder_id")``), read as a subquery."""
-        ...
-
-    def committed_during(self, leader: OuterRef, starts_on: datetime.date, ends_on: datetime.date) -> Q:
-        """A condition: whether the leader ``leader`` points at has committed work or unavailability in the
-        period. A leader without either has all their days free: ``free_days`` gives them the days
-        a week they can give, so only the leaders with it need asking."""
         ...
 
     def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:

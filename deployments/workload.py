@@ -10,75 +10,100 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    F,
+    IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
 
 from brokerage.models import SupportRequest
 from brokerage.workload import TrackRecord
+from designations.choices import CURRENT_DESIGNATION_STATUSES
+from designations.models import Designation
 from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
 from .models import Deployment, Unavailability
-from .services.capacity import Commitment, SchoolDayCounts, headroom
+from .services.capacity import Away, Commitment, SchoolDayCounts, headroom
 
 DAYS = DecimalField(max_digits=6, decimal_places=2)
 
 
-def _by_leader(rows, key) -> dict[int, list]:
-    grouped: dict[int, list] = defaultdict(list)
-    for row in rows:
-        grouped[key(row)].append(row)
-    return grouped
+def _availability() -> Subquery:
+    """The most the row's leader's current designations offer (``capacity.weekly_availability``)."""
+    best = (
+        Designation.objects.filter(
+            holder=OuterRef("leader_id"), status__in=sorted(CURRENT_DESIGNATION_STATUSES)
+        )
+        .order_by()
+        .values("holder")
+        .annotate(most=Max("availability_days_per_week"))
+        .values("most")
+    )
+    return Subquery(best, output_field=DAYS)
 
 
 class DeploymentsWorkload:
     """Implements brokerage.workload.Workload from deployments' models and capacity rules."""
 
     def free_days(
-        self, available: Mapping[int, Decimal], starts_on: datetime.date, ends_on: datetime.date
+        self, leader_ids: Iterable[int], starts_on: datetime.date, ends_on: datetime.date
     ) -> dict[int, Decimal]:
-        """Three queries: the committed deployments, the unavailability overlapping the period and
-        the term dates of the supported schools' authorities (one calendar for them all)."""
-        leader_ids = sorted(available)
-        rows = Deployment.objects.filter(
-            leader_id__in=leader_ids,
-            state__in=sorted(COMMITTED_STATES),
-            starts_on__lte=ends_on,
-            ends_on__gte=starts_on,
-        )
-        committed_rows = list(
-            rows.annotate(authority_id=F("supported_school__local_authority_id")).only(
-                "leader_id", "starts_on", "ends_on", "days_per_week"
+        """Two queries at most: the leaders' committed deployments and their unavailability
+        overlapping the period together (each row with its leader's availability), and the term
+        dates of the supported schools' authorities (one calendar for them all) when there are
+        commitments. Only the leaders with either are worked out: the others have every day they
+        can give free."""
+        if not isinstance(leader_ids, QuerySet):
+            leader_ids = list(leader_ids)
+        overlapping = {"leader_id__in": leader_ids, "starts_on__lte": ends_on, "ends_on__gte": starts_on}
+        columns = ("leader_id", "starts_on", "ends_on")
+        committed_rows = (
+            Deployment.objects.filter(state__in=sorted(COMMITTED_STATES), **overlapping)
+            .order_by()
+            .values_list(
+                *columns, "days_per_week", "supported_school__local_authority_id", _availability(),
+                Value(True),
             )
         )
-        committed = _by_leader(committed_rows, key=lambda d: d.leader_id)
-        unavailable = _by_leader(
-            Unavailability.objects.filter(
-                leader_id__in=leader_ids, starts_on__lte=ends_on, ends_on__gte=starts_on
-            ),
-            key=lambda u: u.leader_id,
+        away_rows = (
+            Unavailability.objects.filter(**overlapping)
+            .order_by()
+            .values_list(
+                *columns, "days_per_week_available", Value(None, IntegerField()), _availability(),
+                Value(False),
+            )
         )
-        calendars = calendars_for(starts_on, ends_on, [d.authority_id for d in committed_rows])
+        available: dict[int, Decimal] = {}
+        committed: dict[int, list[Commitment]] = defaultdict(list)
+        unavailable: dict[int, list[Away]] = defaultdict(list)
+        for leader_id, starts, ends, days, authority_id, most, is_committed in committed_rows.union(
+            away_rows, all=True
+        ):
+            available[leader_id] = most or Decimal(0)
+            if is_committed:
+                committed[leader_id].append(Commitment(starts, ends, days, authority_id))
+            else:
+                unavailable[leader_id].append(Away(starts, ends, days))
+        authorities = [c.local_authority_id for commitments in committed.values() for c in commitments]
+        # Only commitments count school days: time away alone needs no term dates.
+        calendars = calendars_for(starts_on, ends_on, authorities) if authorities else {}
         counts = SchoolDayCounts(calendars)
         return {
             leader_id: headroom(
                 available=days,
-                committed=[
-                    Commitment(d.starts_on, d.ends_on, d.days_per_week, d.authority_id)
-                    for d in committed[leader_id]
-                ],
+                committed=committed[leader_id],
                 unavailable=unavailable[leader_id],
                 starts_on=starts_on,
                 ends_on=ends_on,
@@ -110,14 +135,6 @@ class DeploymentsWorkload:
             for row in rows
             if row["completed"] or row["evaluated"]
         }
-
-    def committed_during(self, leader: OuterRef, starts_on: datetime.date, ends_on: datetime.date) -> Q:
-        """The deployments and unavailability ``free_days`` counts against the leader."""
-        committed = Deployment.objects.filter(
-            leader=leader, state__in=sorted(COMMITTED_STATES), starts_on__lte=ends_on, ends_on__gte=starts_on
-        )
-        away = Unavailability.objects.filter(leader=leader, starts_on__lte=ends_on, ends_on__gte=starts_on)
-        return Q(Exists(committed)) | Q(Exists(away))
 
     def committed_days_now(self, leader: OuterRef, today: datetime.date) -> Subquery:
         """Committed deployments under way today (an open start or end counts as under way).

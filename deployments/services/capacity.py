@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -43,6 +43,15 @@ class Commitment:
     ends_on: datetime.date
     days_per_week: Decimal
     local_authority_id: int | None = None  # the supported school's: its school days count
+
+
+@dataclass(frozen=True)
+class Away:
+    """A period of unavailability as capacity reads it (an ``Unavailability`` reads the same)."""
+
+    starts_on: datetime.date
+    ends_on: datetime.date
+    days_per_week_available: Decimal
 
 
 @dataclass(frozen=True)
@@ -132,19 +141,25 @@ class SchoolDayCounts:
 
     def __init__(self, calendars: Mapping[int | None, SchoolCalendar]) -> None:
         self._calendars = calendars
+        # The same weeks of the same authorities recur for leader after leader.
+        self._known: dict[tuple[int | None, datetime.date, datetime.date], int] = {}
 
     def between(self, authority_id: int | None, start: datetime.date, end: datetime.date) -> int:
-        return self._calendars[authority_id].count_school_days(start, end)
+        key = (authority_id, start, end)
+        count = self._known.get(key)
+        if count is None:
+            count = self._known[key] = self._calendars[authority_id].count_school_days(start, end)
+        return count
 
 
-def _limit(available: Decimal, unavailable: list[Unavailability], day: datetime.date) -> Decimal:
+def _limit(available: Decimal, unavailable: Sequence[Unavailability | Away], day: datetime.date) -> Decimal:
     """What the leader can give a week, on the scale of that day: their availability, or less."""
     limits = (u.days_per_week_available for u in unavailable if u.starts_on <= day <= u.ends_on)
     return min([available, *limits])
 
 
 def _can_give(
-    available: Decimal, unavailable: list[Unavailability], worked: tuple[datetime.date, ...]
+    available: Decimal, unavailable: Sequence[Unavailability | Away], worked: tuple[datetime.date, ...]
 ) -> Decimal:
     """What the leader can give over a week's working days."""
     if not unavailable:
@@ -231,7 +246,7 @@ def headroom(
     *,
     available: Decimal,
     committed: list[Commitment],
-    unavailable: list[Unavailability],
+    unavailable: Sequence[Unavailability | Away],
     starts_on: datetime.date,
     ends_on: datetime.date,
     calendars: Mapping[int | None, SchoolCalendar],
@@ -249,14 +264,19 @@ def headroom(
         for c in committed:
             if c.starts_on <= end and c.ends_on >= start:
                 load += c.days_per_week * counts.between(
-                    c.local_authority_id, max(start, c.starts_on), min(end, c.ends_on)
+                    c.local_authority_id,
+                    start if start > c.starts_on else c.starts_on,
+                    end if end < c.ends_on else c.ends_on,
                 )
-        free = (_can_give(available, unavailable, worked) - load) * (_WEEK_SCALE // len(worked))
+        can_give = _can_give(available, unavailable, worked) if unavailable else available * len(worked)
+        free = (can_give - load) * (_WEEK_SCALE // len(worked))
         if least is None or free < least:
             least = free
     if least is None:
         return max(_decimal(Fraction(available), ROUND_FLOOR), Decimal(0))
-    return max(_decimal(Fraction(least) / _WEEK_SCALE, ROUND_FLOOR), Decimal(0))
+    # ``least`` has the few decimal places of the days a week it comes from, so ÷ 60 is either
+    # exact or at least 1/6000 of a day from a hundredth: the context's 28 digits floor it exactly.
+    return max((least / _WEEK_SCALE).quantize(HUNDREDTH, rounding=ROUND_FLOOR), Decimal(0))
 
 
 def days_text(value: Decimal) -> str:

@@ -230,7 +230,7 @@ def test_matching_costs_the_same_queries_at_any_size(
 ):
     for _ in range(count):
         leader(lle, near=home_school, specialisms=[maths])
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         result = match(request_for, today=TODAY)
         for candidate in result.ranked:
             assert candidate.reasons

@@ -539,8 +539,8 @@ def test_the_candidates_cost_the_same_queries_at_any_size(
         ShortlistEntryFactory(request=support_request, designation=leader)
         DesignationFactory(designation_type=lle_type, training_completed_on=None)
     signed_in(client, la_officer)
-    # 21: one of them reads the schools the broker works at (nobody brokers for their own school).
-    with django_assert_max_num_queries(21):
+    # 15: one of them reads the schools the broker works at (nobody brokers for their own school).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("brokerage:request-detail", args=[support_request.pk]))
     assert len(response.context["matching"].ranked) == count
     assert len(response.context["matching"].excluded) == count

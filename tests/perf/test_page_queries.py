@@ -83,8 +83,9 @@ def grow_deployment(deployment, n: int):
 # (1) and their pending invitations (1). The navigation's facts about the person's own work come in
 # the query that loads the user.
 DEPLOYMENT_PAGE = {"la_officer": 19, "leader": 15, "school_leader": 16}
-# The page (10) and matching: the ranked page, the exclusion counts, the track records (5).
-REQUEST_PAGE = 15
+# The page (10) and matching (4): the leaders' committed work and time away, their track records,
+# the ranking with its counts, and the rows shown (the ranked and the excluded together).
+REQUEST_PAGE = 14
 # Session, the user with what the providers and the navigation ask about the person's own work,
 # memberships (3); invitations, found by email whoever the person is (1); agreements to agree for
 # a party (1). Then only what the role can have: requests to broker and deployments to follow up
