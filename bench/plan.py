@@ -37,6 +37,7 @@ class PlannedRequest:
     path: str
     principal: str  # a part of bench.principals, "anonymous" or "api_token"
     target_p95_ms: int | None = PAGE_TARGET_MS
+    is_list: bool = False  # a list page or API list, held to a share of the signed-in floor's throughput
 
 
 def _member_organisations(user: User, kind: str | None = None):
@@ -103,11 +104,13 @@ def build_plan(users: dict[str, User]) -> list[PlannedRequest]:
     return [
         PlannedRequest(TRIVIAL_FLOOR, reverse("livez"), "anonymous", None),
         PlannedRequest(SIGNED_IN_FLOOR, reverse("signed-in"), "national_admin", None),
-        PlannedRequest("school list, national admin", schools, "national_admin"),
-        PlannedRequest("school list, national admin, primary", f"{schools}?phase=primary", "national_admin"),
-        PlannedRequest("school list, LA officer", schools, "la_officer"),
+        PlannedRequest("school list, national admin", schools, "national_admin", is_list=True),
+        PlannedRequest(
+            "school list, national admin, primary", f"{schools}?phase=primary", "national_admin", is_list=True
+        ),
+        PlannedRequest("school list, LA officer", schools, "la_officer", is_list=True),
         PlannedRequest("school page", reverse("schools:school-detail", args=[school.urn]), "la_officer"),
-        PlannedRequest("directory by specialism near a postcode", directory, "la_officer"),
+        PlannedRequest("directory by specialism near a postcode", directory, "la_officer", is_list=True),
         PlannedRequest("LA dashboard", reverse("dashboard:index"), "la_officer", DASHBOARD_TARGET_MS),
         PlannedRequest(
             "support request page with candidates, broker",
@@ -123,8 +126,13 @@ def build_plan(users: dict[str, User]) -> list[PlannedRequest]:
             "leader",
         ),
         PlannedRequest("tasks home page, broker", reverse("home"), "broker"),
-        PlannedRequest("API schools", reverse("schools-api:school-list"), "api_token"),
-        PlannedRequest("API designations", reverse("designations-api:designation-list"), "api_token"),
-        PlannedRequest("API deployments", reverse("deployments-api:deployment-list"), "api_token"),
-        PlannedRequest("API support requests", reverse("brokerage-api:support-request-list"), "api_token"),
+        PlannedRequest("API schools", reverse("schools-api:school-list"), "api_token", is_list=True),
+        *(
+            PlannedRequest(name, reverse(route), "api_token", is_list=True)
+            for name, route in (
+                ("API designations", "designations-api:designation-list"),
+                ("API deployments", "deployments-api:deployment-list"),
+                ("API support requests", "brokerage-api:support-request-list"),
+            )
+        ),
     ]

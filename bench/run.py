@@ -79,20 +79,18 @@ def _configure_django(database_url: str) -> None:
 
 
 def _ensure_data(database_url: str, arguments: argparse.Namespace) -> tuple[str, bool]:
-    """Fill the database if it is empty: a sentence saying what data the run used, and whether this
+    """Migrate the database and fill it if it is empty: a sentence saying what data the run used, and whether this
     run generated it."""
     from bench import database
 
     if not database.exists(database_url):
         database.create(database_url)
-    from django.db import connection
-
-    if "schools_school" in connection.introspection.table_names():
-        from schools.models import School
-
-        if School.objects.exists():
-            return _describe_data(arguments), False
+    # A database filled by an earlier run is brought up to the code's schema (its indexes too).
     database.manage(database_url, "migrate", "--noinput", "-v0")
+    from schools.models import School
+
+    if School.objects.exists():
+        return _describe_data(arguments), False
     if arguments.principals == "demo":
         database.manage(database_url, "seed_demo")
     else:
@@ -165,7 +163,8 @@ def _load_results(plan, credentials, database_url: str, arguments, work_dir: Pat
             print(f"  {planned.name}: {load.requests_per_second} req/s, p95 {load.p95_ms} ms, "
                   f"{queries[planned.name]} queries", flush=True)
             results.append(RequestResult(planned.name, planned.path, planned.principal, load,
-                                         queries[planned.name], planned.target_p95_ms))
+                                         queries[planned.name], planned.target_p95_ms,
+                                         is_list=planned.is_list))
     return results
 
 
