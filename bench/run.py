@@ -79,8 +79,8 @@ def _configure_django(database_url: str) -> None:
 
 
 def _ensure_data(database_url: str, arguments: argparse.Namespace) -> tuple[str, bool]:
-    """Migrate the database and fill it if it is empty: a sentence saying what data the run used, and whether this
-    run generated it."""
+    """Migrate the database and fill it if it is empty: a sentence saying what data the run used,
+    and whether this run generated it."""
     from bench import database
 
     if not database.exists(database_url):
