@@ -32,7 +32,8 @@ def free_port() -> int:
 
 def server_environment(database_url: str) -> dict[str, str]:
     """Production settings over plain http on the loopback: no HTTPS redirect or HSTS, persistent
-    connections, no practical API rate limit, the static files' plain storage (nothing is collected; pages only name the files).
+    connections, no practical API rate limit, the static files' plain storage (nothing is
+    collected; pages only name the files).
     DJANGO_SECRET_KEY comes from this process's environment: the sessions it writes must read back."""
     environment = child_environment(database_url)
     environment.update(
