@@ -25,14 +25,12 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DecimalField,
     Exists,
     Expression,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -44,6 +42,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf, 
 
 from designations.choices import CURRENT_DESIGNATION_STATUSES, BrokeringRule, DesignationStatus
 from designations.models import Designation
+from designations.queries import most_available_days
 
 from .models import SupportRequest
 from .rules import may_broker_type
@@ -62,7 +61,6 @@ WEIGHTS = {
     "completed": 2,
     "met": 10,
 }
-DAYS = DecimalField(max_digits=6, decimal_places=2)
 
 
 @dataclass
@@ -204,20 +202,6 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def _availability_of_holder() -> Subquery:
-    """The most any of the holder's current designations offers (capacity is the person's)."""
-    best = (
-        Designation.objects.filter(
-            holder_id=OuterRef("holder_id"), status__in=sorted(CURRENT_DESIGNATION_STATUSES)
-        )
-        .order_by()
-        .values("holder_id")
-        .annotate(most=Max("availability_days_per_week"))
-        .values("most")
-    )
-    return Subquery(best, output_field=DAYS)
-
-
 def _distance_expression(school) -> Expression:
     """Kilometres between grid references, NULL when either school has none."""
     if school.easting is None or school.northing is None:
@@ -268,7 +252,7 @@ def _ranking_queryset(request: SupportRequest, considered: QuerySet[Designation]
     flags = {f"is_{code}": _flag(q) for code, q in _exclusion_conditions(request).items()}
     return (
         considered.annotate(
-            available=_availability_of_holder(),
+            available=most_available_days("holder_id"),
             distance_km=_distance_expression(request.school),
             matched_count=Coalesce(Subquery(matched, output_field=IntegerField()), 0),
         )

@@ -18,7 +18,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -29,8 +28,7 @@ from django.db.models import (
 
 from brokerage.models import SupportRequest
 from brokerage.workload import TrackRecord
-from designations.choices import CURRENT_DESIGNATION_STATUSES
-from designations.models import Designation
+from designations.queries import most_available_days
 from schooldays.calendar import calendars_for
 
 from .choices import COMMITTED_STATES, LIVE_STATES, DeploymentState, ObjectiveOutcome
@@ -38,20 +36,6 @@ from .models import Deployment, Unavailability
 from .services.capacity import Away, Commitment, SchoolDayCounts, headroom
 
 DAYS = DecimalField(max_digits=6, decimal_places=2)
-
-
-def _availability() -> Subquery:
-    """The most the row's leader's current designations offer (``capacity.weekly_availability``)."""
-    best = (
-        Designation.objects.filter(
-            holder=OuterRef("leader_id"), status__in=sorted(CURRENT_DESIGNATION_STATUSES)
-        )
-        .order_by()
-        .values("holder")
-        .annotate(most=Max("availability_days_per_week"))
-        .values("most")
-    )
-    return Subquery(best, output_field=DAYS)
 
 
 class DeploymentsWorkload:
@@ -69,20 +53,19 @@ class DeploymentsWorkload:
             leader_ids = list(leader_ids)
         overlapping = {"leader_id__in": leader_ids, "starts_on__lte": ends_on, "ends_on__gte": starts_on}
         columns = ("leader_id", "starts_on", "ends_on")
+        availability = most_available_days("leader_id")
         committed_rows = (
             Deployment.objects.filter(state__in=sorted(COMMITTED_STATES), **overlapping)
             .order_by()
             .values_list(
-                *columns, "days_per_week", "supported_school__local_authority_id", _availability(),
-                Value(True),
+                *columns, "days_per_week", "supported_school__local_authority_id", availability, Value(True),
             )
         )
         away_rows = (
             Unavailability.objects.filter(**overlapping)
             .order_by()
             .values_list(
-                *columns, "days_per_week_available", Value(None, IntegerField()), _availability(),
-                Value(False),
+                *columns, "days_per_week_available", Value(None, IntegerField()), availability, Value(False),
             )
         )
         available: dict[int, Decimal] = {}

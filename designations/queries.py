@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import DecimalField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.choices import Role
 from accounts.models import User
@@ -54,6 +54,22 @@ def designations_visible_to(principal) -> QuerySet[Designation]:
     if isinstance(principal, User):
         visible |= Q(holder=principal)
     return designations.filter(visible)
+
+
+def most_available_days(person_column: str) -> Subquery:
+    """The most days a week any current designation of the person in the outer row's
+    ``person_column`` offers: capacity is the person's, however many designations they hold (for
+    one person, deployments.services.capacity.weekly_availability)."""
+    most = (
+        Designation.objects.filter(
+            holder=OuterRef(person_column), status__in=sorted(CURRENT_DESIGNATION_STATUSES)
+        )
+        .order_by()
+        .values("holder")
+        .annotate(most=Max("availability_days_per_week"))
+        .values("most")
+    )
+    return Subquery(most, output_field=DecimalField(max_digits=6, decimal_places=2))
 
 
 def pool_for(teaching_school) -> QuerySet[Designation]:
