@@ -127,16 +127,6 @@ def _current_agreed(commissioner_ids, start: datetime.date, end: datetime.date):
     )
 
 
-def current_agreed_versions(commissioner_ids, start: datetime.date, end: datetime.date):
-    """``_current_agreed`` as models, with what their costs and term weeks need loaded."""
-    return (
-        _current_agreed(commissioner_ids, start, end)
-        .select_related("deployment__supported_school")
-        .prefetch_related("cost_lines", "staff")
-        .order_by("deployment_id")
-    )
-
-
 @dataclass(frozen=True)
 class _CostLine:
     """What a cost line's amount needs (``deployments.costs.extra_line``)."""
@@ -230,29 +220,11 @@ def _calendars(agreements: list, authorities: list) -> dict:
     return calendars_for(starts_on, max(a.ends_on for a in agreements), authorities)
 
 
-def committed_in(agreements: list[Agreement], start: datetime.date, end: datetime.date) -> dict[int, Decimal]:
-    """Each agreement's total pro rata to its school days from ``start`` to ``end``, by deployment
-    id; one calendar query for them all (which also counts their term weeks)."""
-    if not agreements:
-        return {}
-    authorities = [a.deployment.supported_school.local_authority_id for a in agreements]
-    calendars = _calendars(agreements, authorities)
-    committed = {}
-    for agreement, authority in zip(agreements, authorities, strict=True):
-        calendar = calendars[authority]
-        agreement.count_term_weeks(calendar)
-        total = agreement.cost_summary(budget=False).total or money.ZERO
-        days = calendar.count_school_days(agreement.starts_on, agreement.ends_on)
-        committed[agreement.deployment_id] = _share(
-            total, calendar, agreement.starts_on, agreement.ends_on, days, start, end
-        )
-    return committed
-
-
 def committed_terms_in(
     agreements: list[AgreedTerms], start: datetime.date, end: datetime.date
 ) -> dict[int, Decimal]:
-    """``committed_in`` for versions read as ``AgreedTerms``: the same sums, one calendar query."""
+    """Each agreed version's total pro rata to its school days from ``start`` to ``end``, by
+    deployment id; one calendar query for them all (which also counts their term weeks)."""
     if not agreements:
         return {}
     calendars = _calendars(agreements, [a.authority_id for a in agreements])

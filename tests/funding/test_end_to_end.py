@@ -34,6 +34,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactor
 from tests.factories.designations import DesignationFactory
 from tests.factories.funding import evidence_file
 from tests.factories.schooldays import in_term
+from tests.funding import reference
 
 pytestmark = pytest.mark.django_db
 DAY_RATE = Decimal("350")
@@ -223,7 +224,8 @@ def test_an_lle_is_agreed_claimed_paid_shown_in_the_money_and_sampled(
     year = finance.financial_year_of(today)
     response = client.get(reverse("finance:money"), {"year": year})
     totals = response.context["figures"].totals
-    committed = finance.committed_in([lle.agreement], *finance.financial_year_bounds(year))[lle.deployment.pk]
+    year_bounds = finance.financial_year_bounds(year)
+    committed = reference.committed_in([lle.agreement], *year_bounds)[lle.deployment.pk]
     if finance.financial_year_of(lle.starts_on) == finance.financial_year_of(lle.ends_on) == year:
         assert committed == Decimal("1400.00")  # four days at £350
     assert (totals.committed, totals.claimed, totals.approved, totals.paid) == (

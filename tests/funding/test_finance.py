@@ -28,6 +28,7 @@ from tests.factories.finance import (
     submitted_on,
 )
 from tests.factories.funding import ClaimSetting
+from tests.funding import reference
 
 pytestmark = pytest.mark.django_db
 
@@ -254,8 +255,8 @@ def test_committed_from_the_terms_read_as_values_is_committed_from_the_models():
             AgreementStaff.objects.create(agreement=agreement, name="A teacher", role="Maths lead", days=2)
     for financial_year in (year - 1, year, year + 1):
         start, end = finance.financial_year_bounds(financial_year)
-        models = finance.committed_in(
-            list(finance.current_agreed_versions([commissioner.pk], start, end)), start, end
+        models = reference.committed_in(
+            list(reference.current_agreed_versions([commissioner.pk], start, end)), start, end
         )
         values = finance.committed_terms_in(
             finance.current_agreed_terms([commissioner.pk], start, end), start, end
