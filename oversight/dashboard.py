@@ -209,6 +209,23 @@ def at_risk_deployments(
     return live_deployments(authority_ids, today, thresholds).filter(at_risk_condition())
 
 
+class AtRisk:
+    """The at-risk deployments as a list a Paginator can page: its length is the count the figures
+    have already read, and each slice is ``at_risk_slice`` (one query)."""
+
+    def __init__(
+        self, authority_ids: list[int], today: datetime.date, thresholds: StallThresholds, count: int
+    ) -> None:
+        self.authority_ids, self.today, self.thresholds = authority_ids, today, thresholds
+        self.known_count = count
+
+    def __len__(self) -> int:
+        return self.known_count
+
+    def __getitem__(self, rows: slice) -> list[Deployment]:
+        return at_risk_slice(self.authority_ids, self.today, self.thresholds, rows.start or 0, rows.stop)
+
+
 def at_risk_slice(
     authority_ids: list[int], today: datetime.date, thresholds: StallThresholds, bottom: int, top: int
 ) -> list[Deployment]:

@@ -5,12 +5,12 @@ The figures are oversight.dashboard's; the schools at risk without support are b
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -52,28 +52,6 @@ CSV_HEADER = [
 ]
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count, for a list whose count the page has already read, that reads a
-    page's rows by ``read(bottom, top)`` (the list's rows from ``bottom`` up to ``top``)."""
-
-    def __init__(self, read: Callable[[int, int], list], per_page: int, *, count: int) -> None:
-        super().__init__([], per_page)
-        self.read = read
-        self.known_count = count
-
-    @property
-    def count(self) -> int:
-        return self.known_count
-
-    def page(self, number) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        return self._get_page(self.read(bottom, top), number, self)
-
-
 class DashboardMixin(LoginRequiredMixin):
     """Resolves the authority from ?la= (an LA code) among those the user may open: 403 without
     the permission, 404 for an authority outside their reach."""
@@ -109,11 +87,7 @@ class DashboardView(DashboardMixin, View):
         ids = [authority.pk]
         thresholds = stall_thresholds(today)
         figures = dashboard.deployment_figures(ids, today, thresholds)
-        paginator = CountedPaginator(
-            lambda bottom, top: dashboard.at_risk_slice(ids, today, thresholds, bottom, top),
-            AT_RISK_PER_PAGE,
-            count=figures.at_risk,
-        )
+        paginator = Paginator(dashboard.AtRisk(ids, today, thresholds, figures.at_risk), AT_RISK_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         at_risk = [{"deployment": d, "reasons": dashboard.risk_reasons(d)} for d in page.object_list]
         request_ages = dashboard.open_requests_by_age(ids, today)
