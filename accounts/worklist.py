@@ -3,9 +3,9 @@
 A provider is ``def <name>(user, today: datetime.date) -> list[Task]``: everything of one or more
 kinds that waits for ``user``, read in a fixed number of queries whatever the number of tasks. A
 provider that cannot apply to the person, judged from their memberships (``active_memberships``)
-or from the answered facts about their own work (``accounts.rules.UserFact``, answered together
-before the providers run), returns [] without a query. Each app keeps its providers in its own
-``worklist.py``; the ``worklist`` app composes them."""
+or from the facts about their own work (``accounts.rules.UserFact``, read with the person as a
+request loads them: ``worklist.providers.FACTS``), returns [] without a query. Each app keeps its
+providers in its own ``worklist.py``; the ``worklist`` app composes them."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import datetime
 from functools import reduce
 from operator import or_
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.choices import OrganisationKind
 from accounts.worklist import Task, as_date, url_for_each
@@ -59,10 +59,6 @@ def _party_scope(user) -> Q | None:
     if commissioners:
         scopes.append(Q(deployment__commissioner_id__in=commissioners))
     return reduce(or_, scopes) if scopes else None
-
-
-def _flag(condition: Q) -> Case:
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def agreements_to_agree_or_change(user, today: datetime.date) -> list[Task]:
@@ -158,7 +154,7 @@ def deployments_to_follow_up(user, today: datetime.date) -> list[Task]:
         )
         .annotate(quiet_since=quiet_since())
         .filter(reduce(or_, flags.values()))
-        .annotate(**{name: _flag(condition) for name, condition in flags.items()})
+        .annotate(**flags)
         .select_related(*DEPLOYMENT_RELATIONS)
         .only(*DEPLOYMENT_FIELDS)
         .order_by("pk")

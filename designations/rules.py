@@ -309,8 +309,6 @@ HOLDS_A_DESIGNATION = UserFact("holds_a_designation", _designations_held)
 holds_a_designation = rules.predicate(HOLDS_A_DESIGNATION, name="holds_a_designation")
 
 
-
-
 def _applications_made(person):
     from .models import Application
 
