@@ -264,12 +264,9 @@ def headroom(
         for c in committed:
             if c.starts_on <= end and c.ends_on >= start:
                 load += c.days_per_week * counts.between(
-                    c.local_authority_id,
-                    start if start > c.starts_on else c.starts_on,
-                    end if end < c.ends_on else c.ends_on,
+                    c.local_authority_id, max(start, c.starts_on), min(end, c.ends_on)
                 )
-        can_give = _can_give(available, unavailable, worked) if unavailable else available * len(worked)
-        free = (can_give - load) * (_WEEK_SCALE // len(worked))
+        free = (_can_give(available, unavailable, worked) - load) * (_WEEK_SCALE // len(worked))
         if least is None or free < least:
             least = free
     if least is None:
